@@ -1,0 +1,203 @@
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import { phaseSchema } from '../domain/campaign';
+import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema } from '../domain/plan';
+import { campaignWorkflowId, snapshotQuery } from '../workflows/messages';
+import { searchAttributes } from '../workflows/search-attributes';
+import { authenticate, requireRole, type Principal, type Role } from './auth';
+import { ProblemError, problem, sendProblem } from './problems';
+
+export interface AppDeps {
+  temporal: Client;
+  taskQueue: string;
+  jwtSecret: string;
+  logger: Logger;
+  /** Readiness probes: each resolves when its server answers, rejects with the reason otherwise. */
+  readiness: Record<string, () => Promise<void>>;
+}
+
+const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), value: z.unknown().optional(), reason: z.string() })).optional(),
+});
+
+const snapshotSchema = z.object({
+  campaignId: z.string(),
+  plan: planSchema,
+  phase: phaseSchema,
+  eventsEmitted: z.number().int(),
+  eventsPending: z.number().int(),
+});
+
+const EXAMPLE_PLAN = {
+  number: '202-KH/BDVTU',
+  issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
+  issuedOn: '2024-09-06',
+  year: 2024,
+  title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** The HTTP API, built apart from the server so tests drive it with `inject` or on a real port alike. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1_048_576 }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ProblemError) return sendProblem(reply, error.problem);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return sendProblem(reply, {
+        type: 'https://danvan.vn/problems/invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: `the request ${error.validationContext ?? 'body'} is invalid`,
+        errors: error.validation.map((v) => {
+          const field = [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.');
+          return { field, value: valueAt(request, error.validationContext, v.instancePath), reason: v.message ?? 'invalid' };
+        }),
+      });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendProblem(reply, { type: 'https://danvan.vn/problems/bad-request', title: 'Bad request', status, detail: (error as Error).message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, { type: 'https://danvan.vn/problems/internal', title: 'Internal error', status: 500, detail: 'the server failed; the error is logged' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { type: 'https://danvan.vn/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'danvan API', version: '1', description: 'Start and steer "Tháng Dân vận" campaigns; report for your unit.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const guard = (roles: readonly Role[]) => async (request: FastifyRequest) => {
+    request.principal = await authenticate(deps.jwtSecret, request.headers.authorization);
+    requireRole(request.principal, roles);
+  };
+
+  app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }), 503: problemSchema } } },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        Object.entries(deps.readiness).map(async ([name, probe]) => {
+          try {
+            await probe();
+            return [name, 'ok'] as const;
+          } catch (error) {
+            return [name, (error as Error).message || 'unreachable'] as const;
+          }
+        }),
+      );
+      const failing = results.filter(([, outcome]) => outcome !== 'ok');
+      if (failing.length > 0) {
+        throw problem(503, 'not-ready', 'Not ready', failing.map(([name, reason]) => `${name}: ${reason}`).join('; '));
+      }
+      return reply.send({ status: 'ready' as const, checks: Object.fromEntries(results) });
+    },
+  );
+
+  app.post(
+    '/v1/campaigns',
+    {
+      preHandler: guard(['admin']),
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
+        security: [{ bearer: [] }],
+        body: planSchema.meta({ examples: [EXAMPLE_PLAN] }),
+        response: {
+          201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
+          200: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(false) }),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const plan = request.body;
+      const campaignId = campaignIdFor(plan);
+      const workflowId = campaignWorkflowId(campaignId);
+      try {
+        await deps.temporal.workflow.start('campaignWorkflow', {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ campaignId, plan }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: searchAttributes.phase, value: 'issued' },
+            { key: searchAttributes.year, value: plan.year },
+            { key: searchAttributes.issuer, value: issuerCodeOf(plan.number) },
+            { key: searchAttributes.province, value: plan.issuer.unitCode },
+            { key: searchAttributes.planNumber, value: plan.number },
+          ],
+        });
+        return reply.code(201).send({ campaignId, workflowId, created: true as const });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return reply.code(200).send({ campaignId, workflowId, created: false as const });
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/v1/campaigns/:campaignId',
+    {
+      preHandler: guard(['admin', 'council', 'reporter', 'viewer']),
+      schema: {
+        tags: ['campaigns'],
+        summary: "A campaign's snapshot",
+        security: [{ bearer: [] }],
+        params: z.object({ campaignId: campaignIdSchema }),
+        response: { 200: snapshotSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
+      },
+    },
+    async (request) => {
+      const { campaignId } = request.params;
+      try {
+        return await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(snapshotQuery);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
+        throw error;
+      }
+    },
+  );
+
+  return app;
+}
+
+function valueAt(request: FastifyRequest, context: string | undefined, pointer: string): unknown {
+  let node: unknown = context === 'params' ? request.params : context === 'querystring' ? request.query : context === 'headers' ? request.headers : request.body;
+  for (const segment of pointer.split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}

@@ -1,0 +1,28 @@
+import { loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { resolveJwtSecret } from '../infra/secrets';
+import { connectServices } from '../infra/services';
+import { listenOrExplain, requireEndpoints, runMain } from '../infra/main';
+import { buildApp } from './app';
+
+/** The API on its own (compose, Kubernetes): connects to the configured servers and starts none. */
+runMain('api', async () => {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'danvan-api');
+  const services = await connectServices(requireEndpoints(config), logger);
+  const app = await buildApp({
+    temporal: services.temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    jwtSecret: resolveJwtSecret(config.DANVAN_JWT_SECRET, config.DANVAN_DATA_DIR),
+    logger,
+    readiness: services.readiness,
+  });
+  await listenOrExplain(app, config.API_HOST, config.API_PORT);
+  const stop = async () => {
+    await app.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});

@@ -1,0 +1,80 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting danvan reads from the environment, parsed once at boot.
+ * A bad value stops the process with one line per problem naming the variable and the value,
+ * instead of failing later somewhere deep in a client library.
+ */
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+
+const brokerList = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value) => value.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .pipe(z.array(hostPort.regex(/^[^,]+$/)).min(1, 'expected a comma-separated list of host:port'));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const configSchema = z.object({
+  /** Unset: `npm start` runs the embedded Temporal dev server. */
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('danvan'),
+  /** Unset: `npm start` runs the embedded single-node Kafka broker. */
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('danvan'),
+  /** Partitions of the topics danvan creates; a campaign's events share one partition (keyed by campaign id). */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** HS256 secret for API tokens. Unset on the embedded default: a development secret is generated and kept in the data folder. */
+  DANVAN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DANVAN_CACHE_DIR: z.string().min(1).default(path.join(os.homedir(), '.cache', 'danvan')),
+  DANVAN_DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.data')),
+  DANVAN_TEMPORAL_PORT: port.default(7233),
+  DANVAN_TEMPORAL_UI_PORT: port.default(8233),
+  DANVAN_KAFKA_PORT: port.default(9092),
+  DANVAN_KAFKA_CONTROLLER_PORT: port.default(9093),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, the way shells and compose files usually mean them. */
+function presentOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(presentOnly(env));
+  if (parsed.success) return parsed.data;
+  const raw = presentOnly(env);
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      return `${key}=${JSON.stringify(raw[key] ?? '')}: ${issue.message}`;
+    }),
+  );
+}

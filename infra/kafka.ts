@@ -1,0 +1,52 @@
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+import { TOPICS } from '../domain/topics';
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through danvan's logger, one JSON line format for the whole process. */
+export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger }): Kafka {
+  const log = opts.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    brokers: opts.brokers,
+    clientId: opts.clientId,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log[LEVEL_NAMES[level] ?? 'info'](rest, message);
+      },
+  });
+}
+
+export function topicConfigs(partitions: number, replicationFactor: number): ITopicConfig[] {
+  const minIsr = String(Math.max(1, Math.min(2, replicationFactor - 1)));
+  return Object.values(TOPICS).map((topic) => ({
+    topic,
+    numPartitions: partitions,
+    replicationFactor,
+    configEntries: [{ name: 'min.insync.replicas', value: minIsr }],
+  }));
+}
+
+/** Creates danvan's topics where missing; existing topics are left exactly as they are. */
+export async function ensureTopics(admin: Admin, partitions: number, replicationFactor: number): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topicConfigs(partitions, replicationFactor).filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  return missing.map((t) => t.topic);
+}
+
+/**
+ * The producer the outbox activities share: idempotent (the broker drops a retried batch it already has)
+ * with one request in flight, so retries cannot reorder a campaign's events.
+ */
+export function createEventProducer(kafka: Kafka) {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}

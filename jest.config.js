@@ -1,0 +1,21 @@
+/**
+ * One jest run: unit suites (no servers) and integration suites against the real Temporal dev server, the
+ * real time-skipping test server and the real Kafka broker, all brought up by test/setup/global-setup.ts.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // jose ships only ES modules; jest's CommonJS runtime needs it transpiled (Node itself loads it natively).
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  setupFiles: ['<rootDir>/test/setup/quiet-temporal-runtime.ts'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  // Integration suites each start a worker; two at a time is what a 2-core machine holds without timeouts.
+  maxWorkers: 2,
+  testTimeout: 120_000,
+  // The Temporal runtime and kafkajs keep sockets that outlive a suite by a few hundred ms after close.
+  forceExit: false,
+};

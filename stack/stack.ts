@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../infra/config';
+import { Kafka, logLevel } from 'kafkajs';
+import { ensureTopics } from '../infra/kafka';
+import { ensureKafkaBroker, kafkaIsReady, startKafkaBroker, waitForKafka } from './kafka-broker';
+import { assertPortsFree, runningPid, stopService } from './process';
+import { ensureTemporalCli } from './temporal-cli';
+import { startTemporalDevServer, temporalIsReady, waitForTemporal } from './temporal-dev-server';
+import { ensureTimeSkippingServer } from './time-skipping-server';
+
+/**
+ * The embedded local stack: a Temporal dev server and a single-node Kafka broker, run from binaries the
+ * project fetches itself. `dev` is what `npm start` and `stack:up` run; `test` is what `npm test` runs,
+ * on its own ports (dev ports + 10000) and in its own data folder, so tests never touch a developer's data.
+ */
+export type Profile = 'dev' | 'test';
+
+export interface StackLayout {
+  profile: Profile;
+  cacheDir: string;
+  dataDir: string;
+  runDir: string;
+  namespace: string;
+  ports: { temporal: number; temporalUi: number; kafka: number; kafkaController: number };
+}
+
+export interface StackEndpoints {
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  kafkaBrokers: string[];
+}
+
+const SERVICES = ['temporal', 'kafka'] as const;
+type Service = (typeof SERVICES)[number];
+
+export function stackLayout(config: Config, profile: Profile): StackLayout {
+  const offset = profile === 'test' ? 10_000 : 0;
+  const dataDir = path.join(config.DANVAN_DATA_DIR, profile);
+  return {
+    profile,
+    cacheDir: config.DANVAN_CACHE_DIR,
+    dataDir,
+    runDir: path.join(dataDir, 'run'),
+    namespace: config.TEMPORAL_NAMESPACE,
+    ports: {
+      temporal: config.DANVAN_TEMPORAL_PORT + offset,
+      temporalUi: config.DANVAN_TEMPORAL_UI_PORT + offset,
+      kafka: config.DANVAN_KAFKA_PORT + offset,
+      kafkaController: config.DANVAN_KAFKA_CONTROLLER_PORT + offset,
+    },
+  };
+}
+
+export function endpoints(layout: StackLayout): StackEndpoints {
+  return {
+    temporalAddress: `127.0.0.1:${layout.ports.temporal}`,
+    temporalUiUrl: layout.profile === 'dev' ? `http://127.0.0.1:${layout.ports.temporalUi}` : undefined,
+    kafkaBrokers: [`127.0.0.1:${layout.ports.kafka}`],
+  };
+}
+
+/** Fetches (first use only) everything the stack and the test suites run: Temporal CLI, Kafka jars, the time-skipping server. */
+export async function provision(layout: StackLayout, log: (line: string) => void, wants: { temporal: boolean; kafka: boolean; timeSkipping: boolean }) {
+  const [temporalCli, kafkaLib, timeSkippingServer] = await Promise.all([
+    wants.temporal ? ensureTemporalCli(layout.cacheDir, log) : undefined,
+    wants.kafka ? ensureKafkaBroker(layout.cacheDir, log) : undefined,
+    wants.timeSkipping ? ensureTimeSkippingServer(layout.cacheDir, log) : undefined,
+  ]);
+  return { temporalCli, kafkaLib, timeSkippingServer };
+}
+
+export interface UpOptions {
+  temporal: boolean;
+  kafka: boolean;
+  /** Start from empty data (the test profile does, so every run is reproducible). */
+  fresh?: boolean;
+  /** Partitions of danvan's topics, created on the broker once it is ready. */
+  topicPartitions: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Brings the requested servers up and waits until each really answers. A server of this profile that is
+ * already running is reused, not started twice. Returns the services this call started, for a clean stop.
+ */
+export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ endpoints: StackEndpoints; started: Service[] }> {
+  const ep = endpoints(layout);
+  const wanted = SERVICES.filter((s) => opts[s]);
+  if (opts.fresh) {
+    for (const service of wanted) await stopService(layout.runDir, service);
+    for (const service of wanted) fs.rmSync(path.join(layout.dataDir, service === 'temporal' ? 'temporal.sqlite' : 'kafka'), { recursive: true, force: true });
+  }
+  const toStart = wanted.filter((s) => runningPid(layout.runDir, s) === undefined);
+  const busy: Record<string, number> = {};
+  if (toStart.includes('temporal')) {
+    busy['Temporal frontend'] = layout.ports.temporal;
+    if (layout.profile === 'dev') busy['Temporal UI'] = layout.ports.temporalUi;
+  }
+  if (toStart.includes('kafka')) {
+    busy['Kafka broker'] = layout.ports.kafka;
+    busy['Kafka controller'] = layout.ports.kafkaController;
+  }
+  await assertPortsFree(busy, `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${layout.profile === 'test' ? 10_000 : 0})`);
+
+  const tools = await provision(layout, opts.log, { temporal: toStart.includes('temporal'), kafka: toStart.includes('kafka'), timeSkipping: false });
+  fs.mkdirSync(layout.runDir, { recursive: true });
+
+  const waits: Promise<void>[] = [];
+  if (opts.temporal) {
+    const pid = tools.temporalCli
+      ? startTemporalDevServer({
+          binary: tools.temporalCli,
+          dataDir: layout.dataDir,
+          runDir: layout.runDir,
+          port: layout.ports.temporal,
+          uiPort: layout.ports.temporalUi,
+          namespace: layout.namespace,
+          headless: layout.profile === 'test',
+        })
+      : runningPid(layout.runDir, 'temporal');
+    waits.push(waitForTemporal(ep.temporalAddress, layout.namespace, { runDir: layout.runDir, pid }));
+  }
+  if (opts.kafka) {
+    const pid = tools.kafkaLib
+      ? startKafkaBroker({ lib: tools.kafkaLib, dataDir: layout.dataDir, runDir: layout.runDir, port: layout.ports.kafka, controllerPort: layout.ports.kafkaController })
+      : runningPid(layout.runDir, 'kafka');
+    waits.push(waitForKafka(ep.kafkaBrokers, { runDir: layout.runDir, pid }));
+  }
+  const results = await Promise.allSettled(waits);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    for (const service of toStart) await stopService(layout.runDir, service);
+    throw failure.reason;
+  }
+  if (opts.kafka) {
+    const admin = new Kafka({ brokers: ep.kafkaBrokers, clientId: 'danvan-stack', logLevel: logLevel.ERROR }).admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, opts.topicPartitions, 1);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  return { endpoints: ep, started: toStart };
+}
+
+export async function stackDown(layout: StackLayout, services: readonly Service[] = SERVICES): Promise<Service[]> {
+  const stopped: Service[] = [];
+  // Kafka first: it has the longer orderly shutdown, and nothing in the stack depends on it.
+  for (const service of [...services].reverse()) {
+    if (await stopService(layout.runDir, service)) stopped.push(service);
+  }
+  return stopped;
+}
+
+export interface ServiceStatus {
+  service: Service;
+  pid: number | undefined;
+  ready: boolean;
+  address: string;
+}
+
+export async function stackStatus(layout: StackLayout): Promise<ServiceStatus[]> {
+  const ep = endpoints(layout);
+  return Promise.all(
+    SERVICES.map(async (service) => {
+      const pid = runningPid(layout.runDir, service);
+      const ready =
+        service === 'temporal'
+          ? await temporalIsReady(ep.temporalAddress, layout.namespace).catch(() => false)
+          : await kafkaIsReady(ep.kafkaBrokers).catch(() => false);
+      return { service, pid, ready, address: service === 'temporal' ? ep.temporalAddress : ep.kafkaBrokers.join(',') };
+    }),
+  );
+}

@@ -1,0 +1,18 @@
+import { loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { connectServices } from '../infra/services';
+import { runMain, requireEndpoints } from '../infra/main';
+import { createDanvanWorker } from './worker';
+
+/** A worker replica on its own (compose, Kubernetes): connects to the configured servers and starts none. */
+runMain('worker', async () => {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'danvan-worker');
+  const services = await connectServices(requireEndpoints(config), logger);
+  const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  // The Temporal runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight tasks finish, then run() resolves.
+  await worker.run();
+  await services.close();
+  logger.info('worker stopped');
+});
