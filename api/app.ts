@@ -57,6 +57,8 @@ export async function buildApp(deps: AppDeps) {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1_048_576 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is a client mistake (415), not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem);

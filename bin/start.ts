@@ -3,7 +3,7 @@ import { Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { mintToken } from '../api/auth';
 import { loadConfig } from '../infra/config';
-import { createLogger } from '../infra/logger';
+import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
 import { resolveJwtSecret } from '../infra/secrets';
 import { connectServices } from '../infra/services';
@@ -23,7 +23,7 @@ runMain('start', async () => {
   const say = (line: string) => console.log(`[danvan] ${line}`);
 
   // Signals are handled below, in order; the Temporal runtime must not shut the worker down on its own.
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], logger: temporalLogger(logger) });
 
   const embedded = { temporal: !config.TEMPORAL_ADDRESS, kafka: !config.KAFKA_BROKERS };
   let startedServices: Awaited<ReturnType<typeof stackUp>>['started'] = [];

@@ -8,6 +8,7 @@ import { assertPortsFree, runningPid, stopService } from './process';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, temporalIsReady, waitForTemporal } from './temporal-dev-server';
 import { ensureTimeSkippingServer } from './time-skipping-server';
+import { requireTool } from './tools';
 
 /**
  * The embedded local stack: a Temporal dev server and a single-node Kafka broker, run from binaries the
@@ -102,6 +103,9 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
     busy['Kafka controller'] = layout.ports.kafkaController;
   }
   await assertPortsFree(busy, `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${layout.profile === 'test' ? 10_000 : 0})`);
+
+  // Every missing prerequisite is reported before anything starts, so a failed start leaves nothing running.
+  if (toStart.includes('kafka')) requireTool('java', 'to run the local Apache Kafka broker');
 
   const tools = await provision(layout, opts.log, { temporal: toStart.includes('temporal'), kafka: toStart.includes('kafka'), timeSkipping: false });
   fs.mkdirSync(layout.runDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { loadConfig } from '../infra/config';
-import { createLogger } from '../infra/logger';
+import { Runtime } from '@temporalio/worker';
+import { createLogger, temporalLogger } from '../infra/logger';
 import { connectServices } from '../infra/services';
 import { runMain, requireEndpoints } from '../infra/main';
 import { createDanvanWorker } from './worker';
@@ -8,6 +9,7 @@ import { createDanvanWorker } from './worker';
 runMain('worker', async () => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'danvan-worker');
+  Runtime.install({ logger: temporalLogger(logger) });
   const services = await connectServices(requireEndpoints(config), logger);
   const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');

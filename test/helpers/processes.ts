@@ -1,0 +1,73 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/** Variables the suites must not leak into a spawned danvan process (they would point it at other servers). */
+const DANVAN_VARIABLES = /^(TEMPORAL_|KAFKA_|API_|DANVAN_|LOG_LEVEL$)/;
+
+export interface Spawned {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Runs a TypeScript entry point of the project as a user would, with only the given danvan variables set. */
+export function spawnTs(entry: string, args: string[], env: Record<string, string>, extra: { PATH?: string } = {}): Spawned {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !DANVAN_VARIABLES.test(key) && key !== 'JAVA_HOME'));
+  const child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { ...base, ...(extra.PATH !== undefined ? { PATH: extra.PATH } : {}), ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const started = Date.now();
+      const check = () => {
+        const match = output.match(pattern);
+        if (match) return resolve(match);
+        if (child.exitCode !== null) return reject(new Error(`process exited ${child.exitCode} before ${pattern}:\n${output}`));
+        if (Date.now() - started > timeoutMs) return reject(new Error(`no ${pattern} after ${timeoutMs} ms:\n${output}`));
+        setTimeout(check, 100);
+      };
+      check();
+    });
+  return { child, output: () => output, waitFor, exited };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Every live process whose command line or environment mentions `needle` (a test's own data folder):
+ * the servers name it on their command lines, the node processes inherit it in DANVAN_DATA_DIR.
+ */
+export function processesMentioning(needle: string): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
+      if (cmdline.includes(needle) || environ.includes(needle)) found.push(`${pid}: ${cmdline.slice(0, 200)}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}

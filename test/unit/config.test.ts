@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../../infra/config';
+
+describe('configuration (infra/config.ts)', () => {
+  it('gives the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.KAFKA_BROKERS).toBeUndefined();
+    expect(config).toMatchObject({ TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'danvan', API_PORT: 3000, DANVAN_TEMPORAL_PORT: 7233, DANVAN_KAFKA_PORT: 9092 });
+  });
+
+  it('splits KAFKA_BROKERS into a list and trims it', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'kafka-1:19092, kafka-2:19092,kafka-3:19092' }).KAFKA_BROKERS).toEqual(['kafka-1:19092', 'kafka-2:19092', 'kafka-3:19092']);
+  });
+
+  it('treats empty variables as unset, as compose files and shells mean them', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: '', API_PORT: '' });
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.API_PORT).toBe(3000);
+  });
+
+  it.each([
+    ['KAFKA_BROKERS', 'kafka-1;9092', 'host:port'],
+    ['KAFKA_BROKERS', ',', 'comma-separated'],
+    ['TEMPORAL_ADDRESS', 'http://temporal:7233', 'host:port'],
+    ['API_PORT', '70000', 'API_PORT="70000"'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud"'],
+    ['DANVAN_JWT_SECRET', 'short', 'at least 32 characters'],
+  ])('refuses %s=%j with a message naming the variable and the value', (name, value, fragment) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`${name}=${JSON.stringify(value)}`);
+    expect((error as ConfigError).message).toContain(fragment);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ API_PORT: 'x', KAFKA_BROKERS: 'y' })).toThrow(/API_PORT[\s\S]*KAFKA_BROKERS|KAFKA_BROKERS[\s\S]*API_PORT/);
+  });
+});
