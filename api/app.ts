@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { phaseSchema } from '../domain/campaign';
-import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema } from '../domain/plan';
+import { campaignIdFor, campaignIdSchema, issuerCodeOf, planRecordSchema, planSchema } from '../domain/plan';
 import { campaignWorkflowId, snapshotQuery } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, requireRole, type Principal, type Role } from './auth';
@@ -32,7 +32,7 @@ const problemSchema = z.object({
 
 const snapshotSchema = z.object({
   campaignId: z.string(),
-  plan: planSchema,
+  plan: planRecordSchema,
   phase: phaseSchema,
   eventsEmitted: z.number().int(),
   eventsPending: z.number().int(),
@@ -44,6 +44,8 @@ const EXAMPLE_PLAN = {
   issuedOn: '2024-09-06',
   year: 2024,
   title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
+  window: { opensOn: '2024-10-01', closesOn: '2024-10-31' },
+  tasks: [{ ordinal: 1, title: '100% chi bộ sinh hoạt chuyên đề bài báo "Dân vận" trong tháng 10/2024', actorGroups: ['party-committees'] }],
 };
 
 declare module 'fastify' {

@@ -101,6 +101,14 @@ export async function stopService(runDir: string, name: string, graceMs = 15_000
   return wasAlive;
 }
 
+/** For signal handlers, which cannot wait: SIGKILL the service's process group at once. */
+export function killServiceNow(runDir: string, name: string): void {
+  const pid = readPid(runDir, name);
+  if (pid === undefined) return;
+  signalGroup(pid, 'SIGKILL');
+  fs.rmSync(pidFile(runDir, name), { force: true });
+}
+
 export function tailLog(runDir: string, name: string, lines = 15): string {
   try {
     const text = fs.readFileSync(logFile(runDir, name), 'utf8').trimEnd().split('\n');

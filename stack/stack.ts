@@ -4,7 +4,7 @@ import type { Config } from '../infra/config';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../infra/kafka';
 import { ensureKafkaBroker, kafkaIsReady, startKafkaBroker, waitForKafka } from './kafka-broker';
-import { assertPortsFree, runningPid, stopService } from './process';
+import { assertPortsFree, killServiceNow, runningPid, stopService } from './process';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, temporalIsReady, waitForTemporal } from './temporal-dev-server';
 import { ensureTimeSkippingServer } from './time-skipping-server';
@@ -156,6 +156,11 @@ export async function stackDown(layout: StackLayout, services: readonly Service[
     if (await stopService(layout.runDir, service)) stopped.push(service);
   }
   return stopped;
+}
+
+/** The test run's last resort when it is interrupted: nothing it started may outlive it. */
+export function stackKillNow(layout: StackLayout, services: readonly Service[] = SERVICES): void {
+  for (const service of services) killServiceNow(layout.runDir, service);
 }
 
 export interface ServiceStatus {

@@ -3,6 +3,8 @@ export const TEST_ENV = {
   temporalAddress: 'DANVAN_TEST_TEMPORAL_ADDRESS',
   kafkaBrokers: 'DANVAN_TEST_KAFKA_BROKERS',
   timeSkippingServer: 'DANVAN_TIME_SKIPPING_SERVER',
+  /** `local` when global setup started the test profile of the embedded stack, `external` otherwise. */
+  stackMode: 'DANVAN_TEST_STACK',
 } as const;
 
 function required(name: string): string {

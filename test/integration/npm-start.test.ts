@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPICS } from '../../domain/topics';
+import { plan202 } from '../fixtures/plans';
 import { testKafkaBrokers, testTemporalAddress } from '../helpers/env';
 import { consumeUntil } from '../helpers/kafka';
 import { freePort, processesMentioning, spawnTs } from '../helpers/processes';
@@ -12,13 +13,7 @@ import { freePort, processesMentioning, spawnTs } from '../helpers/processes';
  * suite never collides with a developer's running stack.
  */
 describe('npm start (bin/start.ts)', () => {
-  const plan = {
-    number: '202-KH/BDVTU',
-    issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
-    issuedOn: '2024-09-06',
-    year: 2024,
-    title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
-  };
+  const plan = plan202();
 
   it('on the embedded default: brings up Temporal and Kafka, serves the API, publishes to its Kafka, and Ctrl-C stops everything', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-start-'));
@@ -56,7 +51,7 @@ describe('npm start (bin/start.ts)', () => {
       process.env.DANVAN_TEST_KAFKA_BROKERS = `127.0.0.1:${kafkaPort}`;
       try {
         const [event] = await consumeUntil(TOPICS.campaignEvents, (all) => all.length >= 1);
-        expect(JSON.parse(event!.value!)).toMatchObject({ type: 'campaign.issued', campaignId: 'BG-2024-202-KH-BDVTU', payload: { plan } });
+        expect(JSON.parse(event!.value!)).toMatchObject({ type: 'campaign.issued', campaignId: 'BG-2024-202-KH-BDVTU', payload: { plan: { number: plan.number, title: plan.title } } });
       } finally {
         process.env.DANVAN_TEST_KAFKA_BROKERS = previous;
       }

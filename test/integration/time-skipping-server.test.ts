@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { timeSkippingServerPath } from '../helpers/env';
 import { longNap } from '../workflows';
 
@@ -15,7 +15,7 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
     });
-    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
   });
 
   afterAll(async () => {

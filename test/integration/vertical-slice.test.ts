@@ -6,7 +6,8 @@ import type { Producer } from 'kafkajs';
 import { buildApp } from '../../api/app';
 import { mintToken } from '../../api/auth';
 import { parseEvent, type DomainEvent } from '../../domain/events';
-import type { Plan } from '../../domain/plan';
+import { planSchema } from '../../domain/plan';
+import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
@@ -32,13 +33,7 @@ describe('vertical slice: HTTP → campaign workflow → outbox activity → Kaf
   let adminToken: string;
 
   // Plan numbers restart every year; a random one keeps reruns against long-lived servers apart.
-  const plan: Plan = {
-    number: `${randomInt(1, 99_999)}-KH/BDVTU`,
-    issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
-    issuedOn: '2024-09-06',
-    year: 2024,
-    title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
-  };
+  const plan = planSchema.parse(plan202({ number: `${randomInt(1, 99_999)}-KH/BDVTU` }));
   const campaignId = `BG-2024-${plan.number.replace('/', '-')}`;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../infra/config';
-import { provision, stackLayout, stackUp } from '../../stack/stack';
+import { provision, stackKillNow, stackLayout, stackUp } from '../../stack/stack';
 import { TEST_ENV } from '../helpers/env';
 
 /**
@@ -18,5 +18,13 @@ export default async function globalSetup(): Promise<void> {
   const up = await stackUp(layout, { temporal: !external.temporal, kafka: !external.kafka, fresh: true, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log });
   process.env[TEST_ENV.temporalAddress] = external.temporal ?? up.endpoints.temporalAddress;
   process.env[TEST_ENV.kafkaBrokers] = external.kafka ?? up.endpoints.kafkaBrokers.join(',');
+  // Ctrl-C on jest skips global teardown; the servers run in their own process groups and would stay.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stackKillNow(layout, up.started);
+      process.exit(130);
+    });
+  }
+  process.env[TEST_ENV.stackMode] = external.temporal && external.kafka ? 'external' : 'local';
   (globalThis as Record<string, unknown>).__danvanTestStack = { layout, started: up.started };
 }

@@ -1,14 +1,9 @@
 import { isoDateSchema, isoInstantSchema } from '../../domain/calendar';
 import { buildEvent, parseEvent } from '../../domain/events';
-import { campaignIdFor, planNumberSchema, planSchema, type Plan } from '../../domain/plan';
+import { campaignIdFor, planNumberSchema, planSchema } from '../../domain/plan';
+import { plan202 } from '../fixtures/plans';
 
-const plan: Plan = {
-  number: '202-KH/BDVTU',
-  issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
-  issuedOn: '2024-09-06',
-  year: 2024,
-  title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
-};
+const plan = planSchema.parse(plan202());
 
 describe('plan (domain/plan.ts)', () => {
   it.each(['202-KH/BDVTU', '205-KH/BDVQU', '12-KH/BDVHU'])('accepts the plan number %s', (number) => {
@@ -26,8 +21,8 @@ describe('plan (domain/plan.ts)', () => {
   });
 
   it('refuses an impossible issue date', () => {
-    expect(planSchema.safeParse({ ...plan, issuedOn: '2024-02-30' }).success).toBe(false);
-    expect(planSchema.safeParse({ ...plan, issuedOn: '06/9/2024' }).success).toBe(false);
+    expect(planSchema.safeParse({ ...plan202(), issuedOn: '2024-02-30' }).success).toBe(false);
+    expect(planSchema.safeParse({ ...plan202(), issuedOn: '06/9/2024' }).success).toBe(false);
   });
 });
 

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { isoDateSchema } from './calendar';
+
+/**
+ * Deadlines in Vietnam time. Vietnam keeps UTC+7 all year, so "within October 2024" ends at
+ * 31/10/2024 23:59:59 +07:00: a report at that second is on time, one a second later is late.
+ */
+export const VIETNAM_UTC_OFFSET_HOURS = 7;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The instant a calendar day starts in Vietnam. */
+export function startOfDayVietnam(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - VIETNAM_UTC_OFFSET_HOURS * HOUR);
+}
+
+/** The first instant after the deadline day: a report at or after it is late. */
+export function deadlineEnd(date: string): Date {
+  return new Date(startOfDayVietnam(date).getTime() + DAY);
+}
+
+export function isLate(at: Date, deadlineDate: string): boolean {
+  return at.getTime() >= deadlineEnd(deadlineDate).getTime();
+}
+
+/** The calendar day an instant falls on in Vietnam. */
+export function vietnamDateOf(at: Date): string {
+  return new Date(at.getTime() + VIETNAM_UTC_OFFSET_HOURS * HOUR).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/** 2024-09-06 → "06/9/2024", as the seed documents write dates. */
+export function formatVietnameseDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${Number(m)}/${y}`;
+}
+
+/** 4819 → "4.819", as Vietnamese writes thousands. */
+export function formatVietnameseNumber(n: number): string {
+  return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
+/**
+ * Deadlines of a campaign. The first two are obligations of units (every chi bộ's study session, every
+ * commune's dialogue): units that miss them get reminders and escalations. The last two end phases.
+ */
+export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commendation'] as const;
+export const deadlineSchema = z.enum(DEADLINES);
+export type Deadline = z.infer<typeof deadlineSchema>;
+export type Deadlines = Record<Deadline, string>;
+
+export const deadlinesSchema = z.object({
+  'study-sessions': isoDateSchema,
+  dialogues: isoDateSchema,
+  assessment: isoDateSchema,
+  commendation: isoDateSchema,
+});
+
+export const reminderPolicyRecordSchema = z.object({
+  /** Reminders this many days before each obligation deadline, to every unit not yet compliant. */
+  daysBefore: z.array(z.number().int().min(1).max(60)).max(10),
+  /** After a missed deadline, reminders repeat this often until the unit complies or the campaign closes. */
+  overdueEveryDays: z.number().int().min(1).max(30),
+  /** Local (UTC+7) hour at which reminders go out. */
+  hourLocal: z.number().int().min(0).max(23),
+});
+
+export const DEFAULT_REMINDER_POLICY = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
+
+/** As written in a plan: every field optional, defaulting to 7, 3 and 1 days before, every 3 days after, at 08:00. */
+export const reminderPolicySchema = z.object({
+  daysBefore: reminderPolicyRecordSchema.shape.daysBefore.default(DEFAULT_REMINDER_POLICY.daysBefore),
+  overdueEveryDays: reminderPolicyRecordSchema.shape.overdueEveryDays.default(DEFAULT_REMINDER_POLICY.overdueEveryDays),
+  hourLocal: reminderPolicyRecordSchema.shape.hourLocal.default(DEFAULT_REMINDER_POLICY.hourLocal),
+});
+
+export type ReminderPolicy = z.infer<typeof reminderPolicyRecordSchema>;
+
+/** Something the clock does about one obligation deadline: remind before it, escalate at it, remind again after it. */
+export interface DeadlineAction {
+  /** Identifies the action across retries, replays and continue-as-new, so each is done once. */
+  key: string;
+  at: Date;
+  deadline: Deadline;
+  deadlineDate: string;
+  kind: 'before' | 'escalation' | 'overdue';
+  /** Days before the deadline day (before) or after it (overdue); 0 for the escalation. */
+  days: number;
+}
+
+function atLocalHour(date: string, policy: ReminderPolicy): Date {
+  return new Date(startOfDayVietnam(date).getTime() + policy.hourLocal * HOUR);
+}
+
+/**
+ * Every action of one deadline in time order: reminders `daysBefore` days before (at the policy's local
+ * hour), the escalation at the first instant after the deadline day, then overdue reminders every
+ * `overdueEveryDays` for as long as anyone asks. Keys carry the deadline date, so an extension brings
+ * fresh reminders for the new date and none of the old date's remain due.
+ */
+export function* deadlineActions(deadline: Deadline, deadlineDate: string, policy: ReminderPolicy): Generator<DeadlineAction> {
+  const base = { deadline, deadlineDate };
+  for (const days of [...new Set(policy.daysBefore)].sort((a, b) => b - a)) {
+    yield { ...base, key: `${deadline}@${deadlineDate}:before:${days}`, at: atLocalHour(addDays(deadlineDate, -days), policy), kind: 'before', days };
+  }
+  yield { ...base, key: `${deadline}@${deadlineDate}:escalation`, at: deadlineEnd(deadlineDate), kind: 'escalation', days: 0 };
+  for (let days = policy.overdueEveryDays; ; days += policy.overdueEveryDays) {
+    yield { ...base, key: `${deadline}@${deadlineDate}:overdue:${days}`, at: atLocalHour(addDays(deadlineDate, days), policy), kind: 'overdue', days };
+  }
+}
+
+/**
+ * The first action of a deadline not yet done and not due before `since` (when the unit was deployed or
+ * the deadline last changed: a reminder whose day passed before then is not owed).
+ */
+export function nextDeadlineAction(deadline: Deadline, deadlineDate: string, policy: ReminderPolicy, since: Date, done: ReadonlySet<string>): DeadlineAction {
+  for (const action of deadlineActions(deadline, deadlineDate, policy)) {
+    if (action.at.getTime() >= since.getTime() && !done.has(action.key)) return action;
+  }
+  throw new Error('unreachable: overdue reminders never run out');
+}

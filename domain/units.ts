@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { unitCodeSchema } from './plan';
+
+/**
+ * The unit tree of a campaign: the issuing unit at the root, then whatever levels lie below it. Before 7/2025 a
+ * province had districts (huyện/quận/thị xã/thành phố) → communes (xã/phường/thị trấn) → chi bộ (party cells);
+ * since then there is no district level, and a national campaign adds a root above the 34 provinces. So the depth
+ * is data: kinds only have to rank strictly downwards, and levels may be skipped.
+ */
+
+export const UNIT_KINDS = ['national', 'province', 'district', 'commune', 'party-cell'] as const;
+export const unitKindSchema = z.enum(UNIT_KINDS);
+export type UnitKind = z.infer<typeof unitKindSchema>;
+
+/** The rank of a kind in the hierarchy: a child's rank must be strictly greater than its parent's. */
+export function kindRank(kind: UnitKind): number {
+  return UNIT_KINDS.indexOf(kind);
+}
+
+export const unitSchema = z.object({
+  code: unitCodeSchema,
+  name: z.string().trim().min(1).max(200),
+  kind: unitKindSchema,
+  parent: unitCodeSchema.optional(),
+});
+
+export type Unit = z.infer<typeof unitSchema>;
+
+/** Every check is a single pass over the array or the tree, so a national tree (~60,000 units) validates quickly. */
+function checkTree(units: Unit[], ctx: z.RefinementCtx): void {
+  const report = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: units });
+
+  const indexOf = new Map<string, number>();
+  const roots: number[] = [];
+  units.forEach((unit, i) => {
+    const first = indexOf.get(unit.code);
+    if (first === undefined) indexOf.set(unit.code, i);
+    else report([i, 'code'], `duplicate unit code "${unit.code}" (first used at index ${first})`);
+    if (unit.parent === undefined) roots.push(i);
+  });
+
+  if (roots.length === 0) report([], 'the tree has no root: every unit has a parent');
+  const firstRoot = roots[0];
+  for (const i of roots.slice(1)) {
+    report([i, 'parent'], `"${units[i]?.code}" is a second root (the root is "${units[firstRoot ?? 0]?.code}"); every other unit needs a parent`);
+  }
+
+  const children = new Map<string, number[]>();
+  units.forEach((unit, i) => {
+    if (unit.parent === undefined) return;
+    const parentIndex = indexOf.get(unit.parent);
+    const parent = parentIndex === undefined ? undefined : units[parentIndex];
+    if (!parent) {
+      report([i, 'parent'], `unknown parent "${unit.parent}" of "${unit.code}": no unit in the tree has that code`);
+      return;
+    }
+    const siblings = children.get(unit.parent);
+    if (siblings) siblings.push(i);
+    else children.set(unit.parent, [i]);
+    if (parent.kind === 'party-cell') {
+      report([i, 'parent'], `parent "${parent.code}" of "${unit.code}" is a party cell; party cells (chi bộ) have no units below them`);
+    } else if (kindRank(unit.kind) <= kindRank(parent.kind)) {
+      report([i, 'kind'], `"${unit.code}" is a ${unit.kind} but its parent "${parent.code}" is a ${parent.kind}; a unit must rank below its parent`);
+    }
+  });
+
+  // Walking down from every root reaches every unit whose parent chain ends at a root; whatever is left
+  // (with a known parent) hangs on a cycle.
+  const reached = new Uint8Array(units.length);
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    if (reached[i]) continue;
+    reached[i] = 1;
+    const unit = units[i];
+    const below = unit && indexOf.get(unit.code) === i ? children.get(unit.code) : undefined;
+    if (below) for (const child of below) stack.push(child);
+  }
+  units.forEach((unit, i) => {
+    if (reached[i] || unit.parent === undefined || !indexOf.has(unit.parent)) return;
+    if (indexOf.get(unit.code) !== i) return; // a duplicate, already reported
+    report([i, 'parent'], `"${unit.code}" is not reachable from the root: its parent chain through "${unit.parent}" runs in a cycle`);
+  });
+}
+
+export const unitTreeSchema = z.array(unitSchema).min(1).max(200_000).superRefine(checkTree);
+
+export type UnitTree = Unit[];
+
+const NO_UNITS: readonly Unit[] = Object.freeze([]);
+
+/** Look-ups over a tree already validated by `unitTreeSchema`; built in one pass, so cheap to rebuild in a workflow. */
+export class UnitIndex {
+  readonly root: Unit;
+  readonly size: number;
+  private readonly byCode = new Map<string, Unit>();
+  private readonly childrenOf = new Map<string, Unit[]>();
+
+  constructor(units: readonly Unit[]) {
+    let root: Unit | undefined;
+    for (const unit of units) {
+      this.byCode.set(unit.code, unit);
+      if (unit.parent === undefined) {
+        root ??= unit;
+        continue;
+      }
+      const siblings = this.childrenOf.get(unit.parent);
+      if (siblings) siblings.push(unit);
+      else this.childrenOf.set(unit.parent, [unit]);
+    }
+    if (!root) throw new Error('the unit tree has no root');
+    this.root = root;
+    this.size = units.length;
+  }
+
+  get(code: string): Unit | undefined {
+    return this.byCode.get(code);
+  }
+
+  has(code: string): boolean {
+    return this.byCode.has(code);
+  }
+
+  /** Direct children in tree order; empty for leaves and unknown codes. */
+  children(code: string): readonly Unit[] {
+    return this.childrenOf.get(code) ?? NO_UNITS;
+  }
+
+  parentOf(code: string): Unit | undefined {
+    const parent = this.byCode.get(code)?.parent;
+    return parent === undefined ? undefined : this.byCode.get(parent);
+  }
+
+  isLeaf(code: string): boolean {
+    return this.byCode.has(code) && !this.childrenOf.has(code);
+  }
+
+  /** Nearest first, the unit itself excluded: a chi bộ's ancestors are its commune, (district,) province… */
+  ancestors(code: string): Unit[] {
+    const result: Unit[] = [];
+    let current = this.require(code);
+    for (let parent = this.parentOf(current.code); parent; parent = this.parentOf(current.code)) {
+      result.push(parent);
+      current = parent;
+    }
+    return result;
+  }
+
+  /** True when `code` is `ancestorCode` or lies below it; false for unknown codes. */
+  isWithin(code: string, ancestorCode: string): boolean {
+    if (!this.byCode.has(ancestorCode)) return false;
+    for (let current = this.byCode.get(code); current; current = current.parent === undefined ? undefined : this.byCode.get(current.parent)) {
+      if (current.code === ancestorCode) return true;
+    }
+    return false;
+  }
+
+  /** The unit and everything below it, pre-order (parents before children, siblings in tree order). */
+  subtree(code: string): Unit[] {
+    const result: Unit[] = [];
+    const stack: Unit[] = [this.require(code)];
+    for (let unit = stack.pop(); unit; unit = stack.pop()) {
+      result.push(unit);
+      const below = this.childrenOf.get(unit.code);
+      if (below) for (let i = below.length - 1; i >= 0; i--) stack.push(below[i] as Unit);
+    }
+    return result;
+  }
+
+  /**
+   * The code of the unit whose workflow owns `code`. Leaves such as chi bộ get no workflow of their own (there are
+   * ~60,000 of them nationally); their commune's workflow tracks them.
+   */
+  ownerOf(code: string): string {
+    const unit = this.require(code);
+    if (unit.parent === undefined || this.childrenOf.has(code)) return code;
+    return unit.parent;
+  }
+
+  private require(code: string): Unit {
+    const unit = this.byCode.get(code);
+    if (!unit) throw new Error(`unknown unit code "${code}"`);
+    return unit;
+  }
+}
+
+export const OBLIGATIONS = ['study-session', 'dialogue'] as const;
+export type Obligation = (typeof OBLIGATIONS)[number];
+
+/**
+ * What a unit must report in the campaign — the one place for "who must report what":
+ * every chi bộ holds the thematic study session on Hồ Chí Minh's article "Dân vận", and the heads of every
+ * commune-level party committee and government hold a dialogue conference with citizens.
+ */
+export function obligationsOf(unit: Pick<Unit, 'kind'>): Obligation[] {
+  switch (unit.kind) {
+    case 'party-cell':
+      return ['study-session'];
+    case 'commune':
+      return ['dialogue'];
+    default:
+      return [];
+  }
+}
+
+export function unitsRequiring(units: readonly Unit[], obligation: Obligation): Unit[] {
+  return units.filter((unit) => obligationsOf(unit).includes(obligation));
+}
