@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { phaseSchema } from '../domain/campaign';
 import { campaignIdFor, campaignIdSchema, issuerCodeOf, planRecordSchema, planSchema } from '../domain/plan';
-import { campaignWorkflowId, snapshotQuery } from '../workflows/messages';
+import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
+import { unitTreeSchema } from '../domain/units';
+import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, requireRole, type Principal, type Role } from './auth';
 import { ProblemError, problem, sendProblem } from './problems';
@@ -30,13 +32,23 @@ const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), value: z.unknown().optional(), reason: z.string() })).optional(),
 });
 
-const snapshotSchema = z.object({
-  campaignId: z.string(),
-  plan: planRecordSchema,
-  phase: phaseSchema,
-  eventsEmitted: z.number().int(),
-  eventsPending: z.number().int(),
-});
+const snapshotSchema = z.custom<CampaignSnapshot>((value) => typeof value === 'object' && value !== null && 'campaignId' in value);
+
+const issueCampaignSchema = z
+  .object({
+    plan: planSchema,
+    /** The unit tree itself, or the name of a bundled one. */
+    tree: z.union([unitTreeSchema, z.object({ sample: z.enum(SAMPLE_TREE_NAMES) })]),
+  })
+  .transform((body, ctx) => {
+    const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
+    const root = tree.find((u) => u.parent === undefined);
+    if (root?.code !== body.plan.issuer.unitCode) {
+      ctx.addIssue({ code: 'custom', path: ['plan', 'issuer', 'unitCode'], input: body.plan.issuer.unitCode, message: `the issuing unit must be the root of the tree (${root?.code ?? 'none'})` });
+      return z.NEVER;
+    }
+    return { plan: body.plan, tree };
+  });
 
 const EXAMPLE_PLAN = {
   number: '202-KH/BDVTU',
@@ -135,7 +147,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
-        body: planSchema.meta({ examples: [EXAMPLE_PLAN] }),
+        body: issueCampaignSchema.meta({ examples: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }] }),
         response: {
           201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
           200: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(false) }),
@@ -146,14 +158,14 @@ export async function buildApp(deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      const plan = request.body;
+      const { plan, tree } = request.body;
       const campaignId = campaignIdFor(plan);
       const workflowId = campaignWorkflowId(campaignId);
       try {
         await deps.temporal.workflow.start('campaignWorkflow', {
           workflowId,
           taskQueue: deps.taskQueue,
-          args: [{ campaignId, plan }],
+          args: [{ campaignId, plan, tree }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: searchAttributes.phase, value: 'issued' },
@@ -186,7 +198,7 @@ export async function buildApp(deps: AppDeps) {
     async (request) => {
       const { campaignId } = request.params;
       try {
-        return await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(snapshotQuery);
+        return await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
         throw error;

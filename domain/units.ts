@@ -96,11 +96,12 @@ export class UnitIndex {
   private readonly byCode = new Map<string, Unit>();
   private readonly childrenOf = new Map<string, Unit[]>();
 
+  /** Works on a whole tree or on a subtree cut from one: the root is the unit whose parent is not in the set. */
   constructor(units: readonly Unit[]) {
+    for (const unit of units) this.byCode.set(unit.code, unit);
     let root: Unit | undefined;
     for (const unit of units) {
-      this.byCode.set(unit.code, unit);
-      if (unit.parent === undefined) {
+      if (unit.parent === undefined || !this.byCode.has(unit.parent)) {
         root ??= unit;
         continue;
       }

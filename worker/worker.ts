@@ -6,7 +6,7 @@ export interface DanvanWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  producer: Pick<Producer, 'send'>;
+  producer: Pick<Producer, 'sendBatch'>;
   /** Prebuilt workflow bundle (tests bundle once per suite); otherwise the worker bundles `workflows/` at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }

@@ -1,108 +1,223 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Phase } from '../domain/campaign';
-import { buildEvent, type DomainEvent, type EventPayload, type EventType } from '../domain/events';
-import { campaignIdFor, issuerCodeOf } from '../domain/plan';
-import type { createActivities } from '../activities';
-import { closeUpdate, snapshotQuery, type CampaignInput, type CampaignSnapshot } from './messages';
+import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { phaseMoveProblem, type Phase } from '../domain/campaign';
+import { issuerCodeOf } from '../domain/plan';
+import { deadlineEnd, startOfDayVietnam, type Deadline, type Deadlines } from '../domain/schedule';
+import { UnitIndex } from '../domain/units';
+import {
+  DEFAULT_RUN_LIMITS,
+  advancePhaseUpdate,
+  campaignSnapshotQuery,
+  campaignWorkflowId,
+  deployUpdate,
+  extendDeadlineUpdate,
+  locateQuery,
+  unitWorkflowId,
+  type CampaignInput,
+  type AdminRequest,
+  type CampaignSnapshot,
+  type ExtensionRequest,
+  type PhaseRequest,
+} from './messages';
+import {
+  allChildrenFinished,
+  announceDeployment,
+  applyDeadlines,
+  applyPhase,
+  broadcastLoop,
+  emit,
+  freshCarry,
+  newLedger,
+  nodeSnapshot,
+  publishLoop,
+  quiesce,
+  registerNodeHandlers,
+  runClock,
+  startChildren,
+  subtreeProgress,
+  type NodeState,
+  type Timed,
+} from './node';
 import { searchAttributes } from './search-attributes';
 
 /**
- * One campaign per plan. Every state change goes through `emit`, which appends a validated event to the
- * outbox; a single publisher loop drains the outbox through an activity, in order, retrying until Kafka
- * takes each batch. The event id is fixed when the event enters history, so a retried publish after a
- * worker crash sends the very same id.
+ * One campaign per plan (workflow id `campaign:<campaignId>`): the root node of the unit tree. It owns the
+ * phase and the deadlines, which it moves by administrator Updates and by the clock, and passes down to the
+ * unit workflows it starts at deployment; their figures come back up by signal.
  */
 
-const { publishEvents } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/** Keeps each publish activity's payload well under Temporal's limits while amortising round trips. */
-const PUBLISH_BATCH = 100;
-
-interface CampaignState {
-  campaignId: string;
-  input: CampaignInput;
-  phase: Phase;
-  sequence: number;
-  outbox: DomainEvent[];
-  closing: boolean;
+function adminRejection(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'conflict', message, details: [{ code: 'conflict', message, vi: message }], nonRetryable: true });
 }
 
-function setup(input: CampaignInput): CampaignState {
-  const expectedId = campaignIdFor(input.plan);
-  if (input.campaignId !== expectedId) {
-    throw ApplicationFailure.nonRetryable(`campaignId ${JSON.stringify(input.campaignId)} does not match plan ${input.plan.number} (expected ${expectedId})`, 'InvalidInput');
+/** The phase moves the clock makes by itself, each at the first instant it is due. */
+function automaticMove(phase: Phase, plan: CampaignInput['plan'], deadlines: Deadlines): { to: Phase; at: number; reason: string } | undefined {
+  switch (phase) {
+    case 'deployed':
+      return { to: 'in-progress', at: startOfDayVietnam(plan.window.opensOn).getTime(), reason: `the campaign window opens on ${plan.window.opensOn}` };
+    case 'in-progress': {
+      const last = deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
+      return { to: 'assessment', at: deadlineEnd(last).getTime(), reason: `the reporting deadlines ended on ${last}` };
+    }
+    case 'assessment':
+      return { to: 'commendation', at: deadlineEnd(deadlines.assessment).getTime(), reason: `the assessment deadline ended on ${deadlines.assessment}` };
+    case 'commendation':
+      return { to: 'closed', at: deadlineEnd(deadlines.commendation).getTime(), reason: `the commendation deadline ended on ${deadlines.commendation}` };
+    default:
+      return undefined;
   }
-  const state: CampaignState = { campaignId: input.campaignId, input, phase: 'issued', sequence: 0, outbox: [], closing: false };
-
-  setHandler(snapshotQuery, () => snapshot(state));
-  setHandler(
-    closeUpdate,
-    async ({ reason }) => {
-      setPhase(state, 'closed', reason);
-      return snapshot(state);
-    },
-    {
-      validator: ({ reason }) => {
-        if (state.phase === 'closed') throw new Error('the campaign is already closed');
-        if (typeof reason !== 'string' || reason.trim() === '') throw new Error('reason: a closing reason is required');
-      },
-    },
-  );
-  return state;
 }
 
-function snapshot(state: CampaignState): CampaignSnapshot {
-  return {
-    campaignId: state.campaignId,
-    plan: state.input.plan,
-    phase: state.phase,
-    eventsEmitted: state.sequence,
-    eventsPending: state.outbox.length,
-  };
-}
-
-function emit<T extends EventType>(state: CampaignState, type: T, unitCode: string, payload: EventPayload<T>): void {
-  state.sequence += 1;
-  state.outbox.push(buildEvent(type, { campaignId: state.campaignId, unitCode, sequence: state.sequence, occurredAt: new Date() }, payload));
-}
-
-function setPhase(state: CampaignState, to: Phase, reason: string): void {
-  const from = state.phase;
-  state.phase = to;
-  upsertSearchAttributes([{ key: searchAttributes.phase, value: to }]);
-  emit(state, 'campaign.phase-changed', state.input.plan.issuer.unitCode, { from, to, reason });
-}
-
-async function publishOutbox(state: CampaignState): Promise<void> {
-  for (;;) {
-    await condition(() => state.outbox.length > 0 || state.closing);
-    if (state.outbox.length === 0) return;
-    const batch = state.outbox.slice(0, PUBLISH_BATCH);
-    await publishEvents(batch);
-    state.outbox.splice(0, batch.length);
+/** Deadline order that must hold after any extension. */
+function extensionProblem(deadlines: Deadlines, request: ExtensionRequest, phase: Phase): string | undefined {
+  const current = deadlines[request.deadline];
+  if (phase === 'closed') return 'the campaign is closed';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.to)) return `to: expected a date YYYY-MM-DD, got ${JSON.stringify(request.to)}`;
+  if (request.to <= current) return `${request.deadline} is already ${current}; an extension must move it later`;
+  const next = { ...deadlines, [request.deadline]: request.to };
+  const lastReport = next['study-sessions'] > next.dialogues ? next['study-sessions'] : next.dialogues;
+  if (next.assessment < lastReport) return `the assessment deadline (${next.assessment}) would end before reporting does (${lastReport}); extend assessment first`;
+  if (next.commendation < next.assessment) return `the commendation deadline (${next.commendation}) would end before assessment (${next.assessment}); extend commendation first`;
+  const endsPhase: Partial<Record<Deadline, Phase>> = { assessment: 'assessment', commendation: 'commendation' };
+  const phaseOfDeadline = endsPhase[request.deadline];
+  if (phaseOfDeadline && ['assessment', 'commendation', 'closed'].indexOf(phase) > ['assessment', 'commendation', 'closed'].indexOf(phaseOfDeadline)) {
+    return `the ${phaseOfDeadline} phase is over; its deadline can no longer move`;
   }
+  return undefined;
 }
 
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSnapshot> {
-  const state = setup(input);
+  const index = new UnitIndex(input.tree);
+  const root = index.root;
   const { plan } = input;
-  upsertSearchAttributes([
-    { key: searchAttributes.phase, value: state.phase },
-    { key: searchAttributes.year, value: plan.year },
-    { key: searchAttributes.issuer, value: issuerCodeOf(plan.number) },
-    { key: searchAttributes.province, value: plan.issuer.unitCode },
-    { key: searchAttributes.planNumber, value: plan.number },
-  ]);
-  const publisher = publishOutbox(state);
+  const since = Object.fromEntries(Object.keys(plan.deadlines).map((d) => [d, new Date(0).toISOString()])) as Record<Deadline, string>;
+  const state: NodeState = {
+    campaignId: input.campaignId,
+    plan,
+    unit: root,
+    workflowId: campaignWorkflowId(input.campaignId),
+    childUnits: index.children(root.code).filter((c) => !index.isLeaf(c.code)),
+    limits: { ...DEFAULT_RUN_LIMITS, ...input.limits },
+    carry: input.carry ?? freshCarry(plan, newLedger(root, index.children(root.code), (code) => index.isLeaf(code)), 'issued', plan.deadlines, since),
+    wake: false,
+    progressDirty: false,
+    publishing: false,
+    notifying: false,
+    broadcasting: false,
+    draining: false,
+    broadcasts: [],
+    updatesThisRun: 0,
+  };
 
-  emit(state, 'campaign.issued', plan.issuer.unitCode, { plan });
-  await condition(() => state.phase === 'closed');
+  const snapshot = (): CampaignSnapshot => ({ ...nodeSnapshot(state), plan, ...(state.carry.deployedAt ? { deployedAt: state.carry.deployedAt } : {}) });
+  const setPhase = (to: Phase, reason: string, trigger: 'admin' | 'deadline') => {
+    const from = state.carry.phase;
+    emit(state, 'campaign.phase-changed', root.code, { from, to, reason, trigger });
+    applyPhase(state, to);
+  };
+  const deploy = async () => {
+    setPhase('deployed', 'deployed down the unit tree', 'admin');
+    announceDeployment(state);
+    await startChildren(state, (code) => index.subtree(code));
+  };
 
-  await condition(allHandlersFinished);
-  state.closing = true;
-  await publisher;
-  return snapshot(state);
+  registerNodeHandlers(state);
+  setHandler(campaignSnapshotQuery, snapshot);
+  setHandler(locateQuery, (unitCode) => (index.has(unitCode) ? ownerWorkflowId(index.ownerOf(unitCode)) : null));
+  setHandler(
+    deployUpdate,
+    async (_request: AdminRequest) => {
+      await deploy();
+      state.updatesThisRun += 1;
+      return snapshot();
+    },
+    {
+      validator: (request) => {
+        if (state.carry.phase !== 'issued') rejectAdmin(`the campaign is already ${state.carry.phase}; it is deployed once`);
+        if (typeof request?.requestedBy !== 'string' || request.requestedBy === '') rejectAdmin('requestedBy: say who deploys');
+      },
+    },
+  );
+  setHandler(
+    advancePhaseUpdate,
+    async (request: PhaseRequest) => {
+      if (request.to === 'deployed') await deploy();
+      else setPhase(request.to, request.reason, 'admin');
+      state.updatesThisRun += 1;
+      return snapshot();
+    },
+    {
+      validator: (request) => {
+        const problem = phaseMoveProblem(state.carry.phase, request.to);
+        if (problem) rejectAdmin(problem);
+        if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the phase moves');
+      },
+    },
+  );
+  setHandler(
+    extendDeadlineUpdate,
+    (request: ExtensionRequest) => {
+      const from = state.carry.deadlines[request.deadline];
+      const since = { ...state.carry.deadlinesSince, [request.deadline]: new Date().toISOString() };
+      emit(state, 'deadline.extended', root.code, { deadline: request.deadline, from, to: request.to, reason: request.reason });
+      applyDeadlines(state, { ...state.carry.deadlines, [request.deadline]: request.to }, since);
+      state.updatesThisRun += 1;
+      return snapshot();
+    },
+    {
+      validator: (request) => {
+        const problem = extensionProblem(state.carry.deadlines, request, state.carry.phase);
+        if (problem) rejectAdmin(problem);
+        if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the deadline moves');
+      },
+    },
+  );
+
+  function ownerWorkflowId(ownerCode: string): string {
+    return ownerCode === root.code ? state.workflowId : unitWorkflowId(input.campaignId, ownerCode);
+  }
+
+  if (!input.carry) {
+    upsertSearchAttributes([
+      { key: searchAttributes.phase, value: state.carry.phase },
+      { key: searchAttributes.year, value: plan.year },
+      { key: searchAttributes.issuer, value: issuerCodeOf(plan.number) },
+      { key: searchAttributes.province, value: plan.issuer.unitCode },
+      { key: searchAttributes.planNumber, value: plan.number },
+    ]);
+    emit(state, 'campaign.issued', root.code, { plan, units: countKinds(input.tree) });
+  }
+
+  let finished = false;
+  const closedAndDrained = () => state.carry.phase === 'closed' && allChildrenFinished(state);
+  const publisher = publishLoop(state, () => finished);
+  const broadcaster = broadcastLoop(state, () => finished);
+
+  const phaseClock = (): Timed | undefined => {
+    if (!state.carry.deployedAt) return undefined;
+    const move = automaticMove(state.carry.phase, plan, state.carry.deadlines);
+    return move && { at: move.at, fire: () => setPhase(move.to, move.reason, 'deadline') };
+  };
+  const outcome = await runClock(state, { finished: closedAndDrained, extraTimed: phaseClock });
+
+  if (outcome === 'continue-as-new') {
+    await quiesce(state);
+    await Promise.all([publisher, broadcaster]);
+    return continueAsNew<typeof campaignWorkflow>({ ...input, carry: { ...state.carry, runs: state.carry.runs + 1 } });
+  }
+
+  emit(state, 'campaign.closed', root.code, { figures: subtreeProgress(state) });
+  await condition(() => state.carry.outbox.length === 0 && state.broadcasts.length === 0 && !state.broadcasting);
+  finished = true;
+  await Promise.all([publisher, broadcaster]);
+  return snapshot();
+}
+
+function rejectAdmin(message: string): never {
+  throw adminRejection(message);
+}
+
+function countKinds(units: CampaignInput['tree']): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const unit of units) counts[unit.kind] = (counts[unit.kind] ?? 0) + 1;
+  return counts;
 }

@@ -1,9 +1,13 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
+import type { LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
+import type { Progress } from '../domain/progress';
+import type { Deadline, Deadlines } from '../domain/schedule';
+import type { Obligation, Unit, UnitKind } from '../domain/units';
 
 /**
- * The public contract of danvan's workflows: task queue, id helpers, inputs, and every message name.
+ * The public contract of danvan's workflows: task queue, workflow ids, inputs, and every message name.
  * Imported by the workflows and by api/, so both sides always agree.
  */
 export const TASK_QUEUE_DEFAULT = 'danvan';
@@ -12,23 +16,131 @@ export function campaignWorkflowId(campaignId: string): string {
   return `campaign:${campaignId}`;
 }
 
+export function unitWorkflowId(campaignId: string, unitCode: string): string {
+  return `unit:${campaignId}:${unitCode}`;
+}
+
+/** When a run hands over to a fresh one (continue-as-new): well before Temporal's 2,000 Updates and 50,000 events. */
+export interface RunLimits {
+  maxUpdatesPerRun: number;
+  maxHistoryEvents: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { maxUpdatesPerRun: 1_000, maxHistoryEvents: 8_000 };
+
+/** What a node hands to its next run: everything but the inputs it was started with. */
+export interface NodeCarry {
+  phase: Phase;
+  deadlines: Deadlines;
+  deadlinesSince: Record<Deadline, string>;
+  ledger: import('../domain/ledger').Ledger;
+  childReports: Record<string, ChildReport>;
+  childrenStarted: boolean;
+  sequence: number;
+  outbox: import('../domain/events').DomainEvent[];
+  actionsDone: string[];
+  reminders: { sent: number; escalations: number };
+  deployedAt?: string;
+  runs: number;
+}
+
 export interface CampaignInput {
   campaignId: string;
   plan: Plan;
+  /** The whole unit tree, validated; its root is the issuing unit. */
+  tree: Unit[];
+  limits?: Partial<RunLimits>;
+  carry?: NodeCarry;
 }
 
-export interface CampaignSnapshot {
+export interface UnitInput {
   campaignId: string;
   plan: Plan;
+  unitCode: string;
+  /** The unit and everything below it. */
+  units: Unit[];
+  parentWorkflowId: string;
   phase: Phase;
-  /** Events emitted so far, and how many are still waiting for Kafka. */
-  eventsEmitted: number;
-  eventsPending: number;
+  deadlines: Deadlines;
+  deadlinesSince: Record<Deadline, string>;
+  limits: RunLimits;
+  carry?: NodeCarry;
 }
 
-export interface CloseRequest {
+export interface OverdueUnit {
+  code: string;
+  obligation: Obligation;
+}
+
+/** What a child node tells its parent: its subtree's figures, and whether it has finished (campaign closed). */
+export interface ChildReport {
+  unitCode: string;
+  progress: Progress;
+  overdueUnits: OverdueUnit[];
+  finished: boolean;
+}
+
+export interface ChildSummary {
+  unitCode: string;
+  name: string;
+  kind: UnitKind;
+  progress: Progress;
+  finished: boolean;
+}
+
+export interface NodeSnapshot {
+  campaignId: string;
+  unitCode: string;
+  phase: Phase;
+  deadlines: Deadlines;
+  /** This node's subtree: its own units plus every child's report. */
+  progress: Progress;
+  /** The units this node's workflow tracks itself (its own unit and its chi bộ). */
+  units: LedgerUnit[];
+  children: ChildSummary[];
+  /** Overdue units of the subtree, at most OVERDUE_LIST_LIMIT; the counts in `progress` are complete. */
+  overdueUnits: OverdueUnit[];
+  eventsEmitted: number;
+  eventsPending: number;
+  run: { number: number; updates: number; historyLength: number };
+}
+
+export interface CampaignSnapshot extends NodeSnapshot {
+  plan: Plan;
+  deployedAt?: string;
+}
+
+export const OVERDUE_LIST_LIMIT = 500;
+
+export interface AdminRequest {
+  requestedBy: string;
   reason: string;
 }
 
-export const snapshotQuery = defineQuery<CampaignSnapshot>('snapshot');
-export const closeUpdate = defineUpdate<CampaignSnapshot, [CloseRequest]>('close');
+export interface PhaseRequest extends AdminRequest {
+  to: Phase;
+}
+
+export interface ExtensionRequest extends AdminRequest {
+  deadline: Deadline;
+  /** The new deadline day (Vietnam calendar, YYYY-MM-DD). */
+  to: string;
+}
+
+// Administrator Updates, on the campaign workflow.
+export const deployUpdate = defineUpdate<CampaignSnapshot, [AdminRequest]>('deploy');
+export const advancePhaseUpdate = defineUpdate<CampaignSnapshot, [PhaseRequest]>('advancePhase');
+export const extendDeadlineUpdate = defineUpdate<CampaignSnapshot, [ExtensionRequest]>('extendDeadline');
+
+/** Every report, on the workflow that owns the unit (see `locateQuery`). */
+export const submitUpdate = defineUpdate<SubmissionResult, [Submission]>('submit');
+
+// Between nodes of one campaign.
+export const phaseSignal = defineSignal<[{ phase: Phase }]>('phaseChanged');
+export const deadlinesSignal = defineSignal<[{ deadlines: Deadlines; deadlinesSince: Record<Deadline, string> }]>('deadlinesChanged');
+export const childReportSignal = defineSignal<[ChildReport]>('childReport');
+
+export const snapshotQuery = defineQuery<NodeSnapshot>('snapshot');
+export const campaignSnapshotQuery = defineQuery<CampaignSnapshot>('campaignSnapshot');
+/** On the campaign workflow: the id of the workflow that owns a unit, or null for a unit not in the campaign. */
+export const locateQuery = defineQuery<string | null, [string]>('locate');

@@ -55,3 +55,40 @@ export async function consumeUntil(topic: string, done: (received: Received[]) =
     await consumer.disconnect();
   }
 }
+
+/**
+ * Everything on a topic up to its current end (the high watermarks when called), optionally filtered: what a
+ * consumer starting from offset zero would have seen by now.
+ */
+export async function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000): Promise<Received[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
+  const kept: Received[] = [];
+  if (remaining.size === 0) return kept;
+  const consumer = testKafka().consumer({ groupId: `danvan-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end after ${timeoutMs} ms; ${kept.length} kept`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const m = toReceived(partition, message);
+          if (filter(m)) kept.push(m);
+          const last = remaining.get(partition);
+          if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return kept;
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -1,0 +1,81 @@
+import { isRecognized, MODEL_FIELDS, MODEL_STAGES, type ModelField, type ModelStage } from './models';
+import { PETITION_KINDS, type PetitionKind } from './reports';
+
+/**
+ * The figures of a campaign, per unit and rolled up the tree. Every figure is a sum, so a parent's progress
+ * is its own plus its children's, and analytics can rebuild each one from the events.
+ */
+export interface ObligationTally {
+  /** Units that must report (100 % of chi bộ, 100 % of communes). */
+  required: number;
+  /** Units that have reported. */
+  done: number;
+  /** Units that reported after the deadline. */
+  late: number;
+  /** Units past the deadline without a report. */
+  overdue: number;
+}
+
+export interface Progress {
+  studySessions: ObligationTally & { membersPresent: number; membersTotal: number };
+  dialogues: ObligationTally & { conferences: number; attendance: number; lateConferences: number };
+  petitions: Record<PetitionKind, { recorded: number; resolved: number }>;
+  /** Models by field, then by the stage each is in now. */
+  models: Record<ModelField, Record<ModelStage, number>>;
+  /** Unit reminders sent (one per unit per reminder) and escalations of missed deadlines (one per unit per deadline). */
+  reminders: { sent: number; escalations: number };
+}
+
+function tally(): ObligationTally {
+  return { required: 0, done: 0, late: 0, overdue: 0 };
+}
+
+function stages(): Record<ModelStage, number> {
+  return Object.fromEntries(MODEL_STAGES.map((s) => [s, 0])) as Record<ModelStage, number>;
+}
+
+export function emptyProgress(): Progress {
+  return {
+    studySessions: { ...tally(), membersPresent: 0, membersTotal: 0 },
+    dialogues: { ...tally(), conferences: 0, attendance: 0, lateConferences: 0 },
+    petitions: Object.fromEntries(PETITION_KINDS.map((k) => [k, { recorded: 0, resolved: 0 }])) as Progress['petitions'],
+    models: Object.fromEntries(MODEL_FIELDS.map((f) => [f, stages()])) as Progress['models'],
+    reminders: { sent: 0, escalations: 0 },
+  };
+}
+
+function addNumbers<T extends object>(into: T, from: T): void {
+  for (const key of Object.keys(from) as Array<keyof T>) {
+    const value = from[key];
+    if (typeof value === 'number') (into[key] as number) += value;
+    else if (value && typeof value === 'object') addNumbers(into[key] as object, value as object);
+  }
+}
+
+export function sumProgress(parts: readonly Progress[]): Progress {
+  const total = emptyProgress();
+  for (const part of parts) addNumbers(total, part);
+  return total;
+}
+
+/** Model counts as the reports phrase them: registered (every model) and recognized (recognized or honoured after). */
+export function modelTotals(progress: Progress): { registered: number; recognized: number; rejected: number; commended: number; proposedUpward: number } {
+  let registered = 0;
+  let recognized = 0;
+  let rejected = 0;
+  let commended = 0;
+  let proposedUpward = 0;
+  for (const field of MODEL_FIELDS) {
+    const s = progress.models[field];
+    registered += MODEL_STAGES.reduce((sum, stage) => sum + s[stage], 0);
+    recognized += MODEL_STAGES.filter(isRecognized).reduce((sum, stage) => sum + s[stage], 0);
+    rejected += s.rejected;
+    commended += s.commended + s['proposed-upward'];
+    proposedUpward += s['proposed-upward'];
+  }
+  return { registered, recognized, rejected, commended, proposedUpward };
+}
+
+export function percent(done: number, required: number): number {
+  return required === 0 ? 100 : Math.floor((done * 1000) / required) / 10;
+}

@@ -1,0 +1,71 @@
+import { condition, continueAsNew } from '@temporalio/workflow';
+import { UnitIndex } from '../domain/units';
+import { unitWorkflowId, type NodeSnapshot, type UnitInput } from './messages';
+import {
+  allChildrenFinished,
+  announceDeployment,
+  broadcastLoop,
+  freshCarry,
+  newLedger,
+  nodeSnapshot,
+  publishLoop,
+  quiesce,
+  registerFollowerHandlers,
+  registerNodeHandlers,
+  reportLoop,
+  runClock,
+  startChildren,
+  type NodeState,
+} from './node';
+
+/**
+ * One workflow per non-leaf unit below the campaign's root (workflow id `unit:<campaignId>:<unitCode>`): a
+ * district rolls its communes up, a commune tracks its chi bộ. It is started at deployment with its subtree,
+ * follows the phase and deadlines its parent sends, and finishes once the campaign closes and its own
+ * children have finished, after a last report to its parent.
+ */
+export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
+  const index = new UnitIndex(input.units);
+  const self = index.root;
+  const state: NodeState = {
+    campaignId: input.campaignId,
+    plan: input.plan,
+    unit: self,
+    workflowId: unitWorkflowId(input.campaignId, self.code),
+    parentWorkflowId: input.parentWorkflowId,
+    childUnits: index.children(self.code).filter((c) => !index.isLeaf(c.code)),
+    limits: input.limits,
+    carry: input.carry ?? freshCarry(input.plan, newLedger(self, index.children(self.code), (code) => index.isLeaf(code)), input.phase, input.deadlines, input.deadlinesSince),
+    wake: false,
+    progressDirty: true,
+    publishing: false,
+    notifying: false,
+    broadcasting: false,
+    draining: false,
+    broadcasts: [],
+    updatesThisRun: 0,
+  };
+  registerNodeHandlers(state);
+  registerFollowerHandlers(state);
+
+  if (!input.carry) announceDeployment(state);
+  await startChildren(state, (code) => index.subtree(code));
+
+  let finished = false;
+  const closedAndDrained = () => state.carry.phase === 'closed' && allChildrenFinished(state);
+  const publisher = publishLoop(state, () => finished);
+  const broadcaster = broadcastLoop(state, () => finished);
+  const reporter = reportLoop(state, () => finished);
+
+  const outcome = await runClock(state, { finished: closedAndDrained });
+  if (outcome === 'continue-as-new') {
+    await quiesce(state);
+    await Promise.all([publisher, broadcaster, reporter]);
+    return continueAsNew<typeof unitWorkflow>({ ...input, phase: state.carry.phase, deadlines: state.carry.deadlines, deadlinesSince: state.carry.deadlinesSince, carry: { ...state.carry, runs: state.carry.runs + 1 } });
+  }
+
+  await condition(() => state.carry.outbox.length === 0 && state.broadcasts.length === 0 && !state.broadcasting);
+  finished = true;
+  await Promise.all([publisher, broadcaster, reporter]);
+  return nodeSnapshot(state);
+}
