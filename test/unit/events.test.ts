@@ -41,29 +41,30 @@ describe('calendar schemas (domain/calendar.ts)', () => {
 });
 
 describe('domain events (domain/events.ts)', () => {
-  const fields = { campaignId: 'BG-2024-202-KH-BDVTU', unitCode: 'BG', sequence: 1, occurredAt: new Date('2024-09-06T01:00:00Z') };
+  const fields = { campaignId: 'BG-2024-202-KH-BDVTU', source: 'campaign:BG-2024-202-KH-BDVTU', sourceUnit: 'BG', unitCode: 'BG', sequence: 1, occurredAt: new Date('2024-09-06T01:00:00Z') };
 
   it('builds an event whose id is fixed by campaign and sequence', () => {
-    const event = buildEvent('campaign.issued', fields, { plan });
+    const event = buildEvent('campaign.issued', fields, { plan, units: { province: 1 } });
     expect(event).toEqual({
-      id: 'BG-2024-202-KH-BDVTU/1',
+      id: 'BG-2024-202-KH-BDVTU/BG/1',
+      source: 'campaign:BG-2024-202-KH-BDVTU',
       type: 'campaign.issued',
       schemaVersion: 1,
       campaignId: 'BG-2024-202-KH-BDVTU',
       unitCode: 'BG',
       sequence: 1,
       occurredAt: '2024-09-06T01:00:00.000Z',
-      payload: { plan },
+      payload: { plan, units: { province: 1 } },
     });
-    expect(buildEvent('campaign.issued', fields, { plan }).id).toBe(event.id);
+    expect(buildEvent('campaign.issued', fields, { plan, units: { province: 1 } }).id).toBe(event.id);
   });
 
   it('refuses to build an event whose payload breaks its schema', () => {
-    expect(() => buildEvent('campaign.phase-changed', fields, { from: 'issued', to: 'finished' as never, reason: 'x' })).toThrow();
+    expect(() => buildEvent('campaign.phase-changed', fields, { from: 'issued', to: 'finished' as never, reason: 'x', trigger: 'admin' })).toThrow();
   });
 
   it('parses what it builds, and says why it refuses the rest', () => {
-    const event = buildEvent('campaign.issued', fields, { plan });
+    const event = buildEvent('campaign.issued', fields, { plan, units: { province: 1 } });
     expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual({ ok: true, event });
     expect(parseEvent({ ...event, type: 'campaign.vanished' })).toEqual({ ok: false, reason: 'unknown event type "campaign.vanished"' });
     expect(parseEvent({ ...event, schemaVersion: 9 })).toEqual({ ok: false, reason: 'unknown schema version 9 of campaign.issued' });

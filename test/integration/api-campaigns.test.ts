@@ -1,0 +1,128 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Producer } from 'kafkajs';
+import { buildApp } from '../../api/app';
+import { mintToken } from '../../api/auth';
+import { parseEvent, type DomainEvent } from '../../domain/events';
+import { planSchema } from '../../domain/plan';
+import { plan202 } from '../fixtures/plans';
+import { TOPICS } from '../../domain/topics';
+import { createEventProducer, createKafka } from '../../infra/kafka';
+import { createLogger } from '../../infra/logger';
+import { campaignWorkflowId } from '../../workflows/messages';
+import { createDanvanWorker } from '../../worker/worker';
+import { testKafkaBrokers } from '../helpers/env';
+import { consumeUntil } from '../helpers/kafka';
+import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
+
+/**
+ * The path every feature stands on, end to end against the real servers: an HTTP request starts the campaign
+ * workflow, the workflow emits its event through the outbox activity, the event is read back from Kafka.
+ */
+describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
+  const secret = randomUUID() + randomUUID();
+  const taskQueue = `slice-${randomUUID()}`;
+  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
+  let producer: Producer;
+  let stopWorker: () => Promise<void>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let baseUrl: string;
+  let adminToken: string;
+
+  // Plan numbers restart every year; a random one keeps reruns against long-lived servers apart.
+  const plan = planSchema.parse(plan202({ number: `${randomInt(1, 99_999)}-KH/BDVTU` }));
+  const campaignId = `BG-2024-${plan.number.replace('/', '-')}`;
+  const body = { plan, tree: { sample: 'bac-giang' } };
+
+  beforeAll(async () => {
+    const logger = createLogger('warn');
+    temporal = await connectTestTemporal();
+    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-slice-test', logger }));
+    await producer.connect();
+    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
+    stopWorker = runInBackground(worker);
+    app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    adminToken = await mintToken(secret, { sub: 'admin-bg', role: 'admin' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await stopWorker?.();
+    await producer?.disconnect();
+    await temporal?.nativeConnection.close();
+    await temporal?.connection.close();
+  });
+
+  const post = (path: string, body: unknown, token = adminToken) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+
+  const campaignEvents = (until: (events: DomainEvent[]) => boolean) =>
+    consumeUntil(TOPICS.campaignEvents, (received) => until(received.map((m) => JSON.parse(m.value!) as DomainEvent)), {
+      filter: (m) => m.key === campaignId,
+    });
+
+  it('issues a plan over HTTP and publishes campaign.issued to Kafka', async () => {
+    const response = await post('/v1/campaigns', body);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ campaignId, workflowId: campaignWorkflowId(campaignId), created: true });
+
+    const [message] = await campaignEvents((events) => events.length >= 1);
+    const parsed = parseEvent(JSON.parse(message!.value!));
+    expect(parsed).toMatchObject({ ok: true });
+    expect(JSON.parse(message!.value!)).toMatchObject({
+      id: `${campaignId}/BG/1`,
+      source: campaignWorkflowId(campaignId),
+      type: 'campaign.issued',
+      schemaVersion: 1,
+      campaignId,
+      unitCode: 'BG',
+      sequence: 1,
+      payload: { plan, units: { province: 1, district: 3, commune: 30, 'party-cell': 325 } },
+    });
+    expect(message!.headers['event-id']).toBe(`${campaignId}/BG/1`);
+  });
+
+  it('answers the same plan again with the existing campaign instead of a second one', async () => {
+    const response = await post('/v1/campaigns', body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ campaignId, created: false });
+  });
+
+  it('serves the snapshot from the workflow query', async () => {
+    const response = await fetch(`${baseUrl}/v1/campaigns/${campaignId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ campaignId, phase: 'issued', plan, eventsEmitted: 1, units: [expect.objectContaining({ code: 'BG' })] });
+  });
+
+  it('refuses a malformed plan with a problem naming the field and the value, and starts nothing', async () => {
+    const response = await post('/v1/campaigns', { ...body, plan: { ...plan, number: '202/BDVTU' } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { errors: Array<{ field: string; value: unknown; reason: string }> };
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'body.plan.number', value: '202/BDVTU', reason: expect.stringContaining('202-KH/BDVTU') })]);
+    const lookup = await fetch(`${baseUrl}/v1/campaigns/BG-2024-202-BDVTU`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(lookup.status).toBe(400);
+  });
+
+  it('refuses a missing token with 401 and a viewer issuing a plan with 403', async () => {
+    const anonymous = await fetch(`${baseUrl}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(anonymous.status).toBe(401);
+    const viewer = await post('/v1/campaigns', body, await mintToken(secret, { sub: 'viewer', role: 'viewer' }));
+    expect(viewer.status).toBe(403);
+  });
+
+  it('is listed through its search attributes', async () => {
+    const query = `DanvanPlanNumber = '${plan.number}' AND DanvanProvince = 'BG' AND DanvanYear = 2024`;
+    let found: string[] = [];
+    for (let attempt = 0; attempt < 50 && found.length === 0; attempt += 1) {
+      found = [];
+      for await (const wf of temporal.client.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([campaignWorkflowId(campaignId)]);
+  });
+});
