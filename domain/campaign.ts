@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadlineEnd, startOfDayVietnam, type Deadlines } from './schedule';
 
 /** The lifecycle of a campaign: issued → deployed → in progress → assessment → commendation → closed. */
 export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
@@ -36,4 +37,26 @@ export type UnitAction = keyof typeof ACTION_PHASES;
 export function actionPhaseProblem(action: UnitAction, phase: Phase): string | undefined {
   const allowed: readonly Phase[] = ACTION_PHASES[action];
   return allowed.includes(phase) ? undefined : `${action} is accepted only while the campaign is ${allowed.join(' or ')}; it is ${phase}`;
+}
+
+/**
+ * The phase move the clock makes by itself from `phase`, and when: the window's first day starts the work, the
+ * end of the last reporting deadline starts assessment, the assessment and commendation deadlines end theirs.
+ * Administrators may move earlier; nothing moves back.
+ */
+export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, deadlines: Deadlines): { to: Phase; at: Date; reason: string } | undefined {
+  switch (phase) {
+    case 'deployed':
+      return { to: 'in-progress', at: startOfDayVietnam(window.opensOn), reason: `the campaign window opens on ${window.opensOn}` };
+    case 'in-progress': {
+      const last = deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
+      return { to: 'assessment', at: deadlineEnd(last), reason: `the reporting deadlines ended on ${last}` };
+    }
+    case 'assessment':
+      return { to: 'commendation', at: deadlineEnd(deadlines.assessment), reason: `the assessment deadline ended on ${deadlines.assessment}` };
+    case 'commendation':
+      return { to: 'closed', at: deadlineEnd(deadlines.commendation), reason: `the commendation deadline ended on ${deadlines.commendation}` };
+    default:
+      return undefined;
+  }
 }

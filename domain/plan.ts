@@ -79,7 +79,11 @@ export const planRecordSchema = z
 /** A plan as an administrator writes it: deadlines and reminder policy may be left to their defaults. */
 export const planSchema = z
   .object({ ...planFields, deadlines: deadlinesSchema.partial().default({}), reminders: reminderPolicySchema.default(DEFAULT_REMINDER_POLICY) })
-  .transform((plan) => ({ ...plan, deadlines: { ...defaultDeadlines(plan.window.closesOn), ...plan.deadlines } }))
+  .transform((plan) => {
+    // An explicit `undefined` means "unset" too, not "no deadline".
+    const given = Object.fromEntries(Object.entries(plan.deadlines).filter(([, date]) => date !== undefined));
+    return { ...plan, deadlines: { ...defaultDeadlines(plan.window.closesOn), ...given } };
+  })
   .pipe(planRecordSchema);
 
 export type Plan = z.output<typeof planSchema>;

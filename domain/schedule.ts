@@ -106,9 +106,13 @@ export function* deadlineActions(deadline: Deadline, deadlineDate: string, polic
   for (const days of [...new Set(policy.daysBefore)].sort((a, b) => b - a)) {
     yield { ...base, key: `${deadline}@${deadlineDate}:before:${days}`, at: atLocalHour(addDays(deadlineDate, -days), policy), kind: 'before', days };
   }
-  yield { ...base, key: `${deadline}@${deadlineDate}:escalation`, at: deadlineEnd(deadlineDate), kind: 'escalation', days: 0 };
+  const escalationAt = deadlineEnd(deadlineDate);
+  yield { ...base, key: `${deadline}@${deadlineDate}:escalation`, at: escalationAt, kind: 'escalation', days: 0 };
   for (let days = policy.overdueEveryDays; ; days += policy.overdueEveryDays) {
-    yield { ...base, key: `${deadline}@${deadlineDate}:overdue:${days}`, at: atLocalHour(addDays(deadlineDate, days), policy), kind: 'overdue', days };
+    const at = atLocalHour(addDays(deadlineDate, days), policy);
+    // At hour 0 with a daily repeat, the first overdue reminder would coincide with the escalation itself.
+    if (at.getTime() <= escalationAt.getTime()) continue;
+    yield { ...base, key: `${deadline}@${deadlineDate}:overdue:${days}`, at, kind: 'overdue', days };
   }
 }
 

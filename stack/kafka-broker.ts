@@ -84,9 +84,10 @@ export function prepareKafkaBroker(opts: KafkaBrokerOptions): string {
   fs.writeFileSync(configFile, serverProperties(opts, logDir));
   fs.writeFileSync(path.join(opts.dataDir, 'kafka-log4j.properties'), LOG4J);
   if (!fs.existsSync(path.join(logDir, 'meta.properties'))) {
-    // KRaft cluster ids are 16 random bytes in URL-safe base64 without padding.
+    // KRaft cluster ids are 16 random bytes in URL-safe base64 without padding; one in 64 starts with "-",
+    // so it is passed as --cluster-id=… where the argument parser cannot take it for an option.
     const clusterId = randomBytes(16).toString('base64url');
-    const format = spawnSync(java, [...log4jFlag(opts.dataDir), '-cp', `${opts.lib}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], {
+    const format = spawnSync(java, [...log4jFlag(opts.dataDir), '-cp', `${opts.lib}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', configFile], {
       encoding: 'utf8',
     });
     if (format.status !== 0) {

@@ -1,7 +1,7 @@
 import { ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { phaseMoveProblem, type Phase } from '../domain/campaign';
 import { issuerCodeOf } from '../domain/plan';
-import { deadlineEnd, startOfDayVietnam, type Deadline, type Deadlines } from '../domain/schedule';
+import type { Deadline, Deadlines } from '../domain/schedule';
 import { UnitIndex } from '../domain/units';
 import {
   DEFAULT_RUN_LIMITS,
@@ -20,6 +20,7 @@ import {
 } from './messages';
 import {
   allChildrenFinished,
+  allChildrenReported,
   announceDeployment,
   applyDeadlines,
   applyPhase,
@@ -35,7 +36,6 @@ import {
   startChildren,
   subtreeProgress,
   type NodeState,
-  type Timed,
 } from './node';
 import { searchAttributes } from './search-attributes';
 
@@ -47,24 +47,6 @@ import { searchAttributes } from './search-attributes';
 
 function adminRejection(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: 'conflict', message, details: [{ code: 'conflict', message, vi: message }], nonRetryable: true });
-}
-
-/** The phase moves the clock makes by itself, each at the first instant it is due. */
-function automaticMove(phase: Phase, plan: CampaignInput['plan'], deadlines: Deadlines): { to: Phase; at: number; reason: string } | undefined {
-  switch (phase) {
-    case 'deployed':
-      return { to: 'in-progress', at: startOfDayVietnam(plan.window.opensOn).getTime(), reason: `the campaign window opens on ${plan.window.opensOn}` };
-    case 'in-progress': {
-      const last = deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
-      return { to: 'assessment', at: deadlineEnd(last).getTime(), reason: `the reporting deadlines ended on ${last}` };
-    }
-    case 'assessment':
-      return { to: 'commendation', at: deadlineEnd(deadlines.assessment).getTime(), reason: `the assessment deadline ended on ${deadlines.assessment}` };
-    case 'commendation':
-      return { to: 'closed', at: deadlineEnd(deadlines.commendation).getTime(), reason: `the commendation deadline ended on ${deadlines.commendation}` };
-    default:
-      return undefined;
-  }
 }
 
 /** Deadline order that must hold after any extension. */
@@ -112,12 +94,14 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   const setPhase = (to: Phase, reason: string, trigger: 'admin' | 'deadline') => {
     const from = state.carry.phase;
     emit(state, 'campaign.phase-changed', root.code, { from, to, reason, trigger });
-    applyPhase(state, to);
+    applyPhase(state, to, { broadcast: true });
   };
+  /** Answers once every workflow of the tree runs and has reported in, so reports can be sent the moment it returns. */
   const deploy = async () => {
     setPhase('deployed', 'deployed down the unit tree', 'admin');
     announceDeployment(state);
     await startChildren(state, (code) => index.subtree(code));
+    await condition(() => allChildrenReported(state));
   };
 
   registerNodeHandlers(state);
@@ -192,12 +176,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   const publisher = publishLoop(state, () => finished);
   const broadcaster = broadcastLoop(state, () => finished);
 
-  const phaseClock = (): Timed | undefined => {
-    if (!state.carry.deployedAt) return undefined;
-    const move = automaticMove(state.carry.phase, plan, state.carry.deadlines);
-    return move && { at: move.at, fire: () => setPhase(move.to, move.reason, 'deadline') };
-  };
-  const outcome = await runClock(state, { finished: closedAndDrained, extraTimed: phaseClock });
+  const outcome = await runClock(state, { finished: closedAndDrained, onAutomaticMove: (to, reason) => setPhase(to, reason, 'deadline') });
 
   if (outcome === 'continue-as-new') {
     await quiesce(state);

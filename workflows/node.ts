@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Phase } from '../domain/campaign';
+import { nextAutomaticMove, phaseIndex, type Phase } from '../domain/campaign';
 import { buildEvent, type DomainEvent, type EventPayload, type EventType } from '../domain/events';
 import { spreadMs } from '../domain/fingerprint';
 import {
@@ -181,6 +181,11 @@ function subtreeProgressPlaceholder(): Progress {
   return sumProgress([]);
 }
 
+/** Every child workflow has started and sent its first report (which it sends once its own children have). */
+export function allChildrenReported(state: NodeState): boolean {
+  return state.carry.childrenStarted && state.childUnits.every((child) => state.carry.childReports[child.code] !== undefined);
+}
+
 export function allChildrenFinished(state: NodeState): boolean {
   return state.childUnits.every((child) => state.carry.childReports[child.code]?.finished);
 }
@@ -214,15 +219,21 @@ export function registerNodeHandlers(state: NodeState): void {
 
 /** Handlers of non-root nodes: the campaign's phase and deadlines arrive from the parent. */
 export function registerFollowerHandlers(state: NodeState): void {
-  setHandler(phaseSignal, ({ phase }) => applyPhase(state, phase));
+  setHandler(phaseSignal, ({ phase }) => applyPhase(state, phase, { broadcast: true }));
   setHandler(deadlinesSignal, ({ deadlines, deadlinesSince }) => applyDeadlines(state, deadlines, deadlinesSince));
 }
 
 /** Records a phase, keeps the search attribute current, and passes it down to every child. */
-export function applyPhase(state: NodeState, phase: Phase): void {
+/**
+ * Records a phase and keeps the search attribute current. Phases only move forward, so a phase that arrives
+ * both from the parent and from this node's own clock is applied once. Only the campaign root and relays of
+ * its messages broadcast: every node's clock makes the automatic moves by itself, without waiting for a signal.
+ */
+export function applyPhase(state: NodeState, phase: Phase, opts: { broadcast: boolean }): void {
+  if (phaseIndex(phase) <= phaseIndex(state.carry.phase)) return;
   state.carry.phase = phase;
   upsertSearchAttributes([{ key: searchAttributes.phase, value: phase }]);
-  broadcast(state, (handle) => handle.signal(phaseSignal, { phase }));
+  if (opts.broadcast) broadcast(state, (handle) => handle.signal(phaseSignal, { phase }));
   state.progressDirty = true;
   state.wake = true;
 }
@@ -241,7 +252,13 @@ type ChildHandle = ReturnType<typeof getExternalWorkflowHandle>;
 function broadcast(state: NodeState, send: (handle: ChildHandle) => Promise<void>): void {
   if (state.childUnits.length === 0 || !state.carry.childrenStarted) return;
   state.broadcasts.push(async () => {
-    await Promise.all(state.childUnits.map((child) => send(getExternalWorkflowHandle(unitWorkflowId(state.campaignId, child.code)))));
+    await Promise.all(
+      state.childUnits.map((child) =>
+        // A child that has already finished (its own clock closed it first) needs no more messages; signalling
+        // a closed workflow is the only way this send fails.
+        send(getExternalWorkflowHandle(unitWorkflowId(state.campaignId, child.code))).catch(() => undefined),
+      ),
+    );
   });
   state.wake = true;
 }
@@ -289,7 +306,7 @@ export function announceDeployment(state: NodeState): void {
 /** The outbox, drained in order by one loop; a batch leaves the outbox only once Kafka has it. */
 export async function publishLoop(state: NodeState, done: () => boolean): Promise<void> {
   for (;;) {
-    await condition(() => (state.carry.outbox.length > 0 && !state.draining) || done());
+    await condition(() => state.carry.outbox.length > 0 || state.draining || done());
     if (state.carry.outbox.length === 0 || state.draining) return;
     const batch: DomainEvent[] = state.carry.outbox.slice(0, PUBLISH_BATCH);
     state.publishing = true;
@@ -306,7 +323,7 @@ export async function publishLoop(state: NodeState, done: () => boolean): Promis
 /** Messages to children, in order. */
 export async function broadcastLoop(state: NodeState, done: () => boolean): Promise<void> {
   for (;;) {
-    await condition(() => (state.broadcasts.length > 0 && !state.draining) || done());
+    await condition(() => state.broadcasts.length > 0 || state.draining || done());
     const next = state.draining ? undefined : state.broadcasts.shift();
     if (!next) return;
     state.broadcasting = true;
@@ -326,8 +343,10 @@ export async function broadcastLoop(state: NodeState, done: () => boolean): Prom
 export async function reportLoop(state: NodeState, finished: () => boolean): Promise<void> {
   if (!state.parentWorkflowId) return;
   const parent = getExternalWorkflowHandle(state.parentWorkflowId);
+  // The first report means "this subtree is running": it waits for the children's first reports.
+  await condition(() => allChildrenReported(state) || state.draining || finished());
   for (;;) {
-    await condition(() => (state.progressDirty && !state.draining) || finished());
+    await condition(() => state.progressDirty || state.draining || finished());
     if (state.draining) return;
     const last = finished();
     state.progressDirty = false;
@@ -396,15 +415,20 @@ export function shouldContinueAsNew(state: NodeState): boolean {
 }
 
 /**
- * The node's clock and its reason to live: sleeps until the next timed action (a reminder, an escalation, or
- * whatever `extraTimed` adds, e.g. the campaign's automatic phase moves) or until something changes, and
- * returns when the node is finished or should hand over to a new run.
+ * The node's clock and its reason to live: sleeps until the next timed action (a reminder, an escalation, an
+ * automatic phase move) or until something changes, and returns when the node is finished or should hand over
+ * to a new run.
  */
-export async function runClock(state: NodeState, opts: { finished: () => boolean; extraTimed?: () => Timed | undefined }): Promise<'finished' | 'continue-as-new'> {
+export async function runClock(state: NodeState, opts: { finished: () => boolean; onAutomaticMove: (to: Phase, reason: string) => void }): Promise<'finished' | 'continue-as-new'> {
+  const automaticMove = (): Timed | undefined => {
+    if (!state.carry.deployedAt) return undefined;
+    const move = nextAutomaticMove(state.carry.phase, state.plan.window, state.carry.deadlines);
+    return move && { at: move.at.getTime(), fire: () => opts.onAutomaticMove(move.to, move.reason) };
+  };
   for (;;) {
     if (opts.finished()) return 'finished';
     if (shouldContinueAsNew(state)) return 'continue-as-new';
-    const candidates = [nextReminderAction(state), opts.extraTimed?.()].filter((t): t is Timed => t !== undefined);
+    const candidates = [nextReminderAction(state), automaticMove()].filter((t): t is Timed => t !== undefined);
     const next = candidates.sort((a, b) => a.at - b.at)[0];
     state.wake = false;
     if (next && next.at <= Date.now()) {
@@ -425,4 +449,3 @@ export async function quiesce(state: NodeState): Promise<void> {
   await condition(() => !state.publishing && !state.notifying);
 }
 
-export { type Timed };

@@ -4,6 +4,7 @@ import { unitWorkflowId, type NodeSnapshot, type UnitInput } from './messages';
 import {
   allChildrenFinished,
   announceDeployment,
+  applyPhase,
   broadcastLoop,
   freshCarry,
   newLedger,
@@ -57,7 +58,7 @@ export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
   const broadcaster = broadcastLoop(state, () => finished);
   const reporter = reportLoop(state, () => finished);
 
-  const outcome = await runClock(state, { finished: closedAndDrained });
+  const outcome = await runClock(state, { finished: closedAndDrained, onAutomaticMove: (to) => applyPhase(state, to, { broadcast: false }) });
   if (outcome === 'continue-as-new') {
     await quiesce(state);
     await Promise.all([publisher, broadcaster, reporter]);

@@ -1,0 +1,143 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Producer } from 'kafkajs';
+import type { DomainEvent } from '../../domain/events';
+import { campaignIdFor, planSchema, type Plan } from '../../domain/plan';
+import { generateNationalTree } from '../../domain/samples/national';
+import { addDays, vietnamDateOf } from '../../domain/schedule';
+import { TOPICS } from '../../domain/topics';
+import { UnitIndex, type Unit } from '../../domain/units';
+import { createEventProducer, createKafka } from '../../infra/kafka';
+import { createLogger } from '../../infra/logger';
+import { advancePhaseUpdate, campaignSnapshotQuery, campaignWorkflowId, deployUpdate, snapshotQuery, unitWorkflowId, type RunLimits } from '../../workflows/messages';
+import { createDanvanWorker } from '../../worker/worker';
+import { eventually, Reporter } from '../helpers/campaign';
+import { testKafkaBrokers } from '../helpers/env';
+import { readTopicToEnd } from '../helpers/kafka';
+import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
+import { plan202 } from '../fixtures/plans';
+
+/**
+ * Histories stay bounded however many units report: on the real dev server, with run limits lowered so that
+ * continue-as-new really happens in test time, every report is kept exactly once across runs, and no
+ * workflow's history passes its bound.
+ */
+describe('history bounds: continue-as-new by Update count and history length, losing nothing', () => {
+  const taskQueue = `history-${randomUUID()}`;
+  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
+  let producer: Producer;
+  let stopWorker: () => Promise<void>;
+
+  /** A plan whose window is open today, so reports are accepted in real time. */
+  const openPlan = (): Plan => {
+    const today = vietnamDateOf(new Date());
+    const year = Number(today.slice(0, 4));
+    return planSchema.parse(
+      plan202({
+        number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
+        issuer: { unitCode: 'VN', name: 'Ban Dân vận Trung ương' },
+        year,
+        issuedOn: `${year}-01-02`,
+        window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
+      }),
+    );
+  };
+
+  const start = async (tree: Unit[], limits: Partial<RunLimits>) => {
+    const plan = openPlan();
+    const campaignId = campaignIdFor(plan);
+    const handle = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree, limits }] });
+    await handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-tw', reason: 'triển khai' }] });
+    await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.phase === 'in-progress');
+    return { plan, campaignId, handle, reporter: new Reporter(temporal.client, campaignId) };
+  };
+
+  /** Sends every report with `concurrency` in flight, as a burst of reporters would. */
+  const burst = async <T>(items: readonly T[], concurrency: number, send: (item: T) => Promise<unknown>) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < items.length) await send(items[next++] as T);
+      }),
+    );
+  };
+
+  const studySessionFor = (cell: Unit) => ({ kind: 'study-session' as const, unitCode: cell.code, report: { heldOn: vietnamDateOf(new Date()), membersPresent: 11, membersTotal: 12 } });
+
+  beforeAll(async () => {
+    temporal = await connectTestTemporal();
+    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-history-test', logger: createLogger('warn') }));
+    await producer.connect();
+    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
+    stopWorker = runInBackground(worker);
+  });
+
+  afterAll(async () => {
+    await stopWorker?.();
+    await producer?.disconnect();
+    await temporal?.nativeConnection.close();
+    await temporal?.connection.close();
+  });
+
+  it('a commune receiving 300 reports with a limit of 40 Updates per run hands over between runs and keeps every report once', async () => {
+    const cells: Unit[] = Array.from({ length: 300 }, (_, i) => ({ code: `VN-X1-CB${String(i + 1).padStart(3, '0')}`, name: `Chi bộ thôn ${i + 1}`, kind: 'party-cell', parent: 'VN-X1' }));
+    const tree: Unit[] = [{ code: 'VN', name: 'Toàn quốc', kind: 'national' }, { code: 'VN-X1', name: 'Xã Bắc Lý', kind: 'commune', parent: 'VN' }, ...cells];
+    const { campaignId, reporter, handle } = await start(tree, { maxUpdatesPerRun: 40 });
+
+    const keys = cells.map(() => randomUUID());
+    await burst(cells.map((cell, i) => ({ cell, key: keys[i]! })), 25, ({ cell, key }) => reporter.submit(studySessionFor(cell), key));
+    // Retries of a tenth of them, as clients that lost the answer would send: no second effect.
+    await burst(cells.slice(0, 30).map((cell, i) => ({ cell, key: keys[i]! })), 10, ({ cell, key }) => reporter.submit(studySessionFor(cell), key));
+
+    const commune = temporal.client.workflow.getHandle(unitWorkflowId(campaignId, 'VN-X1'));
+    const figures = async () => {
+      const s = await commune.query(snapshotQuery);
+      return { ...s.progress.studySessions, pending: s.eventsPending, run: s.run.number };
+    };
+    const settled = await eventually(figures, (f) => f.done === 300 && f.pending === 0);
+    expect(settled.run).toBeGreaterThanOrEqual(300 / 40);
+    expect(settled).toMatchObject({ required: 300, done: 300, late: 0 });
+    await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.progress.studySessions.done === 300);
+
+    const reported = (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaignId))
+      .map((m) => JSON.parse(m.value!) as DomainEvent)
+      .filter((e) => e.type === 'study-session.reported');
+    expect(new Set(reported.map((e) => e.unitCode)).size).toBe(300);
+    expect(new Set(reported.map((e) => e.id)).size).toBe(reported.length);
+    expect(new Set(reported.map((e) => e.id)).size).toBe(300);
+  });
+
+  it('a generated tree of 2 provinces, 60 communes and their chi bộ: every report counted once, every history under its bound', async () => {
+    const started = Date.now();
+    const tree = generateNationalTree({ provinces: 2, communes: 60, partyCellsPerCommune: { min: 15, max: 25 }, seed: 7 });
+    const index = new UnitIndex(tree);
+    const cells = tree.filter((u) => u.kind === 'party-cell');
+    const maxHistoryEvents = 1_500;
+    const { campaignId, reporter, handle } = await start(tree, { maxHistoryEvents });
+
+    await burst(cells, 25, (cell) => reporter.submit(studySessionFor(cell)));
+    process.stderr.write(`history bound: ${cells.length} reports accepted in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const final = await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.progress.studySessions.done === cells.length, 120_000);
+    expect(final.progress.studySessions).toMatchObject({ required: cells.length, done: cells.length });
+
+    for (const to of ['assessment', 'commendation', 'closed'] as const) await handle.executeUpdate(advancePhaseUpdate, { args: [{ to, reason: 'kết thúc sớm để kiểm tra', requestedBy: 'admin-tw' }] });
+    const closed = await handle.result();
+    expect(closed.progress.studySessions).toMatchObject({ required: cells.length, done: cells.length });
+
+    const workflowIds = [campaignWorkflowId(campaignId), ...tree.filter((u) => u.code !== 'VN' && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
+    for (const id of workflowIds) expect((await temporal.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
+    // Every run of every workflow of this campaign, from visibility (eventually consistent, hence the wait).
+    const runs = await eventually(
+      async () => {
+        const all: Array<{ workflowId: string; historyLength: number }> = [];
+        for await (const run of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus != 'Running'` })) all.push({ workflowId: run.workflowId, historyLength: run.historyLength });
+        return all.filter((r) => r.workflowId.includes(campaignId));
+      },
+      (all) => new Set(all.map((r) => r.workflowId)).size === workflowIds.length,
+    );
+    const largest = Math.max(...runs.map((r) => r.historyLength));
+    process.stderr.write(`history bound: ${workflowIds.length} workflows in ${runs.length} runs, largest run ${largest} events (continue-as-new from ${maxHistoryEvents})\n`);
+    expect(largest).toBeLessThan(maxHistoryEvents + 500);
+  }, 600_000);
+});

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { bundleDanvanWorkflows } from '../helpers/temporal';
+
+/**
+ * Determinism across releases: every history recorded from an earlier version of the workflow code (see
+ * test/fixtures/histories/record.ts) must replay against the current code. A change that would break a
+ * running campaign (a new command, a reordered one) fails here until it is guarded with `patched()`.
+ */
+describe('replay of recorded campaign histories with the current workflow code', () => {
+  const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(files)('replays %s without nondeterminism', async (file) => {
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    const workflowBundle = await bundleDanvanWorkflows();
+    await expect(Worker.runReplayHistory({ workflowBundle }, history, file)).resolves.toBeUndefined();
+  });
+});
