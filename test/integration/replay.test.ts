@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { bundleDanvanWorkflows } from '../helpers/temporal';
 
@@ -11,14 +11,14 @@ import { bundleDanvanWorkflows } from '../helpers/temporal';
  */
 describe('replay of recorded campaign histories with the current workflow code', () => {
   const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
 
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
-    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+    const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file)));
     const workflowBundle = await bundleDanvanWorkflows();
     await expect(Worker.runReplayHistory({ workflowBundle }, history, file)).resolves.toBeUndefined();
   });
