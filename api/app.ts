@@ -5,8 +5,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { phaseSchema } from '../domain/campaign';
-import { campaignIdFor, campaignIdSchema, issuerCodeOf, planRecordSchema, planSchema } from '../domain/plan';
+import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema } from '../domain/plan';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';

@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildAtomically, javaCommand, requireTool, runStep } from './tools';
+import { buildAtomically, requireTool, runStep } from './tools';
 import { TIME_SKIPPING_SERVER } from './versions';
 
 const POM = path.resolve(__dirname, 'maven', 'temporal-test-server', 'pom.xml');

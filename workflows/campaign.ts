@@ -79,7 +79,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     workflowId: campaignWorkflowId(input.campaignId),
     childUnits: index.children(root.code).filter((c) => !index.isLeaf(c.code)),
     limits: { ...DEFAULT_RUN_LIMITS, ...input.limits },
-    carry: input.carry ?? freshCarry(plan, newLedger(root, index.children(root.code), (code) => index.isLeaf(code)), 'issued', plan.deadlines, since),
+    carry: input.carry ?? freshCarry(newLedger(root, index.children(root.code), (code) => index.isLeaf(code)), 'issued', plan.deadlines, since),
     wake: false,
     progressDirty: false,
     publishing: false,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
-import type { LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
+import type { DomainEvent } from '../domain/events';
+import type { Ledger, LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
 import type { Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
@@ -33,11 +34,11 @@ export interface NodeCarry {
   phase: Phase;
   deadlines: Deadlines;
   deadlinesSince: Record<Deadline, string>;
-  ledger: import('../domain/ledger').Ledger;
+  ledger: Ledger;
   childReports: Record<string, ChildReport>;
   childrenStarted: boolean;
   sequence: number;
-  outbox: import('../domain/events').DomainEvent[];
+  outbox: DomainEvent[];
   actionsDone: string[];
   reminders: { sent: number; escalations: number };
   deployedAt?: string;

@@ -40,7 +40,6 @@ import {
   snapshotQuery,
   submitUpdate,
   unitWorkflowId,
-  type ChildReport,
   type NodeCarry,
   type NodeSnapshot,
   type OverdueUnit,
@@ -89,7 +88,7 @@ export interface NodeState {
   updatesThisRun: number;
 }
 
-export function freshCarry(plan: Plan, ledger: Ledger, phase: Phase, deadlines: Deadlines, deadlinesSince: Record<Deadline, string>): NodeCarry {
+export function freshCarry(ledger: Ledger, phase: Phase, deadlines: Deadlines, deadlinesSince: Record<Deadline, string>): NodeCarry {
   return {
     phase,
     deadlines,

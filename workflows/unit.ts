@@ -36,7 +36,7 @@ export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
     parentWorkflowId: input.parentWorkflowId,
     childUnits: index.children(self.code).filter((c) => !index.isLeaf(c.code)),
     limits: input.limits,
-    carry: input.carry ?? freshCarry(input.plan, newLedger(self, index.children(self.code), (code) => index.isLeaf(code)), input.phase, input.deadlines, input.deadlinesSince),
+    carry: input.carry ?? freshCarry(newLedger(self, index.children(self.code), (code) => index.isLeaf(code)), input.phase, input.deadlines, input.deadlinesSince),
     wake: false,
     progressDirty: true,
     publishing: false,
