@@ -11,7 +11,9 @@ import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, requireRole, type Principal, type Role } from './auth';
+import { UnitLocator } from './locator';
 import { ProblemError, problem, sendProblem } from './problems';
+import { registerUnitRoutes } from './unit-routes';
 
 export interface AppDeps {
   temporal: Client;
@@ -109,8 +111,12 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Every /v1 route needs a token, checked before the request is validated or reaches Temporal.
+  app.addHook('preValidation', async (request) => {
+    if (request.url.startsWith('/v1/')) request.principal = await authenticate(deps.jwtSecret, request.headers.authorization);
+  });
   const guard = (roles: readonly Role[]) => async (request: FastifyRequest) => {
-    request.principal = await authenticate(deps.jwtSecret, request.headers.authorization);
+    request.principal ??= await authenticate(deps.jwtSecret, request.headers.authorization);
     requireRole(request.principal, roles);
   };
 
@@ -204,6 +210,8 @@ export async function buildApp(deps: AppDeps) {
       }
     },
   );
+
+  registerUnitRoutes(app, { temporal: deps.temporal, jwtSecret: deps.jwtSecret, locator: new UnitLocator(deps.temporal), problemSchema });
 
   return app;
 }

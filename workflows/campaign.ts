@@ -94,7 +94,9 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   const setPhase = (to: Phase, reason: string, trigger: 'admin' | 'deadline') => {
     const from = state.carry.phase;
     emit(state, 'campaign.phase-changed', root.code, { from, to, reason, trigger });
-    applyPhase(state, to, { broadcast: true });
+    // Moves made by the clock are made by every node's own clock at the same instant; only an administrator's
+    // move must travel down. Not signalling then also spares children that are finishing a closing race.
+    applyPhase(state, to, { broadcast: trigger === 'admin' });
   };
   /** Answers once every workflow of the tree runs and has reported in, so reports can be sent the moment it returns. */
   const deploy = async () => {
@@ -106,7 +108,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
 
   registerNodeHandlers(state);
   setHandler(campaignSnapshotQuery, snapshot);
-  setHandler(locateQuery, (unitCode) => (index.has(unitCode) ? ownerWorkflowId(index.ownerOf(unitCode)) : null));
+  setHandler(locateQuery, (unitCode) => (index.has(unitCode) ? { owner: ownerWorkflowId(index.ownerOf(unitCode)), ancestors: index.ancestors(unitCode).map((u) => u.code) } : null));
   setHandler(
     deployUpdate,
     async (_request: AdminRequest) => {

@@ -143,5 +143,11 @@ export const childReportSignal = defineSignal<[ChildReport]>('childReport');
 
 export const snapshotQuery = defineQuery<NodeSnapshot>('snapshot');
 export const campaignSnapshotQuery = defineQuery<CampaignSnapshot>('campaignSnapshot');
-/** On the campaign workflow: the id of the workflow that owns a unit, or null for a unit not in the campaign. */
-export const locateQuery = defineQuery<string | null, [string]>('locate');
+/** Where a unit sits: the workflow that owns it, and its ancestors (nearest first) for authorization. */
+export interface UnitLocation {
+  owner: string;
+  ancestors: string[];
+}
+
+/** On the campaign workflow: where a unit sits, or null for a unit not in the campaign. */
+export const locateQuery = defineQuery<UnitLocation | null, [string]>('locate');

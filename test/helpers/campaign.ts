@@ -26,7 +26,7 @@ export class Reporter {
   async owner(unitCode: string): Promise<string> {
     let owner = this.owners.get(unitCode);
     if (!owner) {
-      owner = (await this.client.workflow.getHandle(campaignWorkflowId(this.campaignId)).query(locateQuery, unitCode)) ?? undefined;
+      owner = (await this.client.workflow.getHandle(campaignWorkflowId(this.campaignId)).query(locateQuery, unitCode))?.owner;
       if (!owner) throw new Error(`unit ${unitCode} is not in campaign ${this.campaignId}`);
       this.owners.set(unitCode, owner);
     }

@@ -13,6 +13,7 @@ import { UnitIndex, type Unit } from '../../domain/units';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import {
+  advancePhaseUpdate,
   campaignSnapshotQuery,
   campaignWorkflowId,
   deployUpdate,
@@ -141,9 +142,13 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     expect(early.message).toMatch(/in-progress/);
   });
 
-  it('opens the window on 01/10 by itself', async () => {
+  it('opens the window on 01/10 by itself, and refuses a phase move that skips a phase', async () => {
     await advanceTo(at(day('10-01'), 0, 5));
     await eventually(snapshot, (s) => s.phase === 'in-progress');
+    const skip = await rejectionOf(campaign.executeUpdate(advancePhaseUpdate, { args: [{ to: 'closed', reason: 'đóng sớm', requestedBy: 'admin-bg' }] }));
+    expect(skip.message).toBe('from in-progress the next phase is assessment, not closed');
+    const back = await rejectionOf(campaign.executeUpdate(advancePhaseUpdate, { args: [{ to: 'deployed', reason: 'quay lại', requestedBy: 'admin-bg' }] }));
+    expect(back.message).toMatch(/phases only move forward/);
   });
 
   it('takes October reports: Hiệp Hòa on time, half of Lục Nam on time, one Yên Thế commune after the first reminder', async () => {

@@ -1,0 +1,140 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PHASES } from '../domain/campaign';
+import { isoDateSchema } from '../domain/calendar';
+import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
+import { modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema } from '../domain/models';
+import { campaignIdSchema, unitCodeSchema } from '../domain/plan';
+import { dialogueSchema, idempotencyKeySchema, petitionResolutionSchema, petitionSchema, studySessionSchema } from '../domain/reports';
+import { deadlineSchema } from '../domain/schedule';
+import { fingerprint } from '../domain/fingerprint';
+import {
+  advancePhaseUpdate,
+  campaignWorkflowId,
+  deployUpdate,
+  extendDeadlineUpdate,
+  snapshotQuery,
+  submitUpdate,
+  type CampaignSnapshot,
+  type NodeSnapshot,
+} from '../workflows/messages';
+import { authenticate } from './auth';
+import { authorize, type Action, type UnitPosition } from './authorization';
+import { problemFromWorkflow } from './failures';
+import type { UnitLocator } from './locator';
+import { problem } from './problems';
+
+export type DanvanApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface RouteDeps {
+  temporal: Client;
+  jwtSecret: string;
+  locator: UnitLocator;
+  problemSchema: z.ZodType;
+}
+
+const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
+const campaignParams = z.object({ campaignId: campaignIdSchema });
+const unitParams = campaignParams.extend({ unitCode: unitCodeSchema });
+const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && v !== null && 'kind' in v);
+const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
+
+/** Runs a workflow call, turning its refusals into problems (404, 409, 422) and letting real failures through. */
+async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw problemFromWorkflow(error, what) ?? error;
+  }
+}
+
+/** Administrator steering and every unit report, each answered only after the workflow accepted or refused it. */
+export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
+  const errors = { 400: deps.problemSchema, 401: deps.problemSchema, 403: deps.problemSchema, 404: deps.problemSchema, 409: deps.problemSchema, 422: deps.problemSchema };
+
+  const allow = async (request: FastifyRequest, action: Action, position?: UnitPosition) => {
+    request.principal ??= await authenticate(deps.jwtSecret, request.headers.authorization);
+    const decision = authorize(request.principal, action, position);
+    if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+    return request.principal;
+  };
+
+  const admin = <B extends z.ZodType>(path: string, summary: string, body: B, update: (campaignId: string, body: z.output<B>, params: Record<string, string>, requestedBy: string, key: string) => Promise<CampaignSnapshot>, action: Action) =>
+    app.post(
+      path,
+      { schema: { tags: ['campaigns'], summary, security: [{ bearer: [] }], headers: writeHeaders, params: z.looseObject({ campaignId: campaignIdSchema }), body, response: { 200: snapshotSchema, ...errors } } },
+      async (request) => {
+        const principal = await allow(request, action);
+        const params = request.params as Record<string, string> & { campaignId: string };
+        return callWorkflow(`campaign ${params.campaignId}`, () => update(params.campaignId, request.body as z.output<B>, params, principal.sub, request.headers['idempotency-key'] as string));
+      },
+    );
+
+  const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
+  const updateId = (key: string, body: unknown) => `${key}.${fingerprint(body)}`;
+
+  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason }], updateId: updateId(key, body) }), 'campaign:deploy');
+  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by }], updateId: updateId(key, body) }), 'campaign:phase');
+  app.post(
+    '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
+    {
+      schema: { tags: ['campaigns'], summary: 'Extend a deadline; pending reminders are re-planned', security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams.extend({ deadline: deadlineSchema }), body: z.object({ to: isoDateSchema, reason: z.string().trim().min(1).max(500) }), response: { 200: snapshotSchema, ...errors } },
+    },
+    async (request) => {
+      const principal = await allow(request, 'campaign:extend');
+      const { campaignId, deadline } = request.params;
+      const body = { deadline, ...request.body };
+      return callWorkflow(`campaign ${campaignId}`, () => campaign(campaignId).executeUpdate(extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub }], updateId: updateId(request.headers['idempotency-key'] as string, body) }));
+    },
+  );
+
+  app.get(
+    '/v1/campaigns/:campaignId/units/:unitCode',
+    { schema: { tags: ['units'], summary: "One unit's snapshot and its children's progress", security: [{ bearer: [] }], params: unitParams, response: { 200: z.custom<NodeSnapshot>(), ...errors } } },
+    async (request) => {
+      const { campaignId, unitCode } = request.params;
+      const location = await deps.locator.locate(campaignId, unitCode);
+      await allow(request, 'unit:read', { unitCode, ancestors: location.ancestors });
+      const owner = await callWorkflow(`unit ${unitCode}`, () => deps.temporal.workflow.getHandle(location.owner).query(snapshotQuery));
+      if (owner.unitCode === unitCode) return owner;
+      // A leaf (chi bộ): its record from its commune's workflow.
+      return { ...owner, unitCode, units: owner.units.filter((u) => u.code === unitCode), children: [], overdueUnits: owner.overdueUnits.filter((u) => u.code === unitCode) };
+    },
+  );
+
+  const report = <B extends z.ZodType, P extends z.ZodObject>(
+    method: 'POST' | 'PATCH',
+    path: string,
+    summary: string,
+    params: P,
+    body: B,
+    action: Action,
+    toCommand: (unitCode: string, body: z.output<B>, params: z.output<P>) => ReportCommand,
+  ) =>
+    app.route({
+      method,
+      url: path,
+      schema: { tags: ['reports'], summary, security: [{ bearer: [] }], headers: writeHeaders, params, body, response: { 201: resultSchema, ...errors } },
+      handler: async (request, reply) => {
+        const p = request.params as z.output<P> & { campaignId: string; unitCode: string };
+        const location = await deps.locator.locate(p.campaignId, p.unitCode);
+        const principal = await allow(request, action, { unitCode: p.unitCode, ancestors: location.ancestors });
+        const command = toCommand(p.unitCode, request.body as z.output<B>, p);
+        const submission = { idempotencyKey: request.headers['idempotency-key'] as string, submittedBy: principal.sub, command };
+        const result = await callWorkflow(`unit ${p.unitCode}`, () => deps.temporal.workflow.getHandle(location.owner).executeUpdate(submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }));
+        return reply.code(201).send(result);
+      },
+    });
+
+  const modelParams = unitParams.extend({ modelId: z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2') });
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams, studySessionSchema, 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams, dialogueSchema, 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams, petitionSchema, 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
+  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams.extend({ petitionId: z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3') }), petitionResolutionSchema, 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams, modelRegistrationSchema, 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema, 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema, 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));
+}

@@ -1,0 +1,150 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Producer } from 'kafkajs';
+import { buildApp } from '../../api/app';
+import { mintToken } from '../../api/auth';
+import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
+import { addDays, vietnamDateOf } from '../../domain/schedule';
+import { createEventProducer, createKafka } from '../../infra/kafka';
+import { createLogger } from '../../infra/logger';
+import { createDanvanWorker } from '../../worker/worker';
+import { eventually } from '../helpers/campaign';
+import { testKafkaBrokers } from '../helpers/env';
+import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
+import { plan202 } from '../fixtures/plans';
+
+/** Reports and steering over HTTP, with tokens of each role, against the real servers. */
+describe('HTTP reports and steering: scope, idempotency, refusals', () => {
+  const secret = randomUUID() + randomUUID();
+  const taskQueue = `api-reports-${randomUUID()}`;
+  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
+  let producer: Producer;
+  let stopWorker: () => Promise<void>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let baseUrl: string;
+  const tokens: Record<string, string> = {};
+
+  const tree = bacNinh2025Tree();
+  const [communeA, communeB] = tree.filter((u) => u.kind === 'commune') as [(typeof tree)[0], (typeof tree)[0]];
+  const cellA = tree.find((u) => u.parent === communeA.code)!;
+  const cellB = tree.find((u) => u.parent === communeB.code)!;
+  const today = vietnamDateOf(new Date());
+  const plan = plan202({
+    number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
+    issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
+    year: Number(today.slice(0, 4)),
+    issuedOn: addDays(today, -20),
+    window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
+  });
+  const campaignId = `BN-${plan.year}-${plan.number.replace('/', '-')}`;
+
+  const call = (method: string, path: string, token: string | undefined, body?: unknown, key: string | null = randomUUID()) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  const unitPath = (unitCode: string, rest = '') => `/v1/campaigns/${campaignId}/units/${unitCode}${rest}`;
+  const session = { heldOn: today, membersPresent: 14, membersTotal: 15 };
+
+  beforeAll(async () => {
+    const logger = createLogger('warn');
+    temporal = await connectTestTemporal();
+    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-api-reports-test', logger }));
+    await producer.connect();
+    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
+    stopWorker = runInBackground(worker);
+    app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    tokens.admin = await mintToken(secret, { sub: 'admin-bn', role: 'admin' });
+    tokens.viewer = await mintToken(secret, { sub: 'viewer-bn', role: 'viewer' });
+    tokens.reporterA = await mintToken(secret, { sub: 'bt-a', role: 'reporter', unit: communeA.code });
+    tokens.council = await mintToken(secret, { sub: 'hd-bn', role: 'council', unit: 'BN' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await stopWorker?.();
+    await producer?.disconnect();
+    await temporal?.nativeConnection.close();
+    await temporal?.connection.close();
+  });
+
+  it('issues and deploys over HTTP; the window is open, so the campaign moves to in-progress', async () => {
+    expect((await call('POST', '/v1/campaigns', tokens.admin, { plan, tree: { sample: 'bac-ninh-2025' } })).status).toBe(201);
+    const deployed = await call('POST', `/v1/campaigns/${campaignId}/deploy`, tokens.admin, { reason: 'triển khai' });
+    expect(deployed.status).toBe(200);
+    // The window is already open: by the time every unit workflow runs, the clock may have moved the phase on.
+    expect(await deployed.json()).toMatchObject({ phase: expect.stringMatching(/^(deployed|in-progress)$/), deployedAt: expect.any(String) });
+    await eventually(async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase, (phase) => phase === 'in-progress');
+  });
+
+  it('takes a reporter’s study session for a chi bộ of their commune, once per idempotency key', async () => {
+    const key = randomUUID();
+    const first = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.reporterA, session, key);
+    expect(first.status).toBe(201);
+    const answer = await first.json();
+    expect(answer).toEqual({ kind: 'study-session', unitCode: cellA.code, late: false });
+    const again = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.reporterA, session, key);
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual(answer);
+    const other = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.reporterA, { ...session, membersPresent: 13 }, key);
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as { type: string }).type).toMatch(/idempotency-conflict$/);
+    const unit = (await (await call('GET', unitPath(cellA.code), tokens.reporterA)).json()) as { units: Array<{ code: string; studySession?: unknown }> };
+    expect(unit.units).toEqual([expect.objectContaining({ code: cellA.code, studySession: expect.objectContaining({ membersPresent: 14 }) })]);
+  });
+
+  it('refuses what a reporter may not do: another commune (403), reads outside their scope (403), no token (401)', async () => {
+    expect((await call('POST', unitPath(cellB.code, '/study-sessions'), tokens.reporterA, session)).status).toBe(403);
+    expect((await call('GET', unitPath(communeB.code), tokens.reporterA)).status).toBe(403);
+    expect((await call('GET', unitPath(communeB.code), tokens.viewer)).status).toBe(200);
+    expect((await call('POST', unitPath(cellA.code, '/study-sessions'), undefined, session)).status).toBe(401);
+    expect((await call('POST', `/v1/campaigns/${campaignId}/deploy`, tokens.reporterA, {})).status).toBe(403);
+  });
+
+  it('answers refusals as problem details: 400 without Idempotency-Key, 404 unknown unit or campaign, 422 a domain rule, 409 an illegal move', async () => {
+    const noKey = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.admin, session, null);
+    expect(noKey.status).toBe(400);
+    expect(((await noKey.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('headers.idempotency-key');
+    expect((await call('POST', unitPath('BN-NOWHERE', '/study-sessions'), tokens.admin, session)).status).toBe(404);
+    expect((await call('GET', `/v1/campaigns/BN-${plan.year}-1-KH-BDVTU/units/BN`, tokens.admin)).status).toBe(404);
+
+    const commune = await call('POST', unitPath(communeA.code, '/study-sessions'), tokens.admin, session);
+    expect(commune.status).toBe(422);
+    expect(commune.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await commune.json()) as { title: string; detail: string; errors: Array<{ field: string; value: unknown }> };
+    expect(problem.title).toMatch(/study-session reports come from chi bộ/);
+    expect(problem.detail).toMatch(/không thuộc diện báo cáo/);
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'unitCode', value: communeA.code })]);
+
+    const skip = await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'closed', reason: 'đóng sớm' });
+    expect(skip.status).toBe(409);
+    expect(((await skip.json()) as { title: string }).title).toBe('from in-progress the next phase is assessment, not closed');
+
+    const impossible = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.admin, { ...session, membersPresent: 40, membersTotal: 30 });
+    expect(impossible.status).toBe(400);
+  });
+
+  it('lets the council assess only in the assessment phase, and admins extend deadlines', async () => {
+    const model = await call('POST', unitPath(communeA.code, '/models'), tokens.reporterA, { name: 'Dân vận khéo trong chuyển đổi số', field: 'political-system', registeredOn: today });
+    expect(model.status).toBe(201);
+    const { id } = (await model.json()) as { id: string };
+    const early = await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.council, { action: 'assess', score: 90, remarks: 'Tốt' });
+    expect(early.status).toBe(409);
+    expect((await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.reporterA, { action: 'assess', score: 90, remarks: 'Tốt' })).status).toBe(403);
+
+    const extended = await call('POST', `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`, tokens.admin, { to: addDays(plan.window.closesOn, 3), reason: 'mưa lũ' });
+    expect(extended.status).toBe(200);
+    expect(((await extended.json()) as { deadlines: Record<string, string> }).deadlines.dialogues).toBe(addDays(plan.window.closesOn, 3));
+
+    expect((await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'assessment', reason: 'thẩm định' })).status).toBe(200);
+    await eventually(async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase, (phase) => phase === 'assessment');
+    const assessed = await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.council, { action: 'assess', score: 90, remarks: 'Tốt' });
+    expect(assessed.status).toBe(201);
+    expect(await assessed.json()).toMatchObject({ id, stage: 'assessed' });
+  });
+});
