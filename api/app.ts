@@ -5,12 +5,14 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema } from '../domain/plan';
+import { phaseSchema } from '../domain/campaign';
+import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema, unitCodeSchema } from '../domain/plan';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, requireRole, type Principal, type Role } from './auth';
+import { authorize } from './authorization';
 import { UnitLocator } from './locator';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerUnitRoutes } from './unit-routes';
@@ -31,6 +33,14 @@ const problemSchema = z.object({
   detail: z.string().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), value: z.unknown().optional(), reason: z.string() })).optional(),
+});
+
+const campaignListSchema = z.object({
+  items: z.array(
+    z.object({ campaignId: z.string(), planNumber: z.string(), year: z.number(), issuer: z.string(), province: z.string(), phase: z.string(), startedAt: z.string().nullable(), running: z.boolean() }),
+  ),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
 });
 
 const snapshotSchema = z.custom<CampaignSnapshot>((value) => typeof value === 'object' && value !== null && 'campaignId' in value);
@@ -202,18 +212,90 @@ export async function buildApp(deps: AppDeps) {
     },
     async (request) => {
       const { campaignId } = request.params;
+      let snapshot: CampaignSnapshot;
       try {
-        return await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
+        snapshot = await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
         throw error;
       }
+      const decision = authorize(request.principal!, 'campaign:read', { unitCode: snapshot.unitCode, ancestors: [] });
+      if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+      return snapshot;
+    },
+  );
+
+  app.get(
+    '/v1/campaigns',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: 'List campaigns, filtered by year, phase, issuer and province (from search attributes), a page at a time',
+        security: [{ bearer: [] }],
+        querystring: z.object({
+          year: z.coerce.number().int().min(1930).max(2100).optional(),
+          phase: phaseSchema.optional(),
+          issuer: z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'expected an issuer code like BDVTU').optional(),
+          province: unitCodeSchema.optional(),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+          cursor: z.string().regex(/^[A-Za-z0-9_-]{1,4000}$/, 'expected the nextCursor of a previous page').optional(),
+        }),
+        response: { 200: campaignListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
+      },
+    },
+    async (request) => {
+      const decision = authorize(request.principal!, 'campaign:list');
+      if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+      const { year, phase, issuer, province, pageSize, cursor } = request.query;
+      // Every value is constrained by its schema to characters that cannot break out of a quoted literal.
+      const filters = [
+        `WorkflowType = 'campaignWorkflow'`,
+        year !== undefined && `${searchAttributes.year.name} = ${year}`,
+        phase && `${searchAttributes.phase.name} = '${phase}'`,
+        issuer && `${searchAttributes.issuer.name} = '${issuer}'`,
+        province && `${searchAttributes.province.name} = '${province}'`,
+      ].filter(Boolean);
+      const page = await deps.temporal.workflowService.listWorkflowExecutions({
+        namespace: deps.temporal.options.namespace,
+        query: filters.join(' AND '),
+        pageSize,
+        nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
+      });
+      const items = (page.executions ?? []).map((execution) => {
+        const attrs = searchAttributeValues(execution.searchAttributes?.indexedFields);
+        const workflowId = execution.execution?.workflowId ?? '';
+        return {
+          campaignId: workflowId.replace(/^campaign:/, ''),
+          planNumber: String(attrs[searchAttributes.planNumber.name] ?? ''),
+          year: Number(attrs[searchAttributes.year.name] ?? 0),
+          issuer: String(attrs[searchAttributes.issuer.name] ?? ''),
+          province: String(attrs[searchAttributes.province.name] ?? ''),
+          phase: String(attrs[searchAttributes.phase.name] ?? ''),
+          startedAt: execution.startTime ? new Date(Number(execution.startTime.seconds ?? 0) * 1000).toISOString() : null,
+          running: execution.closeTime === null || execution.closeTime === undefined,
+        };
+      });
+      const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
+      return { items, nextCursor: token };
     },
   );
 
   registerUnitRoutes(app, { temporal: deps.temporal, jwtSecret: deps.jwtSecret, locator: new UnitLocator(deps.temporal), problemSchema });
 
   return app;
+}
+
+/** Search attribute payloads are JSON (`json/plain`); the raw list API hands them over undecoded. */
+function searchAttributeValues(fields: Record<string, { data?: Uint8Array | null }> | null | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, payload] of Object.entries(fields ?? {})) {
+    try {
+      values[name] = payload.data ? JSON.parse(Buffer.from(payload.data).toString('utf8')) : undefined;
+    } catch {
+      values[name] = undefined;
+    }
+  }
+  return values;
 }
 
 function valueAt(request: FastifyRequest, context: string | undefined, pointer: string): unknown {

@@ -15,6 +15,7 @@ import { campaignWorkflowId } from '../../workflows/messages';
 import { createDanvanWorker } from '../../worker/worker';
 import { testKafkaBrokers } from '../helpers/env';
 import { consumeUntil } from '../helpers/kafka';
+import { eventually } from '../helpers/campaign';
 import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
 
 /**
@@ -115,14 +116,32 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     expect(viewer.status).toBe(403);
   });
 
-  it('is listed through its search attributes', async () => {
-    const query = `DanvanPlanNumber = '${plan.number}' AND DanvanProvince = 'BG' AND DanvanYear = 2024`;
-    let found: string[] = [];
-    for (let attempt = 0; attempt < 50 && found.length === 0; attempt += 1) {
-      found = [];
-      for await (const wf of temporal.client.workflow.list({ query })) found.push(wf.workflowId);
-      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(found).toEqual([campaignWorkflowId(campaignId)]);
+  it('is listed over HTTP by its search attributes, a page at a time', async () => {
+    const listed = new Set<string>();
+    await eventually(
+      async () => {
+        listed.clear();
+        let cursor: string | null = null;
+        do {
+          const url = `${baseUrl}/v1/campaigns?year=2024&province=BG&issuer=BDVTU&phase=issued&pageSize=2${cursor ? `&cursor=${cursor}` : ''}`;
+          const page = (await (await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { items: Array<{ campaignId: string; planNumber: string; phase: string }>; nextCursor: string | null };
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          for (const item of page.items) listed.add(item.campaignId);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return listed.has(campaignId);
+      },
+      (found) => found,
+    );
+    const wrongYear = (await (await fetch(`${baseUrl}/v1/campaigns?year=2023&province=BG`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { items: Array<{ campaignId: string }> };
+    expect(wrongYear.items.map((i) => i.campaignId)).not.toContain(campaignId);
+    const injected = await fetch(`${baseUrl}/v1/campaigns?province=${encodeURIComponent("BG' OR 1=1")}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(injected.status).toBe(400);
+  });
+
+  it('keeps a commune reporter out of the whole-campaign snapshot', async () => {
+    const reporter = await mintToken(secret, { sub: 'bt-bacly', role: 'reporter', unit: 'BG-HH-BACLY' });
+    const response = await fetch(`${baseUrl}/v1/campaigns/${campaignId}`, { headers: { authorization: `Bearer ${reporter}` } });
+    expect(response.status).toBe(403);
   });
 });
