@@ -8,8 +8,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  // jose ships only ES modules; jest's CommonJS runtime needs it transpiled (Node itself loads it natively).
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and cookie (under fastify.inject) ship only ES modules; jest's CommonJS runtime needs them transpiled.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|cookie)/)'],
   setupFiles: ['<rootDir>/test/setup/quiet-temporal-runtime.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
