@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { mintToken, principalSchema } from '../api/auth';
+import { loadConfig } from '../infra/config';
+import { resolveJwtSecret } from '../infra/secrets';
+import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
+import { percent } from '../domain/progress';
+
+/**
+ * `danvan`: the administrator's work over the HTTP API. Every command prints what happened, or one line
+ * saying what went wrong, and exits non-zero on failure.
+ */
+
+class CliError extends Error {}
+
+const USAGE = `usage: danvan <command> [options]
+
+  token <role> [--unit CODE] [--sub NAME] [--ttl 12h]   mint a development token (admin, council, reporter, viewer)
+  issue <plan.json|plan.yaml> [--tree FILE | --sample bac-giang|bac-ninh-2025]
+  deploy <campaignId> [--reason TEXT]
+  list [--year Y] [--phase P] [--issuer CODE] [--province CODE]
+  show <campaignId>                                       progress as a table
+  phase <campaignId> <assessment|commendation|closed> --reason TEXT
+  extend <campaignId> <study-sessions|dialogues|assessment|commendation> <YYYY-MM-DD> --reason TEXT
+
+  --api URL      the API (default $DANVAN_API_URL or http://127.0.0.1:$API_PORT)
+  --token JWT    the bearer token (default $DANVAN_TOKEN, else an admin token minted from the local secret)`;
+
+interface Options {
+  api: string;
+  token?: string;
+}
+
+async function request(opts: Options, method: string, url: string, body?: unknown): Promise<unknown> {
+  const token = opts.token ?? (await localAdminToken());
+  let response: Response;
+  try {
+    response = await fetch(`${opts.api}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`cannot reach the API at ${opts.api} (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message}); is \`npm start\` running?`);
+  }
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (!response.ok) {
+    const fields = Array.isArray(json.errors) ? (json.errors as Array<{ field: string; value?: unknown; reason: string }>).map((e) => `\n  ${e.field}${e.value !== undefined ? `=${JSON.stringify(e.value)}` : ''}: ${e.reason}`).join('') : '';
+    throw new CliError(`${response.status} ${String(json.title ?? response.statusText)}${json.detail ? ` — ${String(json.detail)}` : ''}${fields}`);
+  }
+  return json;
+}
+
+async function localAdminToken(): Promise<string> {
+  const config = loadConfig();
+  return mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')), { sub: 'danvan-cli', role: 'admin' }, '1h');
+}
+
+function readStructured(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${file}`);
+  }
+  try {
+    return /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+  }
+}
+
+interface Tally {
+  required: number;
+  done: number;
+  late: number;
+  overdue: number;
+}
+interface Figures {
+  studySessions: Tally;
+  dialogues: Tally & { conferences: number; attendance: number };
+}
+interface Snapshot {
+  campaignId: string;
+  phase: string;
+  deadlines: Record<string, string>;
+  progress: Figures;
+  children: Array<{ unitCode: string; name: string; progress: Figures }>;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+function showSnapshot(s: Snapshot): string {
+  const row = (name: string, p: Figures) => [
+    name,
+    `${formatVietnameseNumber(p.studySessions.done)}/${formatVietnameseNumber(p.studySessions.required)}`,
+    `${percent(p.studySessions.done, p.studySessions.required)}%`,
+    formatVietnameseNumber(p.studySessions.overdue),
+    `${formatVietnameseNumber(p.dialogues.done)}/${formatVietnameseNumber(p.dialogues.required)}`,
+    formatVietnameseNumber(p.dialogues.conferences),
+    formatVietnameseNumber(p.dialogues.attendance),
+  ];
+  const deadlines = Object.entries(s.deadlines)
+    .map(([name, date]) => `${name} ${formatVietnameseDate(date)}`)
+    .join(', ');
+  return [
+    `${s.campaignId} — ${s.phase}`,
+    `deadlines: ${deadlines}`,
+    '',
+    table([['unit', 'study sessions', '%', 'overdue', 'dialogues', 'conferences', 'attendance'], ...s.children.map((c) => row(`${c.unitCode} ${c.name}`, c.progress)), row('total', s.progress)]),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      unit: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string' },
+      tree: { type: 'string' },
+      sample: { type: 'string' },
+      reason: { type: 'string' },
+      year: { type: 'string' },
+      phase: { type: 'string' },
+      issuer: { type: 'string' },
+      province: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    if (!command && !values.help) process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const opts: Options = {
+    api: (values.api ?? process.env.DANVAN_API_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/$/, ''),
+    ...((values.token ?? process.env.DANVAN_TOKEN) ? { token: values.token ?? process.env.DANVAN_TOKEN } : {}),
+  };
+  const need = (n: number, what: string) => {
+    if (args.length < n) throw new CliError(`${command} needs ${what}\n\n${USAGE}`);
+  };
+  const reason = () => {
+    if (!values.reason) throw new CliError(`${command} needs --reason "…": every phase move and extension is explained`);
+    return values.reason;
+  };
+
+  switch (command) {
+    case 'token': {
+      need(1, 'a role');
+      const principal = principalSchema.safeParse({ sub: values.sub ?? `dev-${args[0]}`, role: args[0], ...(values.unit ? { unit: values.unit } : {}) });
+      if (!principal.success) throw new CliError(`cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}`);
+      console.log(await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')), principal.data, values.ttl ?? '12h'));
+      return;
+    }
+    case 'issue': {
+      need(1, 'a plan file (JSON or YAML)');
+      const plan = readStructured(args[0]!);
+      const tree = values.tree ? readStructured(values.tree) : { sample: values.sample ?? 'bac-giang' };
+      const answer = (await request(opts, 'POST', '/v1/campaigns', { plan, tree })) as { campaignId: string; created: boolean };
+      console.log(answer.created ? `issued ${answer.campaignId}` : `${answer.campaignId} already exists; nothing changed`);
+      return;
+    }
+    case 'deploy': {
+      need(1, 'a campaign id');
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deploy`, { reason: values.reason ?? 'triển khai kế hoạch' })) as Snapshot;
+      console.log(`deployed ${s.campaignId}: ${s.children.length} unit workflows running, phase ${s.phase}`);
+      return;
+    }
+    case 'list': {
+      const query = new URLSearchParams(Object.entries({ year: values.year, phase: values.phase, issuer: values.issuer, province: values.province }).filter((e): e is [string, string] => e[1] !== undefined));
+      const rows: string[][] = [['campaign', 'plan', 'year', 'phase']];
+      let cursor: string | null = null;
+      do {
+        if (cursor) query.set('cursor', cursor);
+        const page = (await request(opts, 'GET', `/v1/campaigns?${query}`)) as { items: Array<{ campaignId: string; planNumber: string; year: number; phase: string }>; nextCursor: string | null };
+        for (const c of page.items) rows.push([c.campaignId, c.planNumber, String(c.year), c.phase]);
+        cursor = page.nextCursor;
+      } while (cursor);
+      console.log(rows.length > 1 ? table(rows) : 'no campaigns match');
+      return;
+    }
+    case 'show': {
+      need(1, 'a campaign id');
+      console.log(showSnapshot((await request(opts, 'GET', `/v1/campaigns/${args[0]}`)) as Snapshot));
+      return;
+    }
+    case 'phase': {
+      need(2, 'a campaign id and the next phase');
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/phase`, { to: args[1], reason: reason() })) as Snapshot;
+      console.log(`${s.campaignId} is now ${s.phase}`);
+      return;
+    }
+    case 'extend': {
+      need(3, 'a campaign id, a deadline and the new date');
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deadlines/${args[1]}/extension`, { to: args[2], reason: reason() })) as Snapshot;
+      console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1]!]!)}`);
+      return;
+    }
+    default:
+      throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`danvan: ${(error as Error).message}`);
+  else console.error('danvan: failed:', error);
+  process.exit(1);
+});
