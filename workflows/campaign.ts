@@ -26,8 +26,7 @@ import {
   applyPhase,
   broadcastLoop,
   emit,
-  freshCarry,
-  newLedger,
+  createNodeState,
   nodeSnapshot,
   publishLoop,
   quiesce,
@@ -35,7 +34,6 @@ import {
   runClock,
   startChildren,
   subtreeProgress,
-  type NodeState,
 } from './node';
 import { searchAttributes } from './search-attributes';
 
@@ -72,23 +70,15 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   const root = index.root;
   const { plan } = input;
   const since = Object.fromEntries(Object.keys(plan.deadlines).map((d) => [d, new Date(0).toISOString()])) as Record<Deadline, string>;
-  const state: NodeState = {
+  const state = createNodeState({
     campaignId: input.campaignId,
     plan,
-    unit: root,
+    index,
     workflowId: campaignWorkflowId(input.campaignId),
-    childUnits: index.children(root.code).filter((c) => !index.isLeaf(c.code)),
     limits: { ...DEFAULT_RUN_LIMITS, ...input.limits },
-    carry: input.carry ?? freshCarry(newLedger(root, index.children(root.code), (code) => index.isLeaf(code)), 'issued', plan.deadlines, since),
-    wake: false,
-    progressDirty: false,
-    publishing: false,
-    notifying: false,
-    broadcasting: false,
-    draining: false,
-    broadcasts: [],
-    updatesThisRun: 0,
-  };
+    carry: input.carry,
+    initial: { phase: 'issued', deadlines: plan.deadlines, deadlinesSince: since },
+  });
 
   const snapshot = (): CampaignSnapshot => ({ ...nodeSnapshot(state), plan, ...(state.carry.deployedAt ? { deployedAt: state.carry.deployedAt } : {}) });
   const setPhase = (to: Phase, reason: string, trigger: 'admin' | 'deadline') => {

@@ -30,7 +30,7 @@ import {
 import type { Plan } from '../domain/plan';
 import { sumProgress, type Progress } from '../domain/progress';
 import { nextDeadlineAction, type Deadline, type DeadlineAction, type Deadlines } from '../domain/schedule';
-import { obligationsOf, type Unit } from '../domain/units';
+import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
 import type { createActivities } from '../activities';
 import {
   OVERDUE_LIST_LIMIT,
@@ -88,7 +88,7 @@ export interface NodeState {
   updatesThisRun: number;
 }
 
-export function freshCarry(ledger: Ledger, phase: Phase, deadlines: Deadlines, deadlinesSince: Record<Deadline, string>): NodeCarry {
+function freshCarry(ledger: Ledger, phase: Phase, deadlines: Deadlines, deadlinesSince: Record<Deadline, string>): NodeCarry {
   return {
     phase,
     deadlines,
@@ -104,13 +104,43 @@ export function freshCarry(ledger: Ledger, phase: Phase, deadlines: Deadlines, d
   };
 }
 
-/** The units a node's own ledger tracks: itself and its leaf children. */
-export function ledgerUnits(self: Unit, children: readonly Unit[], isLeaf: (code: string) => boolean): Unit[] {
-  return [self, ...children.filter((c) => isLeaf(c.code))];
-}
-
-export function newLedger(self: Unit, children: readonly Unit[], isLeaf: (code: string) => boolean): Ledger {
-  return createLedger(ledgerUnits(self, children, isLeaf));
+/**
+ * A node's state for the unit at the root of `index` (the whole tree for the campaign, a subtree for a unit
+ * workflow): its ledger tracks the unit and its leaf children, its non-leaf children get workflows. `carry`
+ * is the previous run's state after a continue-as-new.
+ */
+export function createNodeState(opts: {
+  campaignId: string;
+  plan: Plan;
+  index: UnitIndex;
+  workflowId: string;
+  parentWorkflowId?: string;
+  limits: RunLimits;
+  carry: NodeCarry | undefined;
+  initial: { phase: Phase; deadlines: Deadlines; deadlinesSince: Record<Deadline, string> };
+}): NodeState {
+  const { index } = opts;
+  const self = index.root;
+  const children = index.children(self.code);
+  return {
+    campaignId: opts.campaignId,
+    plan: opts.plan,
+    unit: self,
+    workflowId: opts.workflowId,
+    ...(opts.parentWorkflowId ? { parentWorkflowId: opts.parentWorkflowId } : {}),
+    childUnits: children.filter((c) => !index.isLeaf(c.code)),
+    limits: opts.limits,
+    carry: opts.carry ?? freshCarry(createLedger([self, ...children.filter((c) => index.isLeaf(c.code))]), opts.initial.phase, opts.initial.deadlines, opts.initial.deadlinesSince),
+    wake: false,
+    // A node with a parent reports in as soon as it runs: that first report tells the parent its subtree is up.
+    progressDirty: opts.parentWorkflowId !== undefined,
+    publishing: false,
+    notifying: false,
+    broadcasting: false,
+    draining: false,
+    broadcasts: [],
+    updatesThisRun: 0,
+  };
 }
 
 export function emit<T extends EventType>(state: NodeState, type: T, unitCode: string, payload: EventPayload<T>): void {

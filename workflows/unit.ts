@@ -6,8 +6,7 @@ import {
   announceDeployment,
   applyPhase,
   broadcastLoop,
-  freshCarry,
-  newLedger,
+  createNodeState,
   nodeSnapshot,
   publishLoop,
   quiesce,
@@ -16,7 +15,6 @@ import {
   reportLoop,
   runClock,
   startChildren,
-  type NodeState,
 } from './node';
 
 /**
@@ -27,25 +25,16 @@ import {
  */
 export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
   const index = new UnitIndex(input.units);
-  const self = index.root;
-  const state: NodeState = {
+  const state = createNodeState({
     campaignId: input.campaignId,
     plan: input.plan,
-    unit: self,
-    workflowId: unitWorkflowId(input.campaignId, self.code),
+    index,
+    workflowId: unitWorkflowId(input.campaignId, index.root.code),
     parentWorkflowId: input.parentWorkflowId,
-    childUnits: index.children(self.code).filter((c) => !index.isLeaf(c.code)),
     limits: input.limits,
-    carry: input.carry ?? freshCarry(newLedger(self, index.children(self.code), (code) => index.isLeaf(code)), input.phase, input.deadlines, input.deadlinesSince),
-    wake: false,
-    progressDirty: true,
-    publishing: false,
-    notifying: false,
-    broadcasting: false,
-    draining: false,
-    broadcasts: [],
-    updatesThisRun: 0,
-  };
+    carry: input.carry,
+    initial: { phase: input.phase, deadlines: input.deadlines, deadlinesSince: input.deadlinesSince },
+  });
   registerNodeHandlers(state);
   registerFollowerHandlers(state);
 

@@ -1,34 +1,21 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
-import { buildApp } from '../../api/app';
+import { randomInt } from 'node:crypto';
 import { mintToken } from '../../api/auth';
 import { parseEvent, type DomainEvent } from '../../domain/events';
 import { planSchema } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
-import { createEventProducer, createKafka } from '../../infra/kafka';
-import { createLogger } from '../../infra/logger';
 import { campaignWorkflowId } from '../../workflows/messages';
-import { createDanvanWorker } from '../../worker/worker';
-import { testKafkaBrokers } from '../helpers/env';
 import { consumeUntil } from '../helpers/kafka';
 import { eventually } from '../helpers/campaign';
-import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
+import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 
 /**
  * The path every feature stands on, end to end against the real servers: an HTTP request starts the campaign
  * workflow, the workflow emits its event through the outbox activity, the event is read back from Kafka.
  */
 describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
-  const secret = randomUUID() + randomUUID();
-  const taskQueue = `slice-${randomUUID()}`;
-  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
-  let producer: Producer;
-  let stopWorker: () => Promise<void>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let danvan: DanvanUnderTest;
+  let secret: string;
   let baseUrl: string;
   let adminToken: string;
 
@@ -38,24 +25,13 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
   const body = { plan, tree: { sample: 'bac-giang' } };
 
   beforeAll(async () => {
-    const logger = createLogger('warn');
-    temporal = await connectTestTemporal();
-    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-slice-test', logger }));
-    await producer.connect();
-    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
-    stopWorker = runInBackground(worker);
-    app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    adminToken = await mintToken(secret, { sub: 'admin-bg', role: 'admin' });
+    danvan = await startDanvan('campaigns');
+    ({ secret, baseUrl } = danvan);
+    adminToken = await danvan.token({ sub: 'admin-bg', role: 'admin' });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await stopWorker?.();
-    await producer?.disconnect();
-    await temporal?.nativeConnection.close();
-    await temporal?.connection.close();
+    await danvan?.stop();
   });
 
   const post = (path: string, body: unknown, token = adminToken) =>

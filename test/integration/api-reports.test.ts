@@ -1,28 +1,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
-import { buildApp } from '../../api/app';
-import { mintToken } from '../../api/auth';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
-import { createEventProducer, createKafka } from '../../infra/kafka';
-import { createLogger } from '../../infra/logger';
-import { createDanvanWorker } from '../../worker/worker';
 import { eventually } from '../helpers/campaign';
-import { testKafkaBrokers } from '../helpers/env';
-import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
 import { plan202 } from '../fixtures/plans';
+import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 
 /** Reports and steering over HTTP, with tokens of each role, against the real servers. */
 describe('HTTP reports and steering: scope, idempotency, refusals', () => {
-  const secret = randomUUID() + randomUUID();
-  const taskQueue = `api-reports-${randomUUID()}`;
-  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
-  let producer: Producer;
-  let stopWorker: () => Promise<void>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let danvan: DanvanUnderTest;
   let baseUrl: string;
   const tokens: Record<string, string> = {};
 
@@ -50,27 +35,16 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
   const session = { heldOn: today, membersPresent: 14, membersTotal: 15 };
 
   beforeAll(async () => {
-    const logger = createLogger('warn');
-    temporal = await connectTestTemporal();
-    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-api-reports-test', logger }));
-    await producer.connect();
-    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
-    stopWorker = runInBackground(worker);
-    app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    tokens.admin = await mintToken(secret, { sub: 'admin-bn', role: 'admin' });
-    tokens.viewer = await mintToken(secret, { sub: 'viewer-bn', role: 'viewer' });
-    tokens.reporterA = await mintToken(secret, { sub: 'bt-a', role: 'reporter', unit: communeA.code });
-    tokens.council = await mintToken(secret, { sub: 'hd-bn', role: 'council', unit: 'BN' });
+    danvan = await startDanvan('reports');
+    baseUrl = danvan.baseUrl;
+    tokens.admin = await danvan.token({ sub: 'admin-bn', role: 'admin' });
+    tokens.viewer = await danvan.token({ sub: 'viewer-bn', role: 'viewer' });
+    tokens.reporterA = await danvan.token({ sub: 'bt-a', role: 'reporter', unit: communeA.code });
+    tokens.council = await danvan.token({ sub: 'hd-bn', role: 'council', unit: 'BN' });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await stopWorker?.();
-    await producer?.disconnect();
-    await temporal?.nativeConnection.close();
-    await temporal?.connection.close();
+    await danvan?.stop();
   });
 
   it('issues and deploys over HTTP; the window is open, so the campaign moves to in-progress', async () => {

@@ -1,31 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomInt, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Client, Connection } from '@temporalio/client';
-import type { NativeConnection } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
+import { randomInt } from 'node:crypto';
 import { stringify } from 'yaml';
-import { buildApp } from '../../api/app';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
-import { createEventProducer, createKafka } from '../../infra/kafka';
-import { createLogger } from '../../infra/logger';
-import { createDanvanWorker } from '../../worker/worker';
-import { testKafkaBrokers } from '../helpers/env';
 import { spawnTs } from '../helpers/processes';
 import { eventually } from '../helpers/campaign';
-import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
 import { plan202 } from '../fixtures/plans';
+import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 
 /** The `danvan` CLI as an administrator uses it: its output and its exit codes, against a real API. */
 describe('danvan CLI', () => {
-  const secret = randomUUID() + randomUUID();
-  const taskQueue = `cli-${randomUUID()}`;
-  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
-  let producer: Producer;
-  let stopWorker: () => Promise<void>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let danvan: DanvanUnderTest;
+  let secret: string;
   let api: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-cli-'));
 
@@ -34,59 +21,49 @@ describe('danvan CLI', () => {
   const campaignId = `BN-${plan.year}-${plan.number.replace('/', '-')}`;
 
   /** Runs the CLI with the test's secret, so its own minted tokens are valid for this API. */
-  const danvan = async (...args: string[]) => {
+  const cli = async (...args: string[]) => {
     const run = spawnTs('bin/danvan.ts', [...args, '--api', api], { DANVAN_JWT_SECRET: secret, DANVAN_DATA_DIR: dir });
     const code = await run.exited;
     return { code, out: run.output() };
   };
 
   beforeAll(async () => {
-    const logger = createLogger('silent');
-    temporal = await connectTestTemporal();
-    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-cli-test', logger }));
-    await producer.connect();
-    stopWorker = runInBackground(await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() }));
-    app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    api = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    danvan = await startDanvan('cli');
+    ({ secret, baseUrl: api } = danvan);
     fs.writeFileSync(path.join(dir, 'plan.yaml'), stringify(plan));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await stopWorker?.();
-    await producer?.disconnect();
-    await temporal?.nativeConnection.close();
-    await temporal?.connection.close();
+    await danvan?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('issues a plan from YAML, once', async () => {
-    expect(await danvan('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `issued ${campaignId}\n` });
-    expect(await danvan('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `${campaignId} already exists; nothing changed\n` });
+    expect(await cli('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `issued ${campaignId}\n` });
+    expect(await cli('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `${campaignId} already exists; nothing changed\n` });
   });
 
   it('deploys, shows progress as a table, extends a deadline', async () => {
-    const deployed = await danvan('deploy', campaignId);
+    const deployed = await cli('deploy', campaignId);
     expect(deployed).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^deployed ${campaignId}: 10 unit workflows running`)) });
-    const shown = await danvan('show', campaignId);
+    const shown = await cli('show', campaignId);
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/unit\s+study sessions\s+%\s+overdue\s+dialogues\s+conferences\s+attendance/);
     expect(shown.out).toMatch(/total\s+0\/65\s+0%\s+0\s+0\/10\s+0\s+0/);
-    const listed = await eventually(() => danvan('list', '--province', 'BN', '--year', String(plan.year)), (r) => r.out.includes(campaignId));
+    const listed = await eventually(() => cli('list', '--province', 'BN', '--year', String(plan.year)), (r) => r.out.includes(campaignId));
     expect(listed.code).toBe(0);
     expect(listed.out).toMatch(new RegExp(`^campaign\\s+plan\\s+year\\s+phase\\n[\\s\\S]*${campaignId}\\s+${plan.number}\\s+${plan.year}\\s+(deployed|in-progress)`));
-    const extended = await danvan('extend', campaignId, 'dialogues', addDays(plan.window.closesOn, 2), '--reason', 'mưa lũ');
+    const extended = await cli('extend', campaignId, 'dialogues', addDays(plan.window.closesOn, 2), '--reason', 'mưa lũ');
     expect(extended.code).toBe(0);
     expect(extended.out).toMatch(/^dialogues of .* now ends on \d{2}\/\d{1,2}\/\d{4}\n$/);
   });
 
   it('fails with one clear line and a non-zero exit', async () => {
-    const skip = await danvan('phase', campaignId, 'closed', '--reason', 'đóng sớm');
+    const skip = await cli('phase', campaignId, 'closed', '--reason', 'đóng sớm');
     expect(skip).toEqual({ code: 1, out: expect.stringMatching(/^danvan: 409 from in-progress the next phase is assessment, not closed/) });
-    expect(await danvan('phase', campaignId, 'assessment')).toEqual({ code: 1, out: expect.stringMatching(/needs --reason/) });
-    expect((await danvan('issue', path.join(dir, 'missing.yaml'))).out).toMatch(/^danvan: cannot read .*missing\.yaml/);
-    expect((await danvan('frobnicate')).code).toBe(1);
+    expect(await cli('phase', campaignId, 'assessment')).toEqual({ code: 1, out: expect.stringMatching(/needs --reason/) });
+    expect((await cli('issue', path.join(dir, 'missing.yaml'))).out).toMatch(/^danvan: cannot read .*missing\.yaml/);
+    expect((await cli('frobnicate')).code).toBe(1);
     const viewer = spawnTs('bin/danvan.ts', ['token', 'viewer'], { DANVAN_JWT_SECRET: secret, DANVAN_DATA_DIR: dir });
     expect(await viewer.exited).toBe(0);
     const token = viewer.output().trim();

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Client, Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Producer } from 'kafkajs';
+import { buildApp } from '../../api/app';
+import { mintToken, type Principal } from '../../api/auth';
+import { createEventProducer, createKafka } from '../../infra/kafka';
+import { createLogger } from '../../infra/logger';
+import { createDanvanWorker } from '../../worker/worker';
+import { testKafkaBrokers } from './env';
+import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from './temporal';
+
+/** danvan as `npm start` runs it, inside a suite: a worker on its own task queue and the API on a free port, against the real servers. */
+export interface DanvanUnderTest {
+  baseUrl: string;
+  secret: string;
+  temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
+  token: (principal: Principal) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+export async function startDanvan(name: string): Promise<DanvanUnderTest> {
+  const secret = randomUUID() + randomUUID();
+  const taskQueue = `${name}-${randomUUID()}`;
+  const logger = createLogger('warn');
+  const temporal = await connectTestTemporal();
+  const producer: Producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
+  await producer.connect();
+  const stopWorker = runInBackground(await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() }));
+  const app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    secret,
+    temporal,
+    token: (principal) => mintToken(secret, principal),
+    stop: async () => {
+      await app.close();
+      await stopWorker();
+      await producer.disconnect();
+      await temporal.nativeConnection.close();
+      await temporal.connection.close();
+    },
+  };
+}
