@@ -11,7 +11,7 @@ import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
-import { authenticate, requireRole, type Principal, type Role } from './auth';
+import { authenticate, requireRole, type Principal, type Role, type TokenVerifier } from './auth';
 import { authorize } from './authorization';
 import { UnitLocator } from './locator';
 import { ProblemError, problem, sendProblem } from './problems';
@@ -20,7 +20,8 @@ import { registerUnitRoutes } from './unit-routes';
 export interface AppDeps {
   temporal: Client;
   taskQueue: string;
-  jwtSecret: string;
+  /** How bearer tokens are checked: `hs256Verifier(secret)` or `jwksVerifier(url)`. */
+  verifyToken: TokenVerifier;
   logger: Logger;
   /** Readiness probes: each resolves when its server answers, rejects with the reason otherwise. */
   readiness: Record<string, () => Promise<void>>;
@@ -123,11 +124,10 @@ export async function buildApp(deps: AppDeps) {
 
   // Every /v1 route needs a token, checked before the request is validated or reaches Temporal.
   app.addHook('preValidation', async (request) => {
-    if (request.url.startsWith('/v1/')) request.principal = await authenticate(deps.jwtSecret, request.headers.authorization);
+    if (request.url.startsWith('/v1/')) request.principal = await authenticate(deps.verifyToken, request.headers.authorization);
   });
   const guard = (roles: readonly Role[]) => async (request: FastifyRequest) => {
-    request.principal ??= await authenticate(deps.jwtSecret, request.headers.authorization);
-    requireRole(request.principal, roles);
+    requireRole(request.principal!, roles);
   };
 
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
@@ -280,7 +280,7 @@ export async function buildApp(deps: AppDeps) {
     },
   );
 
-  registerUnitRoutes(app, { temporal: deps.temporal, jwtSecret: deps.jwtSecret, locator: new UnitLocator(deps.temporal), problemSchema });
+  registerUnitRoutes(app, { temporal: deps.temporal, locator: new UnitLocator(deps.temporal), problemSchema });
 
   return app;
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
-import { resolveJwtSecret } from '../infra/secrets';
+import { tokenVerifierFor } from './auth';
 import { connectServices } from '../infra/services';
 import { listenOrExplain, requireEndpoints, runMain } from '../infra/main';
 import { buildApp } from './app';
@@ -13,7 +13,7 @@ runMain('api', async () => {
   const app = await buildApp({
     temporal: services.temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    jwtSecret: resolveJwtSecret(config.DANVAN_JWT_SECRET, config.DANVAN_DATA_DIR),
+    verifyToken: tokenVerifierFor(config, config.DANVAN_DATA_DIR),
     logger,
     readiness: services.readiness,
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
 import { buildApp } from '../api/app';
-import { mintToken } from '../api/auth';
+import { mintToken, tokenVerifierFor } from '../api/auth';
 import { loadConfig } from '../infra/config';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
@@ -71,12 +71,12 @@ runMain('start', async () => {
     await running;
   });
 
-  const jwtSecret = resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir);
-  const app = await buildApp({ temporal: services.temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, jwtSecret, logger, readiness: services.readiness });
+  const app = await buildApp({ temporal: services.temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, verifyToken: tokenVerifierFor(config, layout.dataDir), logger, readiness: services.readiness });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
   cleanups.push(() => app.close());
 
-  const token = await mintToken(jwtSecret, { sub: 'dev-admin', role: 'admin' }, '30d');
+  // With a JWKS configured, tokens come from the identity provider; the development token exists only for the secret.
+  const token = config.DANVAN_JWKS_URL ? '(issued by the identity provider at DANVAN_JWKS_URL)' : await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${url}`);
   say(`API docs     ${url}/docs`);

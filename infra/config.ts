@@ -39,6 +39,8 @@ export const configSchema = z.object({
   API_PORT: port.default(3000),
   /** HS256 secret for API tokens. Unset on the embedded default: a development secret is generated and kept in the data folder. */
   DANVAN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Production: verify tokens with the identity provider's keys (RS256, PS256, ES256, EdDSA) instead of the shared secret. */
+  DANVAN_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of a JWKS document' }).optional(),
   DANVAN_CACHE_DIR: z.string().min(1).default(path.join(os.homedir(), '.cache', 'danvan')),
   DANVAN_DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.data')),
   DANVAN_TEMPORAL_PORT: port.default(7233),

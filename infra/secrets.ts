@@ -18,3 +18,4 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
     return secret;
   }
 }
+

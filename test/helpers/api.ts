@@ -4,7 +4,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
 import { buildApp } from '../../api/app';
-import { mintToken, type Principal } from '../../api/auth';
+import { hs256Verifier, mintToken, type Principal } from '../../api/auth';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import { createDanvanWorker } from '../../worker/worker';
@@ -28,7 +28,7 @@ export async function startDanvan(name: string): Promise<DanvanUnderTest> {
   const producer: Producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
   await producer.connect();
   const stopWorker = runInBackground(await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() }));
-  const app = await buildApp({ temporal: temporal.client, taskQueue, jwtSecret: secret, logger, readiness: {} });
+  const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {} });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
-import { mintToken } from '../../api/auth';
+import { hs256Verifier, jwksVerifier, mintToken } from '../../api/auth';
 import { createLogger } from '../../infra/logger';
 import { connectTestTemporal } from '../helpers/temporal';
 
@@ -15,7 +18,7 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
 
   beforeAll(async () => {
     temporal = await connectTestTemporal();
-    app = await buildApp({ temporal: temporal.client, taskQueue: 'unused', jwtSecret: secret, logger: createLogger('silent'), readiness: {} });
+    app = await buildApp({ temporal: temporal.client, taskQueue: 'unused', verifyToken: hs256Verifier(secret), logger: createLogger('silent'), readiness: {} });
     admin = await mintToken(secret, { sub: 'admin', role: 'admin' });
   });
 
@@ -75,5 +78,51 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
     if (kind === 'none') token = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', iss: 'danvan', aud: 'danvan-api' })).toString('base64url')}.`;
     const response = await app.inject({ method: 'GET', url: '/v1/campaigns', headers: token ? { authorization: `Bearer ${token}` } : {} });
     expect(response.statusCode).toBe(status);
+  });
+});
+
+/** Production tokens: keys from the identity provider's JWKS (served here on 127.0.0.1), asymmetric algorithms only. */
+describe('tokens verified against a JWKS (DANVAN_JWKS_URL)', () => {
+  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let jwks: http.Server;
+  type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  let signingKey: PrivateKey;
+  const kid = 'danvan-test-key';
+
+  const sign = (key: PrivateKey | Uint8Array, alg: string, claims: Record<string, unknown> = { role: 'admin' }) =>
+    new SignJWT(claims).setProtectedHeader({ alg, kid }).setSubject('idp-admin').setIssuer('danvan').setAudience('danvan-api').setIssuedAt().setExpirationTime('10m').sign(key);
+  const list = (token: string) => app.inject({ method: 'GET', url: '/v1/campaigns?pageSize=1', headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    signingKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' };
+    jwks = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    temporal = await connectTestTemporal();
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+    app = await buildApp({ temporal: temporal.client, taskQueue: 'unused', verifyToken: jwksVerifier(url), logger: createLogger('silent'), readiness: {} });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    jwks?.close();
+    await temporal?.nativeConnection.close();
+    await temporal?.connection.close();
+  });
+
+  it('accepts a token signed by the provider’s key', async () => {
+    expect((await list(await sign(signingKey, 'RS256'))).statusCode).toBe(200);
+  });
+
+  it('refuses an HS256 token, whatever its secret, and a token signed by another key', async () => {
+    expect((await list(await sign(new TextEncoder().encode(randomUUID() + randomUUID()), 'HS256'))).statusCode).toBe(401);
+    const other = await generateKeyPair('RS256');
+    expect((await list(await sign(other.privateKey, 'RS256'))).statusCode).toBe(401);
+  });
+
+  it('refuses a provider-signed token without danvan’s claims', async () => {
+    expect((await list(await sign(signingKey, 'RS256', { role: 'superuser' }))).statusCode).toBe(401);
   });
 });
