@@ -11,8 +11,8 @@ import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
-import { authenticate, requireRole, type Principal, type Role, type TokenVerifier } from './auth';
-import { authorize } from './authorization';
+import { authenticate, type Principal, type TokenVerifier } from './auth';
+import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerUnitRoutes } from './unit-routes';
@@ -126,9 +126,6 @@ export async function buildApp(deps: AppDeps) {
   app.addHook('preValidation', async (request) => {
     if (request.url.startsWith('/v1/')) request.principal = await authenticate(deps.verifyToken, request.headers.authorization);
   });
-  const guard = (roles: readonly Role[]) => async (request: FastifyRequest) => {
-    requireRole(request.principal!, roles);
-  };
 
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
@@ -157,7 +154,6 @@ export async function buildApp(deps: AppDeps) {
   app.post(
     '/v1/campaigns',
     {
-      preHandler: guard(['admin']),
       schema: {
         tags: ['campaigns'],
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
@@ -173,6 +169,7 @@ export async function buildApp(deps: AppDeps) {
       },
     },
     async (request, reply) => {
+      requireAllowed(request.principal!, 'campaign:issue');
       const { plan, tree } = request.body;
       const campaignId = campaignIdFor(plan);
       const workflowId = campaignWorkflowId(campaignId);
@@ -201,7 +198,6 @@ export async function buildApp(deps: AppDeps) {
   app.get(
     '/v1/campaigns/:campaignId',
     {
-      preHandler: guard(['admin', 'council', 'reporter', 'viewer']),
       schema: {
         tags: ['campaigns'],
         summary: "A campaign's snapshot",
@@ -219,8 +215,7 @@ export async function buildApp(deps: AppDeps) {
         if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
         throw error;
       }
-      const decision = authorize(request.principal!, 'campaign:read', { unitCode: snapshot.unitCode, ancestors: [] });
-      if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+      requireAllowed(request.principal!, 'campaign:read', { unitCode: snapshot.unitCode, ancestors: [] });
       return snapshot;
     },
   );
@@ -244,8 +239,7 @@ export async function buildApp(deps: AppDeps) {
       },
     },
     async (request) => {
-      const decision = authorize(request.principal!, 'campaign:list');
-      if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+      requireAllowed(request.principal!, 'campaign:list');
       const { year, phase, issuer, province, pageSize, cursor } = request.query;
       // Every value is constrained by its schema to characters that cannot break out of a quoted literal.
       const filters = [

@@ -62,12 +62,6 @@ export async function authenticate(verify: TokenVerifier, header: string | undef
   return parsed.data;
 }
 
-export function requireRole(principal: Principal, roles: readonly Role[]): void {
-  if (!roles.includes(principal.role)) {
-    throw problem(403, 'forbidden', 'Forbidden', `role ${principal.role} may not do this; allowed: ${roles.join(', ')}`);
-  }
-}
-
 /** The API's token check: the JWKS when configured, otherwise HS256 with the configured or development secret. */
 export function tokenVerifierFor(config: { DANVAN_JWKS_URL?: string | undefined; DANVAN_JWT_SECRET?: string | undefined }, dataDir: string): TokenVerifier {
   return config.DANVAN_JWKS_URL ? jwksVerifier(config.DANVAN_JWKS_URL) : hs256Verifier(resolveJwtSecret(config.DANVAN_JWT_SECRET, dataDir));

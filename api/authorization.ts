@@ -1,4 +1,5 @@
 import type { Principal, Role } from './auth';
+import { problem } from './problems';
 
 /**
  * Who may do what, and where: the one authorization rule of the API. Administrators do everything; viewers
@@ -47,4 +48,11 @@ export function authorize(principal: Principal, action: Action, position?: UnitP
   const own = principal.unit;
   if (own !== undefined && (position.unitCode === own || position.ancestors.includes(own))) return { allowed: true };
   return { allowed: false, reason: `a ${principal.role} for unit ${own ?? '(none)'} may act only for that unit and the units below it, not for ${position.unitCode}` };
+}
+
+/** `authorize`, as a route uses it: a refusal becomes a 403 problem with the reason. */
+export function requireAllowed(principal: Principal, action: Action, position?: UnitPosition): Principal {
+  const decision = authorize(principal, action, position);
+  if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
+  return principal;
 }

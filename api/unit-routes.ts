@@ -21,10 +21,9 @@ import {
   type CampaignSnapshot,
   type NodeSnapshot,
 } from '../workflows/messages';
-import { authorize, type Action, type UnitPosition } from './authorization';
+import { requireAllowed, type Action, type UnitPosition } from './authorization';
 import { problemFromWorkflow } from './failures';
 import type { UnitLocator } from './locator';
-import { problem } from './problems';
 
 export type DanvanApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -54,11 +53,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
   const errors = { 400: deps.problemSchema, 401: deps.problemSchema, 403: deps.problemSchema, 404: deps.problemSchema, 409: deps.problemSchema, 422: deps.problemSchema };
 
   // Every /v1 request was authenticated before validation (api/app.ts); here only the permission is decided.
-  const allow = async (request: FastifyRequest, action: Action, position?: UnitPosition) => {
-    const decision = authorize(request.principal!, action, position);
-    if (!decision.allowed) throw problem(403, 'forbidden', 'Forbidden', decision.reason);
-    return request.principal!;
-  };
+  const allow = async (request: FastifyRequest, action: Action, position?: UnitPosition) => requireAllowed(request.principal!, action, position);
 
   const admin = <B extends z.ZodType>(path: string, summary: string, body: B, update: (campaignId: string, body: z.output<B>, params: Record<string, string>, requestedBy: string, key: string) => Promise<CampaignSnapshot>, action: Action) =>
     app.post(

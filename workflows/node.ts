@@ -28,7 +28,7 @@ import {
   type Submission,
 } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
-import { sumProgress, type Progress } from '../domain/progress';
+import { emptyProgress, sumProgress, type Progress } from '../domain/progress';
 import { nextDeadlineAction, type Deadline, type DeadlineAction, type Deadlines } from '../domain/schedule';
 import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
 import type { createActivities } from '../activities';
@@ -197,17 +197,13 @@ export function nodeSnapshot(state: NodeState): NodeSnapshot {
     units: Object.values(state.carry.ledger.units),
     children: state.childUnits.map((child) => {
       const report = state.carry.childReports[child.code];
-      return { unitCode: child.code, name: child.name, kind: child.kind, progress: report?.progress ?? subtreeProgressPlaceholder(), finished: report?.finished ?? false };
+      return { unitCode: child.code, name: child.name, kind: child.kind, progress: report?.progress ?? emptyProgress(), finished: report?.finished ?? false };
     }),
     overdueUnits: subtreeOverdue(state),
     eventsEmitted: state.carry.sequence,
     eventsPending: state.carry.outbox.length,
     run: { number: state.carry.runs, updates: state.updatesThisRun, historyLength: info.historyLength },
   };
-}
-
-function subtreeProgressPlaceholder(): Progress {
-  return sumProgress([]);
 }
 
 /** Every child workflow has started and sent its first report (which it sends once its own children have). */
