@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { phaseSchema } from '../domain/campaign';
 import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema, unitCodeSchema } from '../domain/plan';
+import { fingerprint } from '../domain/fingerprint';
+import { idempotencyKeySchema } from '../domain/reports';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
@@ -14,6 +16,7 @@ import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, type Principal, type TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
+import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerUnitRoutes } from './unit-routes';
 
@@ -158,6 +161,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
+        headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema }),
         body: issueCampaignSchema.meta({ examples: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }] }),
         response: {
           201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
@@ -165,6 +169,7 @@ export async function buildApp(deps: AppDeps) {
           400: problemSchema,
           401: problemSchema,
           403: problemSchema,
+          409: problemSchema,
         },
       },
     },
@@ -173,12 +178,15 @@ export async function buildApp(deps: AppDeps) {
       const { plan, tree } = request.body;
       const campaignId = campaignIdFor(plan);
       const workflowId = campaignWorkflowId(campaignId);
+      const key = request.headers['idempotency-key'] as string;
+      const claim = await claimIssueKey(deps.temporal, deps.taskQueue, key, { fingerprint: fingerprint(request.body), campaignId });
       try {
         await deps.temporal.workflow.start('campaignWorkflow', {
           workflowId,
           taskQueue: deps.taskQueue,
           args: [{ campaignId, plan, tree }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { issueKey: key },
           typedSearchAttributes: [
             { key: searchAttributes.phase, value: 'issued' },
             { key: searchAttributes.year, value: plan.year },
@@ -189,8 +197,11 @@ export async function buildApp(deps: AppDeps) {
         });
         return reply.code(201).send({ campaignId, workflowId, created: true as const });
       } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return reply.code(200).send({ campaignId, workflowId, created: false as const });
-        throw error;
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // A retry of the request that created the campaign gets that first answer again.
+        const createdByThisKey = claim === 'retry' && (await deps.temporal.workflow.getHandle(workflowId).describe()).memo?.issueKey === key;
+        if (createdByThisKey) return reply.code(201).send({ campaignId, workflowId, created: true as const });
+        return reply.code(200).send({ campaignId, workflowId, created: false as const });
       }
     },
   );

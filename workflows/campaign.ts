@@ -5,6 +5,7 @@ import type { Deadline, Deadlines } from '../domain/schedule';
 import { UnitIndex } from '../domain/units';
 import {
   DEFAULT_RUN_LIMITS,
+  adminRequestFingerprint,
   advancePhaseUpdate,
   campaignSnapshotQuery,
   campaignWorkflowId,
@@ -99,54 +100,69 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   registerNodeHandlers(state);
   setHandler(campaignSnapshotQuery, snapshot);
   setHandler(locateQuery, (unitCode) => (index.has(unitCode) ? { owner: ownerWorkflowId(index.ownerOf(unitCode)), ancestors: index.ancestors(unitCode).map((u) => u.code) } : null));
-  setHandler(
-    deployUpdate,
-    async (_request: AdminRequest) => {
-      await deploy();
-      state.updatesThisRun += 1;
-      return snapshot();
-    },
-    {
-      validator: (request) => {
-        if (state.carry.phase !== 'issued') rejectAdmin(`the campaign is already ${state.carry.phase}; it is deployed once`);
-        if (typeof request?.requestedBy !== 'string' || request.requestedBy === '') rejectAdmin('requestedBy: say who deploys');
+  /**
+   * An administrator Update made idempotent by its key, across runs: the same request again answers the snapshot
+   * with no second effect; another request under a used key is refused. Temporal's own Update-id dedupe covers
+   * only the current run.
+   */
+  const keyed = <R extends AdminRequest>(update: string, apply: (request: R) => Promise<void> | void, validate: (request: R) => void) => {
+    const isRepeat = (request: R): boolean => {
+      const key = request.idempotencyKey;
+      const known = key === undefined ? undefined : state.carry.adminKeys?.[key];
+      if (known === undefined) return false;
+      if (known !== adminRequestFingerprint(update, request)) throw idempotencyRejection(key!);
+      return true;
+    };
+    return {
+      handler: async (request: R): Promise<CampaignSnapshot> => {
+        if (isRepeat(request)) return snapshot();
+        if (request.idempotencyKey) state.carry.adminKeys = { ...state.carry.adminKeys, [request.idempotencyKey]: adminRequestFingerprint(update, request) };
+        await apply(request);
+        state.updatesThisRun += 1;
+        return snapshot();
       },
-    },
-  );
-  setHandler(
-    advancePhaseUpdate,
-    async (request: PhaseRequest) => {
+      validator: (request: R) => {
+        if (typeof request !== 'object' || request === null) rejectAdmin('expected a request object');
+        if (!isRepeat(request)) validate(request);
+      },
+    };
+  };
+
+  const deployment = keyed<AdminRequest>('deploy', deploy, (request) => {
+    if (state.carry.phase !== 'issued') rejectAdmin(`the campaign is already ${state.carry.phase}; it is deployed once`);
+    if (typeof request.requestedBy !== 'string' || request.requestedBy === '') rejectAdmin('requestedBy: say who deploys');
+  });
+  setHandler(deployUpdate, deployment.handler, { validator: deployment.validator });
+
+  const phaseMove = keyed<PhaseRequest>(
+    'advancePhase',
+    async (request) => {
       if (request.to === 'deployed') await deploy();
       else setPhase(request.to, request.reason, 'admin');
-      state.updatesThisRun += 1;
-      return snapshot();
     },
-    {
-      validator: (request) => {
-        const problem = phaseMoveProblem(state.carry.phase, request.to);
-        if (problem) rejectAdmin(problem);
-        if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the phase moves');
-      },
+    (request) => {
+      const problem = phaseMoveProblem(state.carry.phase, request.to);
+      if (problem) rejectAdmin(problem);
+      if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the phase moves');
     },
   );
-  setHandler(
-    extendDeadlineUpdate,
-    (request: ExtensionRequest) => {
+  setHandler(advancePhaseUpdate, phaseMove.handler, { validator: phaseMove.validator });
+
+  const extension = keyed<ExtensionRequest>(
+    'extendDeadline',
+    (request) => {
       const from = state.carry.deadlines[request.deadline];
       const since = { ...state.carry.deadlinesSince, [request.deadline]: new Date().toISOString() };
       emit(state, 'deadline.extended', root.code, { deadline: request.deadline, from, to: request.to, reason: request.reason });
       applyDeadlines(state, { ...state.carry.deadlines, [request.deadline]: request.to }, since);
-      state.updatesThisRun += 1;
-      return snapshot();
     },
-    {
-      validator: (request) => {
-        const problem = extensionProblem(state.carry.deadlines, request, state.carry.phase);
-        if (problem) rejectAdmin(problem);
-        if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the deadline moves');
-      },
+    (request) => {
+      const problem = extensionProblem(state.carry.deadlines, request, state.carry.phase);
+      if (problem) rejectAdmin(problem);
+      if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the deadline moves');
     },
   );
+  setHandler(extendDeadlineUpdate, extension.handler, { validator: extension.validator });
 
   function ownerWorkflowId(ownerCode: string): string {
     return ownerCode === root.code ? state.workflowId : unitWorkflowId(input.campaignId, ownerCode);
@@ -185,6 +201,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
 
 function rejectAdmin(message: string): never {
   throw adminRejection(message);
+}
+
+function idempotencyRejection(key: string): ApplicationFailure {
+  const message = `idempotency key ${key} was already used for a different request`;
+  return ApplicationFailure.create({
+    type: 'idempotency-conflict',
+    message,
+    details: [{ code: 'idempotency-conflict', message, vi: 'Khóa chống trùng lặp đã được dùng cho một yêu cầu khác', field: 'headers.idempotency-key', value: key }],
+    nonRetryable: true,
+  });
 }
 
 function countKinds(units: CampaignInput['tree']): Record<string, number> {

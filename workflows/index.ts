@@ -1,2 +1,3 @@
 export { campaignWorkflow } from './campaign';
 export { unitWorkflow } from './unit';
+export { issueKeyWorkflow } from './issue-key';

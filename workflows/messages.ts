@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
 import type { DomainEvent } from '../domain/events';
+import { fingerprint } from '../domain/fingerprint';
 import type { Ledger, LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
 import type { Progress } from '../domain/progress';
@@ -15,6 +16,16 @@ export const TASK_QUEUE_DEFAULT = 'danvan';
 
 export function campaignWorkflowId(campaignId: string): string {
   return `campaign:${campaignId}`;
+}
+
+export function issueKeyWorkflowId(idempotencyKey: string): string {
+  return `issue-key:${idempotencyKey}`;
+}
+
+/** What the memo of an issue-key workflow holds. */
+export interface IssueKeyClaim {
+  fingerprint: string;
+  campaignId: string;
 }
 
 export function unitWorkflowId(campaignId: string, unitCode: string): string {
@@ -43,6 +54,8 @@ export interface NodeCarry {
   reminders: { sent: number; escalations: number };
   deployedAt?: string;
   runs: number;
+  /** Administrator idempotency keys already applied (key → fingerprint of what they asked), kept across runs. */
+  adminKeys?: Record<string, string>;
 }
 
 export interface CampaignInput {
@@ -116,6 +129,14 @@ export const OVERDUE_LIST_LIMIT = 500;
 export interface AdminRequest {
   requestedBy: string;
   reason: string;
+  /** The caller's Idempotency-Key: the same key again is answered without a second effect, even after a continue-as-new. */
+  idempotencyKey?: string;
+}
+
+/** What an administrator's request asks for, whoever sends it: the part a reused idempotency key must repeat. */
+export function adminRequestFingerprint(update: string, request: AdminRequest): string {
+  const { requestedBy: _by, idempotencyKey: _key, ...asked } = request;
+  return fingerprint({ update, ...asked });
 }
 
 export interface PhaseRequest extends AdminRequest {

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mintToken } from '../../api/auth';
 import { parseEvent, type DomainEvent } from '../../domain/events';
 import { planSchema } from '../../domain/plan';
@@ -34,8 +34,9 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     await danvan?.stop();
   });
 
-  const post = (path: string, body: unknown, token = adminToken) =>
-    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, token = adminToken, key = randomUUID()) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+  const exists = async (id: string) => (await fetch(`${baseUrl}/v1/campaigns/${id}`, { headers: { authorization: `Bearer ${adminToken}` } })).status === 200;
 
   const campaignEvents = (until: (events: DomainEvent[]) => boolean) =>
     consumeUntil(TOPICS.campaignEvents, (received) => until(received.map((m) => JSON.parse(m.value!) as DomainEvent)), {
@@ -67,6 +68,33 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     const response = await post('/v1/campaigns', body);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ campaignId, created: false });
+  });
+
+  it('answers a retry under the same Idempotency-Key with the first answer, and refuses that key for anything else, starting nothing', async () => {
+    const other = planSchema.parse(plan202({ number: `${randomInt(1, 99_999)}-KH/BDVTU` }));
+    const otherId = `BG-2024-${other.number.replace('/', '-')}`;
+    const key = randomUUID();
+    const first = await post('/v1/campaigns', { plan: other, tree: { sample: 'bac-giang' } }, adminToken, key);
+    expect(first.status).toBe(201);
+    const retry = await post('/v1/campaigns', { plan: other, tree: { sample: 'bac-giang' } }, adminToken, key);
+    expect(retry.status).toBe(201);
+    expect(await retry.json()).toEqual(await first.json());
+
+    const third = planSchema.parse(plan202({ number: `${randomInt(1, 99_999)}-KH/BDVTU` }));
+    const reused = await post('/v1/campaigns', { plan: third, tree: { sample: 'bac-giang' } }, adminToken, key);
+    expect(reused.status).toBe(409);
+    expect(reused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await reused.json()).toMatchObject({ type: expect.stringMatching(/idempotency-conflict$/), errors: [{ field: 'headers.idempotency-key', value: key }] });
+    expect(await exists(`BG-2024-${third.number.replace('/', '-')}`)).toBe(false);
+
+    const retitled = await post('/v1/campaigns', { plan: { ...other, title: `${other.title} (sửa đổi)` }, tree: { sample: 'bac-giang' } }, adminToken, key);
+    expect(retitled.status).toBe(409);
+    expect(((await retitled.json()) as { title: string }).title).toMatch(/a different version of this plan/);
+    expect(await exists(otherId)).toBe(true);
+
+    const noKey = await fetch(`${baseUrl}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+    expect(noKey.status).toBe(400);
+    expect(((await noKey.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('headers.idempotency-key');
   });
 
   it('serves the snapshot from the workflow query', async () => {

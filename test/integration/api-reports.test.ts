@@ -111,9 +111,18 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
     expect(early.status).toBe(409);
     expect((await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.reporterA, { action: 'assess', score: 90, remarks: 'Tốt' })).status).toBe(403);
 
-    const extended = await call('POST', `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`, tokens.admin, { to: addDays(plan.window.closesOn, 3), reason: 'mưa lũ' });
+    const extensionKey = randomUUID();
+    const extendBy = (days: number) => call('POST', `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`, tokens.admin, { to: addDays(plan.window.closesOn, days), reason: 'mưa lũ' }, extensionKey);
+    const extended = await extendBy(3);
     expect(extended.status).toBe(200);
+    // The same key again: the first answer, no second extension; the same key for another date: refused.
+    expect((await extendBy(3)).status).toBe(200);
+    const otherDate = await extendBy(5);
+    expect(otherDate.status).toBe(409);
+    expect(await otherDate.json()).toMatchObject({ type: expect.stringMatching(/idempotency-conflict$/), errors: [{ field: 'headers.idempotency-key', value: extensionKey }] });
     expect(((await extended.json()) as { deadlines: Record<string, string> }).deadlines.dialogues).toBe(addDays(plan.window.closesOn, 3));
+    const after = (await (await call('GET', `/v1/campaigns/${campaignId}`, tokens.admin)).json()) as { deadlines: Record<string, string> };
+    expect(after.deadlines.dialogues).toBe(addDays(plan.window.closesOn, 3));
 
     expect((await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'assessment', reason: 'thẩm định' })).status).toBe(200);
     await eventually(async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase, (phase) => phase === 'assessment');

@@ -1,0 +1,26 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { issueKeyWorkflowId, type IssueKeyClaim } from '../workflows/messages';
+import { problem } from './problems';
+
+/**
+ * Claims an Idempotency-Key for issuing a plan before anything else happens, so a key reused for another plan
+ * is refused with nothing started. Answers whether the key was new or a retry of the same request.
+ */
+export async function claimIssueKey(temporal: Client, taskQueue: string, key: string, claim: IssueKeyClaim): Promise<'new' | 'retry'> {
+  const workflowId = issueKeyWorkflowId(key);
+  try {
+    await temporal.workflow.start('issueKeyWorkflow', { workflowId, taskQueue, args: [], memo: { ...claim }, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    return 'new';
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  const earlier = (await temporal.workflow.getHandle(workflowId).describe()).memo as Partial<IssueKeyClaim> | undefined;
+  if (earlier?.fingerprint === claim.fingerprint) return 'retry';
+  throw problem(
+    409,
+    'idempotency-conflict',
+    `idempotency key ${key} was already used to issue ${earlier?.campaignId === claim.campaignId ? 'a different version of this plan' : `another plan (${earlier?.campaignId ?? 'unknown'})`}`,
+    'Khóa chống trùng lặp đã được dùng cho một yêu cầu khác',
+    [{ field: 'headers.idempotency-key', value: key, reason: 'already used for a different request' }],
+  );
+}
