@@ -8,8 +8,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  // jose and cookie (under fastify.inject) ship only ES modules; jest's CommonJS runtime needs them transpiled.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|cookie)/)'],
+  // jose, cookie (under fastify.inject) and swagger-parser's ref parser ship only ES modules; jest's CommonJS runtime needs them transpiled.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|cookie|@apidevtools/json-schema-ref-parser)/)'],
   setupFiles: ['<rootDir>/test/setup/quiet-temporal-runtime.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

@@ -16,6 +16,7 @@ import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, type Principal, type TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
+import { EXAMPLE_PARAMS, EXAMPLES } from './examples';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerUnitRoutes } from './unit-routes';
@@ -55,25 +56,19 @@ const issueCampaignSchema = z
     /** The unit tree itself, or the name of a bundled one. */
     tree: z.union([unitTreeSchema, z.object({ sample: z.enum(SAMPLE_TREE_NAMES) })]),
   })
-  .transform((body, ctx) => {
-    const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
-    const root = tree.find((u) => u.parent === undefined);
-    if (root?.code !== body.plan.issuer.unitCode) {
-      ctx.addIssue({ code: 'custom', path: ['plan', 'issuer', 'unitCode'], input: body.plan.issuer.unitCode, message: `the issuing unit must be the root of the tree (${root?.code ?? 'none'})` });
-      return z.NEVER;
-    }
-    return { plan: body.plan, tree };
-  });
+  .meta({ examples: EXAMPLES.issue });
 
-const EXAMPLE_PLAN = {
-  number: '202-KH/BDVTU',
-  issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
-  issuedOn: '2024-09-06',
-  year: 2024,
-  title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
-  window: { opensOn: '2024-10-01', closesOn: '2024-10-31' },
-  tasks: [{ ordinal: 1, title: '100% chi bộ sinh hoạt chuyên đề bài báo "Dân vận" trong tháng 10/2024', actorGroups: ['party-committees'] }],
-};
+/** The tree a plan is issued to; its root must be the issuing unit. */
+function treeOf(body: z.output<typeof issueCampaignSchema>) {
+  const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
+  const root = tree.find((u) => u.parent === undefined);
+  if (root?.code !== body.plan.issuer.unitCode) {
+    throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
+      { field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason: `the issuing unit must be the root of the tree (${root?.code ?? 'none'})` },
+    ]);
+  }
+  return tree;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -120,7 +115,7 @@ export async function buildApp(deps: AppDeps) {
       info: { title: 'danvan API', version: '1', description: 'Start and steer "Tháng Dân vận" campaigns; report for your unit.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: withBodyExamples,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -162,7 +157,7 @@ export async function buildApp(deps: AppDeps) {
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
         headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema }),
-        body: issueCampaignSchema.meta({ examples: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }] }),
+        body: issueCampaignSchema,
         response: {
           201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
           200: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(false) }),
@@ -175,7 +170,8 @@ export async function buildApp(deps: AppDeps) {
     },
     async (request, reply) => {
       requireAllowed(request.principal!, 'campaign:issue');
-      const { plan, tree } = request.body;
+      const { plan } = request.body;
+      const tree = treeOf(request.body);
       const campaignId = campaignIdFor(plan);
       const workflowId = campaignWorkflowId(campaignId);
       const key = request.headers['idempotency-key'] as string;
@@ -213,7 +209,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: "A campaign's snapshot",
         security: [{ bearer: [] }],
-        params: z.object({ campaignId: campaignIdSchema }),
+        params: z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) }),
         response: { 200: snapshotSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
       },
     },
@@ -289,6 +285,18 @@ export async function buildApp(deps: AppDeps) {
 
   return app;
 }
+
+/**
+ * zod 4.6 drops the `examples` of an object whose properties include the plan schema when it converts it to JSON
+ * Schema; put a body's examples back from its metadata so every documented route shows them.
+ */
+const withBodyExamples: typeof jsonSchemaTransform = (input) => {
+  const output = jsonSchemaTransform(input);
+  const examples = input.schema.body instanceof z.ZodType ? z.globalRegistry.get(input.schema.body)?.examples : undefined;
+  const body = output.schema.body as Record<string, unknown> | undefined;
+  if (examples && body && body.examples === undefined) body.examples = examples;
+  return output;
+};
 
 /** Search attribute payloads are JSON (`json/plain`); the raw list API hands them over undecoded. */
 function searchAttributeValues(fields: Record<string, { data?: Uint8Array | null }> | null | undefined): Record<string, unknown> {

@@ -22,6 +22,7 @@ import {
   type NodeSnapshot,
 } from '../workflows/messages';
 import { requireAllowed, type Action, type UnitPosition } from './authorization';
+import { EXAMPLE_COMMUNE, EXAMPLE_PARAMS, EXAMPLE_PARTY_CELL, EXAMPLES } from './examples';
 import { problemFromWorkflow } from './failures';
 import type { UnitLocator } from './locator';
 
@@ -34,8 +35,9 @@ export interface RouteDeps {
 }
 
 const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
-const campaignParams = z.object({ campaignId: campaignIdSchema });
-const unitParams = campaignParams.extend({ unitCode: unitCodeSchema });
+const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) });
+/** A unit's path parameters, with the unit of the walk-through that this route's example speaks for. */
+const unitParams = (exampleUnit = EXAMPLE_COMMUNE) => campaignParams.extend({ unitCode: unitCodeSchema.meta({ examples: [exampleUnit] }) });
 const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && v !== null && 'kind' in v);
 const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
 
@@ -58,7 +60,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
   const admin = <B extends z.ZodType>(path: string, summary: string, body: B, update: (campaignId: string, body: z.output<B>, params: Record<string, string>, requestedBy: string, key: string) => Promise<CampaignSnapshot>, action: Action) =>
     app.post(
       path,
-      { schema: { tags: ['campaigns'], summary, security: [{ bearer: [] }], headers: writeHeaders, params: z.looseObject({ campaignId: campaignIdSchema }), body, response: { 200: snapshotSchema, ...errors } } },
+      { schema: { tags: ['campaigns'], summary, security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams, body, response: { 200: snapshotSchema, ...errors } } },
       async (request) => {
         const principal = await allow(request, action);
         const params = request.params as Record<string, string> & { campaignId: string };
@@ -69,12 +71,12 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
   const updateId = (key: string, body: unknown) => `${key}.${fingerprint(body)}`;
 
-  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
-  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
+  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
+  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
   app.post(
     '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
     {
-      schema: { tags: ['campaigns'], summary: 'Extend a deadline; pending reminders are re-planned', security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams.extend({ deadline: deadlineSchema }), body: z.object({ to: isoDateSchema, reason: z.string().trim().min(1).max(500) }), response: { 200: snapshotSchema, ...errors } },
+      schema: { tags: ['campaigns'], summary: 'Extend a deadline; pending reminders are re-planned', security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams.extend({ deadline: deadlineSchema.meta({ examples: [EXAMPLE_PARAMS.deadline] }) }), body: z.object({ to: isoDateSchema, reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.extension }), response: { 200: snapshotSchema, ...errors } },
     },
     async (request) => {
       const principal = await allow(request, 'campaign:extend');
@@ -87,7 +89,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
 
   app.get(
     '/v1/campaigns/:campaignId/units/:unitCode',
-    { schema: { tags: ['units'], summary: "One unit's snapshot and its children's progress", security: [{ bearer: [] }], params: unitParams, response: { 200: z.custom<NodeSnapshot>(), ...errors } } },
+    { schema: { tags: ['units'], summary: "One unit's snapshot and its children's progress", security: [{ bearer: [] }], params: unitParams(), response: { 200: z.custom<NodeSnapshot>(), ...errors } } },
     async (request) => {
       const { campaignId, unitCode } = request.params;
       const location = await deps.locator.locate(campaignId, unitCode);
@@ -123,12 +125,12 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       },
     });
 
-  const modelParams = unitParams.extend({ modelId: z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2') });
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams, studySessionSchema, 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams, dialogueSchema, 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams, petitionSchema, 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
-  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams.extend({ petitionId: z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3') }), petitionResolutionSchema, 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams, modelRegistrationSchema, 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema, 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema, 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));
+  const modelParams = unitParams().extend({ modelId: z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2').meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams(EXAMPLE_PARTY_CELL), studySessionSchema.meta({ examples: EXAMPLES.studySession }), 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams(), dialogueSchema.meta({ examples: EXAMPLES.dialogue }), 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams(), petitionSchema.meta({ examples: EXAMPLES.petition }), 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
+  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3').meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams(), modelRegistrationSchema.meta({ examples: EXAMPLES.model }), 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema.meta({ examples: EXAMPLES.assessment }), 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
+  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema.meta({ examples: EXAMPLES.commendation }), 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));
 }

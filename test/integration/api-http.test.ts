@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
@@ -55,6 +56,11 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
     for (const [path, methods] of Object.entries(spec.paths)) {
       if (path.startsWith('/v1/')) for (const operation of Object.values(methods)) expect(operation.security).toEqual([{ bearer: [] }]);
     }
+  });
+
+  it('serves a document that validates against the OpenAPI 3.1 specification', async () => {
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    await expect(SwaggerParser.validate(spec)).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it.each([

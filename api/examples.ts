@@ -1,0 +1,55 @@
+/**
+ * The examples the OpenAPI document shows, as one coherent walk through the 2024 Bắc Giang campaign (Kế hoạch
+ * 202-KH/BDVTU, bundled `bac-giang` tree): each request follows from the ones before it, so a reader can replay
+ * them in order, and the test suite does exactly that.
+ */
+export const EXAMPLE_CAMPAIGN_ID = 'BG-2024-202-KH-BDVTU';
+/** Thị trấn Thắng, Hiệp Hòa: the commune of the walk-through, and one of its chi bộ. */
+export const EXAMPLE_COMMUNE = 'BG-HH-THANG';
+export const EXAMPLE_PARTY_CELL = 'BG-HH-THANG-CB01';
+
+export const EXAMPLE_PLAN = {
+  number: '202-KH/BDVTU',
+  issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' },
+  issuedOn: '2024-09-06',
+  year: 2024,
+  title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2024',
+  window: { opensOn: '2024-10-01', closesOn: '2024-10-31' },
+  tasks: [
+    { ordinal: 1, title: '100% chi bộ sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh', actorGroups: ['party-committees'] },
+    { ordinal: 2, title: 'Cấp ủy, chính quyền cấp xã tổ chức hội nghị đối thoại với Nhân dân', actorGroups: ['party-committees', 'state-agencies'] },
+  ],
+};
+
+/** Request bodies, in the order of the walk-through; a route with several examples takes them in turn. */
+export const EXAMPLES = {
+  issue: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }],
+  deploy: [{ reason: 'Triển khai Kế hoạch 202-KH/BDVTU đến các huyện, xã, thị trấn' }],
+  studySession: [{ heldOn: '2024-10-09', membersPresent: 14, membersTotal: 15 }],
+  dialogue: [{ heldOn: '2024-10-12', topic: 'Đối thoại về giải phóng mặt bằng và vệ sinh môi trường', attendance: 157 }],
+  petition: [{ kind: 'kien-nghi', content: 'Đề nghị sửa chữa đường liên thôn Tổ dân phố số 1', receivedOn: '2024-10-12' }],
+  petitionResolution: [{ resolvedOn: '2024-10-14', outcome: 'Đã đưa vào kế hoạch sửa chữa năm 2025' }],
+  model: [{ name: 'Dân vận khéo trong xây dựng đô thị văn minh', field: 'culture-society', registeredOn: '2024-10-02' }],
+  extension: [{ to: '2024-11-10', reason: 'Mưa lũ sau bão số 3, các xã đề nghị lùi thời gian đối thoại' }],
+  phase: [
+    { to: 'assessment', reason: 'Kết thúc thời gian báo cáo; Hội đồng thẩm định mô hình "Dân vận khéo"' },
+    { to: 'commendation', reason: 'Hoàn thành thẩm định; xét khen thưởng' },
+    { to: 'closed', reason: 'Tổng kết "Tháng Dân vận" năm 2024' },
+  ],
+  assessment: [
+    { action: 'assess', score: 88, remarks: 'Mô hình có hiệu quả thiết thực, được Nhân dân đồng tình' },
+    { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" cấp tỉnh năm 2024' },
+  ],
+  commendation: [
+    { action: 'commend', form: 'Giấy khen của Ban Dân vận Tỉnh ủy' },
+    { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Trung ương biểu dương' },
+  ],
+};
+
+/** Path parameters of the walk-through. */
+export const EXAMPLE_PARAMS = {
+  campaignId: EXAMPLE_CAMPAIGN_ID,
+  petitionId: 'P1',
+  modelId: 'M1',
+  deadline: 'dialogues',
+};
