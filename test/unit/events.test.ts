@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { isoDateSchema, utcInstantSchema } from '../../domain/calendar';
-import { buildEvent, buildEvents, defineEvent, eventContract, eventName, parseEvent } from '../../domain/events';
+import { buildEvent, buildEvents, defineEvent, eventContract, eventName, parseEvent, RELEASED_EVENTS, type DanvanEvent } from '../../domain/events';
 import { campaignIdFor, planNumberSchema, planSchema } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 
@@ -124,5 +128,25 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
     ]);
     // A v2 id on a v1 event is refused: the suffix belongs to the version.
     expect(transition.parseEvent({ ...events[1], id: events[0]!.id })).toMatchObject({ ok: false, reason: expect.stringContaining('id: expected <campaignId>/<unit>/<sequence>') });
+  });
+});
+
+describe('recorded samples (schemas/samples/), one per released event version', () => {
+  const dir = path.resolve(__dirname, '..', '..', 'schemas', 'samples');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+
+  it('has a sample for every released version and none for anything else', () => {
+    expect(files).toEqual(RELEASED_EVENTS.map((e) => `${e.type}.json`).sort());
+  });
+
+  it.each(files)('%s still parses and validates against its published JSON Schema', (file) => {
+    const sample = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as DanvanEvent;
+    expect(parseEvent(sample)).toEqual({ ok: true, event: sample, name: expect.any(String), version: expect.any(Number) });
+    const schema = JSON.parse(fs.readFileSync(path.resolve(dir, '..', 'events', file), 'utf8')) as { $id: string };
+    const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(validate(sample)).toBe(true);
+    expect(sample.dataschema).toBe(schema.$id);
   });
 });
