@@ -168,7 +168,7 @@ export function eventTypeOf(name: string, version: number): string {
   return `vn.danvan.${name}.v${version}`;
 }
 
-export function dataschemaOf(name: string, version: number): string {
+function dataschemaOf(name: string, version: number): string {
   return `${SCHEMA_BASE_URL}${eventTypeOf(name, version)}.json`;
 }
 
