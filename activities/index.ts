@@ -1,5 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
-import { NOTIFICATION_EVENTS, type DomainEvent, type EventType } from '../domain/events';
+import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, eventName, type DanvanEvent } from '../domain/events';
 import { TOPICS } from '../domain/topics';
 
 export interface ActivityDeps {
@@ -7,12 +7,14 @@ export interface ActivityDeps {
   producer: Pick<Producer, 'sendBatch'>;
 }
 
-function toMessage(event: DomainEvent): Message {
-  return {
-    key: event.campaignId,
-    value: JSON.stringify(event),
-    headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': String(event.schemaVersion) },
-  };
+/** CloudEvents structured mode: the value is the whole event, exactly as the outbox holds it; the attributes are not repeated as headers. */
+function toMessage(event: DanvanEvent): Message {
+  return { key: event.campaignid, value: JSON.stringify(event), headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } };
+}
+
+function isNotification(event: DanvanEvent): boolean {
+  const known = eventName(event.type);
+  return known !== undefined && NOTIFICATION_EVENTS.includes(known.name);
 }
 
 /** Side effects of the workflows. Each is safe to repeat: Temporal retries it until it succeeds. */
@@ -23,9 +25,9 @@ export function createActivities(deps: ActivityDeps) {
      * topic, reminders and escalations also to the reminders topic, all keyed by campaign id so each topic keeps
      * a campaign's events on one partition, in order. A retry resends the same ids; consumers drop them.
      */
-    async publishEvents(events: DomainEvent[]): Promise<void> {
+    async publishEvents(events: DanvanEvent[]): Promise<void> {
       if (events.length === 0) return;
-      const notifications = events.filter((e) => NOTIFICATION_EVENTS.includes(e.type as EventType));
+      const notifications = events.filter(isNotification);
       await deps.producer.sendBatch({
         acks: -1,
         topicMessages: [

@@ -1,108 +1,329 @@
 import { z } from 'zod';
-import { isoDateSchema, isoInstantSchema } from './calendar';
+import { isoDateSchema, utcInstantSchema } from './calendar';
 import { phaseSchema } from './campaign';
 import { MODEL_STAGES, modelFieldSchema, modelRegistrationSchema } from './models';
-import { planRecordSchema } from './plan';
-import type { Progress } from './progress';
+import { campaignIdSchema, planRecordSchema, unitCodeSchema } from './plan';
+import { progressSchema } from './progress';
 import { dialogueSchema, petitionKindSchema, petitionResolutionSchema, petitionSchema, studySessionSchema } from './reports';
 import { deadlineSchema } from './schedule';
 import { OBLIGATIONS, unitKindSchema } from './units';
 
 /**
- * The domain events every state change emits, one zod schema per type and version. Consumers rebuild
- * campaign figures from these alone, so a payload carries everything its figure needs.
+ * danvan's domain events as CloudEvents 1.0 in structured mode: every Kafka record's value is one whole event
+ * as JSON. Consumers rebuild campaign figures from these alone, so a payload carries everything its figure needs.
+ *
+ * Evolution: each event name has released payload versions. An additive change (a new optional field) keeps the
+ * version, which is why the published schemas leave objects open. A breaking change releases version N+1 and
+ * makes it `current`; while consumers move, the older version stays in `alsoPublished`, derived from the current
+ * payload, so both go out side by side. Released versions are never removed: old records stay on the topics.
  */
+
+interface EventDefinition<V extends Record<number, z.ZodType>, C extends keyof V> {
+  /** When it is emitted; also the AsyncAPI message summary. */
+  summary: string;
+  versions: V;
+  /** The version producers write; `EventPayload` is its payload. */
+  current: C;
+  /** Older versions published beside `current` during a transition, each derived from the current payload. */
+  alsoPublished?: { [K in Exclude<keyof V, C>]?: (payload: z.output<V[C]>) => z.input<V[K]> };
+}
+
+export function defineEvent<V extends Record<number, z.ZodType>, C extends keyof V & number>(definition: EventDefinition<V, C>): EventDefinition<V, C> {
+  return definition;
+}
+
 const audit = { submittedBy: z.string() };
 const unitSummary = z.object({ code: z.string(), name: z.string(), kind: unitKindSchema, parent: z.string().optional(), obligations: z.array(z.enum(OBLIGATIONS)) });
 const modelStep = { modelId: z.string(), field: modelFieldSchema, from: z.enum(MODEL_STAGES), to: z.enum(MODEL_STAGES), ...audit };
-const progressSchema = z.custom<Progress>((value) => typeof value === 'object' && value !== null && 'studySessions' in value, 'expected campaign figures');
 
 export const EVENT_SCHEMAS = {
-  'campaign.issued': { version: 1, payload: z.object({ plan: planRecordSchema, units: z.partialRecord(unitKindSchema, z.number().int()) }) },
-  'campaign.phase-changed': { version: 1, payload: z.object({ from: phaseSchema, to: phaseSchema, reason: z.string().min(1), trigger: z.enum(['admin', 'deadline']) }) },
-  'campaign.closed': { version: 1, payload: z.object({ figures: progressSchema }) },
-  /** One per workflow at deployment: the units it tracks and what each owes, so consumers know what is required. */
-  'unit.deployed': { version: 1, payload: z.object({ units: z.array(unitSummary) }) },
-  'deadline.extended': { version: 1, payload: z.object({ deadline: deadlineSchema, from: isoDateSchema, to: isoDateSchema, reason: z.string().min(1) }) },
-  /** One per owning workflow and reminder: every unit in `units` was reminded once. */
-  'reminder.sent': {
-    version: 1,
-    payload: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, kind: z.enum(['before', 'overdue']), days: z.number().int(), units: z.array(z.string()).min(1) }),
-  },
-  'deadline.escalated': {
-    version: 1,
-    payload: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, units: z.array(z.object({ code: z.string(), parent: z.string().optional() })).min(1) }),
-  },
-  'study-session.reported': { version: 1, payload: studySessionSchema.safeExtend({ late: z.boolean(), ...audit }) },
-  'dialogue.reported': { version: 1, payload: dialogueSchema.extend({ conference: z.number().int().min(1), late: z.boolean(), ...audit }) },
-  'petition.recorded': { version: 1, payload: petitionSchema.extend({ petitionId: z.string(), ...audit }) },
-  'petition.resolved': { version: 1, payload: petitionResolutionSchema.extend({ petitionId: z.string(), kind: petitionKindSchema, ...audit }) },
-  'model.registered': { version: 1, payload: modelRegistrationSchema.extend({ modelId: z.string(), ...audit }) },
-  'model.assessed': { version: 1, payload: z.object({ ...modelStep, score: z.number(), remarks: z.string() }) },
-  'model.recognized': { version: 1, payload: z.object({ ...modelStep, remarks: z.string() }) },
-  'model.rejected': { version: 1, payload: z.object({ ...modelStep, reason: z.string() }) },
-  'model.commended': { version: 1, payload: z.object({ ...modelStep, form: z.string() }) },
-  'model.proposed-upward': { version: 1, payload: z.object({ ...modelStep, remarks: z.string() }) },
-} as const;
+  'campaign.issued': defineEvent({
+    summary: 'A plan was issued: the campaign workflow started with the plan and the size of its unit tree.',
+    current: 1,
+    versions: { 1: z.object({ plan: planRecordSchema, units: z.partialRecord(unitKindSchema, z.number().int()) }) },
+  }),
+  'campaign.phase-changed': defineEvent({
+    summary: 'The campaign moved one phase forward, by an administrator or by the clock at a deadline.',
+    current: 1,
+    versions: { 1: z.object({ from: phaseSchema, to: phaseSchema, reason: z.string().min(1), trigger: z.enum(['admin', 'deadline']) }) },
+  }),
+  'campaign.closed': defineEvent({
+    summary: 'The campaign closed; the final rolled-up figures of the whole tree.',
+    current: 1,
+    versions: { 1: z.object({ figures: progressSchema }) },
+  }),
+  'unit.deployed': defineEvent({
+    summary: 'One per workflow at deployment: the units it tracks and what each owes, so consumers know what is required.',
+    current: 1,
+    versions: { 1: z.object({ units: z.array(unitSummary) }) },
+  }),
+  'deadline.extended': defineEvent({
+    summary: 'An administrator moved a deadline later; reminders are re-planned for the new date.',
+    current: 1,
+    versions: { 1: z.object({ deadline: deadlineSchema, from: isoDateSchema, to: isoDateSchema, reason: z.string().min(1) }) },
+  }),
+  'reminder.sent': defineEvent({
+    summary: 'One per owning workflow and reminder, before a deadline or after it: every unit in `units` was reminded once.',
+    current: 1,
+    versions: {
+      1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, kind: z.enum(['before', 'overdue']), days: z.number().int(), units: z.array(z.string()).min(1) }),
+    },
+  }),
+  'deadline.escalated': defineEvent({
+    summary: 'A reporting deadline passed: the units that missed it, escalated to their parents and the campaign.',
+    current: 1,
+    versions: {
+      1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, units: z.array(z.object({ code: z.string(), parent: z.string().optional() })).min(1) }),
+    },
+  }),
+  'study-session.reported': defineEvent({
+    summary: 'A chi bộ reported its thematic session on Hồ Chí Minh\'s article "Dân vận".',
+    current: 1,
+    versions: { 1: studySessionSchema.safeExtend({ late: z.boolean(), ...audit }) },
+  }),
+  'dialogue.reported': defineEvent({
+    summary: "A commune's leaders reported a dialogue conference with citizens.",
+    current: 1,
+    versions: { 1: dialogueSchema.extend({ conference: z.number().int().min(1), late: z.boolean(), ...audit }) },
+  }),
+  'petition.recorded': defineEvent({
+    summary: 'A commune recorded a petition (kiến nghị, khiếu nại, tố cáo) raised by citizens.',
+    current: 1,
+    versions: { 1: petitionSchema.extend({ petitionId: z.string(), ...audit }) },
+  }),
+  'petition.resolved': defineEvent({
+    summary: 'A recorded petition was resolved.',
+    current: 1,
+    versions: { 1: petitionResolutionSchema.extend({ petitionId: z.string(), kind: petitionKindSchema, ...audit }) },
+  }),
+  'model.registered': defineEvent({
+    summary: 'A unit registered a "Dân vận khéo" model or exemplar in a field.',
+    current: 1,
+    versions: { 1: modelRegistrationSchema.extend({ modelId: z.string(), ...audit }) },
+  }),
+  'model.assessed': defineEvent({
+    summary: 'The assessment council scored a registered model.',
+    current: 1,
+    versions: { 1: z.object({ ...modelStep, score: z.number(), remarks: z.string() }) },
+  }),
+  'model.recognized': defineEvent({
+    summary: 'The assessment council recognized an assessed model.',
+    current: 1,
+    versions: { 1: z.object({ ...modelStep, remarks: z.string() }) },
+  }),
+  'model.rejected': defineEvent({
+    summary: 'The assessment council rejected an assessed model.',
+    current: 1,
+    versions: { 1: z.object({ ...modelStep, reason: z.string() }) },
+  }),
+  'model.commended': defineEvent({
+    summary: 'A recognized model was commended (khen thưởng).',
+    current: 1,
+    versions: { 1: z.object({ ...modelStep, form: z.string() }) },
+  }),
+  'model.proposed-upward': defineEvent({
+    summary: 'A commended model was proposed for recognition one level up.',
+    current: 1,
+    versions: { 1: z.object({ ...modelStep, remarks: z.string() }) },
+  }),
+};
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+
+type PayloadOf<D> = D extends EventDefinition<infer V, infer C> ? z.output<V[C]> : never;
+/** The payload producers write: that of the current version. */
+export type EventPayload<T extends EventType> = PayloadOf<(typeof EVENT_SCHEMAS)[T]>;
 
 /** Events that notification services act on: they also go to the reminders topic. */
 export const NOTIFICATION_EVENTS: readonly EventType[] = ['reminder.sent', 'deadline.escalated'];
 
-export type EventType = keyof typeof EVENT_SCHEMAS;
-export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['payload']>;
+/** The Kafka record header of every event: structured mode, the value is the whole CloudEvent. */
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
+/** Where the JSON Schema of each event type is published; `schemas/events/` holds the same files. */
+export const SCHEMA_BASE_URL = 'https://danvan.vn/schemas/events/';
 
-export const eventEnvelopeSchema = z.object({
-  /** Deterministic: `<campaignId>/<unitCode of the emitting workflow>/<sequence>`. The same state change always has the same id, so consumers drop redeliveries by id. */
-  id: z.string().min(1),
-  /** The workflow that emitted it; its events are in `sequence` order. */
-  source: z.string().min(1),
-  type: z.string().min(1),
-  schemaVersion: z.number().int().positive(),
-  campaignId: z.string().min(1),
-  unitCode: z.string().min(1),
-  /** Position in the emitting workflow's stream, gap-free from 1. */
-  sequence: z.number().int().positive(),
-  /** Workflow time when the change happened, ISO 8601 with offset. */
-  occurredAt: isoInstantSchema,
-  payload: z.unknown(),
-});
-
-export type DomainEvent = z.infer<typeof eventEnvelopeSchema>;
-
-export function eventId(campaignId: string, sourceUnit: string, sequence: number): string {
-  return `${campaignId}/${sourceUnit}/${sequence}`;
+/** A danvan event on the wire: a CloudEvent 1.0 whose `data` is the payload of its type. */
+export interface DanvanEvent {
+  specversion: '1.0';
+  /** `<campaignId>/<source unit>/<sequence>`, plus `/v<N>` from version 2 on: the dedupe key, fixed in workflow history. */
+  id: string;
+  /** `urn:danvan:<workflow id>`: the workflow that emitted it. */
+  source: string;
+  /** `vn.danvan.<name>.v<N>`. */
+  type: string;
+  /** The unit the event is about. */
+  subject: string;
+  /** Workflow time of the change, ISO 8601 UTC. */
+  time: string;
+  datacontenttype: 'application/json';
+  /** The JSON Schema of this type and version. */
+  dataschema: string;
+  campaignid: string;
+  /** Position in the source's stream, gap-free from 1; side-by-side versions of one change share it. */
+  sequence: number;
+  data: unknown;
 }
 
-/** Builds a validated event; a payload that does not match its schema is a programming error and throws. */
-export function buildEvent<T extends EventType>(
-  type: T,
-  fields: { campaignId: string; source: string; sourceUnit: string; unitCode: string; sequence: number; occurredAt: Date },
-  payload: EventPayload<T>,
-): DomainEvent {
-  const schema = EVENT_SCHEMAS[type];
-  return {
-    id: eventId(fields.campaignId, fields.sourceUnit, fields.sequence),
-    source: fields.source,
-    type,
-    schemaVersion: schema.version,
-    campaignId: fields.campaignId,
-    unitCode: fields.unitCode,
-    sequence: fields.sequence,
-    occurredAt: fields.occurredAt.toISOString(),
-    payload: schema.payload.parse(payload),
-  };
+export function eventTypeOf(name: string, version: number): string {
+  return `vn.danvan.${name}.v${version}`;
 }
 
-/** Validates an event read from the wire: envelope first, then the payload of its type and version. */
-export function parseEvent(raw: unknown): { ok: true; event: DomainEvent } | { ok: false; reason: string } {
-  const envelope = eventEnvelopeSchema.safeParse(raw);
-  if (!envelope.success) return { ok: false, reason: `envelope: ${z.prettifyError(envelope.error)}` };
-  const known = EVENT_SCHEMAS[envelope.data.type as EventType];
-  if (!known) return { ok: false, reason: `unknown event type ${JSON.stringify(envelope.data.type)}` };
-  if (known.version !== envelope.data.schemaVersion) {
-    return { ok: false, reason: `unknown schema version ${envelope.data.schemaVersion} of ${envelope.data.type}` };
+function dataschemaOf(name: string, version: number): string {
+  return `${SCHEMA_BASE_URL}${eventTypeOf(name, version)}.json`;
+}
+
+/** Version 1 keeps the plain id; later versions append `/v<N>`, so side-by-side copies of one change stay unique. */
+export function eventId(campaignId: string, sourceUnit: string, sequence: number, version = 1): string {
+  return `${campaignId}/${sourceUnit}/${sequence}${version > 1 ? `/v${version}` : ''}`;
+}
+
+const TYPE_PATTERN = /^vn\.danvan\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*)\.v([1-9]\d*)$/;
+
+/** The whole CloudEvent of one type and version: what parseEvent checks and what the published JSON Schema describes. */
+function cloudEventSchema(type: string, version: number, dataschema: string, data: z.ZodType) {
+  return z
+    .object({
+      specversion: z.literal('1.0'),
+      id: z
+        .string()
+        .regex(new RegExp(`^[^/]+/[^/]+/[1-9][0-9]*${version === 1 ? '' : `/v${version}`}$`), `expected <campaignId>/<unit>/<sequence>${version === 1 ? '' : `/v${version}`}`)
+        .meta({ description: 'Deterministic, fixed when the change entered workflow history: the key to drop duplicates by.' }),
+      source: z.string().regex(/^urn:danvan:\S+$/, 'expected urn:danvan:<workflow id>').meta({ description: 'urn:danvan:<workflow id>, the workflow that emitted the event.' }),
+      type: z.literal(type),
+      subject: unitCodeSchema.meta({ description: 'Code of the unit the event is about.' }),
+      time: utcInstantSchema.meta({ description: 'Workflow time of the change, UTC.' }),
+      datacontenttype: z.literal('application/json'),
+      dataschema: z.literal(dataschema),
+      campaignid: campaignIdSchema.meta({ description: 'The campaign, also the Kafka record key.' }),
+      sequence: z.number().int().min(1).meta({ description: 'Position in the source workflow\'s stream, gap-free from 1.' }),
+      data,
+    })
+    .superRefine((event, ctx) => {
+      // The id is derived from these attributes; a record where they disagree was not written by danvan.
+      if (!event.id.startsWith(`${event.campaignid}/`) || event.id.split('/')[2] !== String(event.sequence)) {
+        ctx.addIssue({ code: 'custom', path: ['id'], message: `expected ${event.campaignid}/<unit>/${event.sequence}, the campaignid and sequence of the event` });
+      }
+    });
+}
+
+export interface ReleasedEvent<N extends string = EventType> {
+  name: N;
+  version: number;
+  type: string;
+  dataschema: string;
+  summary: string;
+  /** Whether producers still write it (current or side by side), rather than it being only in older records. */
+  published: boolean;
+  schema: ReturnType<typeof cloudEventSchema>;
+}
+
+export interface EventFields {
+  campaignId: string;
+  /** The emitting workflow; `source` is made from it. */
+  workflowId: string;
+  /** The unit of the emitting workflow: with the sequence, it makes the id unique within the campaign. */
+  sourceUnit: string;
+  subject: string;
+  sequence: number;
+  time: Date;
+}
+
+export type ParsedEvent<N extends string = EventType> = { ok: true; event: DanvanEvent; name: N; version: number } | { ok: false; reason: string };
+
+type AnyDefinition = EventDefinition<Record<number, z.ZodType>, number>;
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+/**
+ * The builders and the reader of a registry of event definitions. danvan has one registry, EVENT_SCHEMAS; the
+ * factory exists so that a test can prove a version transition with a registry of its own.
+ */
+export function eventContract<R extends Record<string, AnyDefinition>>(registry: R) {
+  type Name = keyof R & string;
+  const isName = (name: string): name is Name => Object.hasOwn(registry, name);
+  const releasedVersions = (name: Name): number[] => Object.keys(registry[name]!.versions).map(Number);
+  const publishedVersions = (name: Name): number[] => [registry[name]!.current, ...Object.keys(registry[name]!.alsoPublished ?? {}).map(Number)];
+
+  const released: ReleasedEvent<Name>[] = Object.keys(registry).flatMap((name) =>
+    releasedVersions(name).map((version) => {
+      const type = eventTypeOf(name, version);
+      const dataschema = dataschemaOf(name, version);
+      const { summary, versions } = registry[name]!;
+      return { name, version, type, dataschema, summary, published: publishedVersions(name).includes(version), schema: cloudEventSchema(type, version, dataschema, versions[version]!) };
+    }),
+  );
+  const byType = new Map(released.map((e) => [e.type, e]));
+
+  /** `vn.danvan.study-session.reported.v1` → `{ name: 'study-session.reported', version: 1 }`; undefined for anything else. */
+  function eventName(type: string): { name: Name; version: number } | undefined {
+    const match = TYPE_PATTERN.exec(type);
+    if (!match || !isName(match[1]!)) return undefined;
+    return { name: match[1], version: Number(match[2]) };
   }
-  const payload = known.payload.safeParse(envelope.data.payload);
-  if (!payload.success) return { ok: false, reason: `payload of ${envelope.data.type}: ${z.prettifyError(payload.error)}` };
-  return { ok: true, event: envelope.data };
+
+  function build(name: Name, version: number, fields: EventFields, data: unknown): DanvanEvent {
+    const { type, dataschema, schema } = byType.get(eventTypeOf(name, version))!;
+    return schema.parse({
+      specversion: '1.0',
+      id: eventId(fields.campaignId, fields.sourceUnit, fields.sequence, version),
+      source: `urn:danvan:${fields.workflowId}`,
+      type,
+      subject: fields.subject,
+      time: fields.time.toISOString(),
+      datacontenttype: 'application/json',
+      dataschema,
+      campaignid: fields.campaignId,
+      sequence: fields.sequence,
+      data,
+    });
+  }
+
+  /** Builds the validated event of the current version; a payload that does not match its schema is a programming error and throws. */
+  function buildEvent<T extends Name>(type: T, fields: EventFields, payload: PayloadOf<R[T]>): DanvanEvent {
+    return build(type, registry[type]!.current, fields, payload);
+  }
+
+  /** Every event one change publishes: the current version, then each version published beside it, sharing its sequence. */
+  function buildEvents<T extends Name>(type: T, fields: EventFields, payload: PayloadOf<R[T]>): DanvanEvent[] {
+    const derivations: Record<number, (payload: unknown) => unknown> = registry[type]!.alsoPublished ?? {};
+    return [buildEvent(type, fields, payload), ...Object.entries(derivations).map(([version, derive]) => build(type, Number(version), fields, derive(payload)))];
+  }
+
+  /**
+   * Validates an event read from the wire against the schema of its type, any released version. The reason
+   * names each offending attribute or data field and the value found there.
+   */
+  function parseEvent(raw: unknown): ParsedEvent<Name> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: `event: expected a JSON object, got ${describeValue(raw)}` };
+    const type = (raw as { type?: unknown }).type;
+    if (typeof type !== 'string') return { ok: false, reason: `type: expected vn.danvan.<name>.v<N>, got ${describeValue(type)}` };
+    const known = eventName(type);
+    if (!known) return { ok: false, reason: `type: unknown event type ${describeValue(type)}` };
+    const definition = byType.get(type);
+    if (!definition) return { ok: false, reason: `type: version ${known.version} of ${known.name} is not released (released: ${releasedVersions(known.name).join(', ')}), got ${describeValue(type)}` };
+    const parsed = definition.schema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}, got ${describeValue(valueAt(raw, issue.path))}`);
+      return { ok: false, reason: `${type}: ${problems.join('; ')}` };
+    }
+    return { ok: true, event: parsed.data, name: known.name, version: known.version };
+  }
+
+  return { released: released as readonly ReleasedEvent<Name>[], eventName, buildEvent, buildEvents, parseEvent };
 }
+
+const contract = eventContract(EVENT_SCHEMAS);
+
+/** Every released version of every event: the contract the published schemas and the samples are made from. */
+export const RELEASED_EVENTS = contract.released;
+export const { eventName, buildEvent, buildEvents, parseEvent } = contract;

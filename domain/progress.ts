@@ -1,30 +1,42 @@
-import { isRecognized, MODEL_FIELDS, MODEL_STAGES, type ModelField, type ModelStage } from './models';
-import { PETITION_KINDS, type PetitionKind } from './reports';
+import { z } from 'zod';
+import { isRecognized, MODEL_FIELDS, MODEL_STAGES, type ModelStage } from './models';
+import { PETITION_KINDS } from './reports';
 
 /**
  * The figures of a campaign, per unit and rolled up the tree. Every figure is a sum, so a parent's progress
- * is its own plus its children's, and analytics can rebuild each one from the events.
+ * is its own plus its children's, and analytics can rebuild each one from the events. A zod schema rather than
+ * an interface alone: `campaign.closed` carries these figures, and its published JSON Schema is derived from it.
  */
-export interface ObligationTally {
+const count = z.number().int().min(0);
+
+const obligationTally = {
   /** Units that must report (100 % of chi bộ, 100 % of communes). */
-  required: number;
+  required: count,
   /** Units that have reported. */
-  done: number;
+  done: count,
   /** Units that reported after the deadline. */
-  late: number;
+  late: count,
   /** Units past the deadline without a report. */
-  overdue: number;
+  overdue: count,
+};
+
+/** One entry per key, each spelled out, so the published JSON Schema lists every key rather than a pattern of them. */
+function everyKey<K extends string, S extends z.ZodType>(keys: readonly K[], value: S) {
+  return z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, S>);
 }
 
-export interface Progress {
-  studySessions: ObligationTally & { membersPresent: number; membersTotal: number };
-  dialogues: ObligationTally & { conferences: number; attendance: number; lateConferences: number };
-  petitions: Record<PetitionKind, { recorded: number; resolved: number }>;
+export const progressSchema = z.object({
+  studySessions: z.object({ ...obligationTally, membersPresent: count, membersTotal: count }),
+  dialogues: z.object({ ...obligationTally, conferences: count, attendance: count, lateConferences: count }),
+  petitions: everyKey(PETITION_KINDS, z.object({ recorded: count, resolved: count })),
   /** Models by field, then by the stage each is in now. */
-  models: Record<ModelField, Record<ModelStage, number>>;
+  models: everyKey(MODEL_FIELDS, everyKey(MODEL_STAGES, count)),
   /** Unit reminders sent (one per unit per reminder) and escalations of missed deadlines (one per unit per deadline). */
-  reminders: { sent: number; escalations: number };
-}
+  reminders: z.object({ sent: count, escalations: count }),
+});
+
+export type Progress = z.infer<typeof progressSchema>;
+type ObligationTally = Pick<Progress['studySessions'], keyof typeof obligationTally>;
 
 function tally(): ObligationTally {
   return { required: 0, done: 0, late: 0, overdue: 0 };

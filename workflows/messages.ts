@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
-import type { DomainEvent } from '../domain/events';
+import type { DanvanEvent } from '../domain/events';
 import { fingerprint } from '../domain/fingerprint';
 import type { Ledger, LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
@@ -49,7 +49,7 @@ export interface NodeCarry {
   childReports: Record<string, ChildReport>;
   childrenStarted: boolean;
   sequence: number;
-  outbox: DomainEvent[];
+  outbox: DanvanEvent[];
   actionsDone: string[];
   reminders: { sent: number; escalations: number };
   deployedAt?: string;

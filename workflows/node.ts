@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { nextAutomaticMove, phaseIndex, type Phase } from '../domain/campaign';
-import { buildEvent, type DomainEvent, type EventPayload, type EventType } from '../domain/events';
+import { buildEvents, type DanvanEvent, type EventPayload, type EventType } from '../domain/events';
 import { spreadMs } from '../domain/fingerprint';
 import {
   applySubmission,
@@ -143,11 +143,12 @@ export function createNodeState(opts: {
   };
 }
 
-export function emit<T extends EventType>(state: NodeState, type: T, unitCode: string, payload: EventPayload<T>): void {
+/** Appends the change to the outbox as the CloudEvents that go on the wire (more than one while versions are published side by side). */
+export function emit<T extends EventType>(state: NodeState, type: T, subject: string, payload: EventPayload<T>): void {
   const c = state.carry;
   c.sequence += 1;
   c.outbox.push(
-    buildEvent(type, { campaignId: state.campaignId, source: state.workflowId, sourceUnit: state.unit.code, unitCode, sequence: c.sequence, occurredAt: new Date() }, payload),
+    ...buildEvents(type, { campaignId: state.campaignId, workflowId: state.workflowId, sourceUnit: state.unit.code, subject, sequence: c.sequence, time: new Date() }, payload),
   );
   state.wake = true;
 }
@@ -333,7 +334,7 @@ export async function publishLoop(state: NodeState, done: () => boolean): Promis
   for (;;) {
     await condition(() => state.carry.outbox.length > 0 || state.draining || done());
     if (state.carry.outbox.length === 0 || state.draining) return;
-    const batch: DomainEvent[] = state.carry.outbox.slice(0, PUBLISH_BATCH);
+    const batch: DanvanEvent[] = state.carry.outbox.slice(0, PUBLISH_BATCH);
     state.publishing = true;
     try {
       await publishEvents(batch);

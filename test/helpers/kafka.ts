@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { eventName, type DanvanEvent, type EventType } from '../../domain/events';
 import { testKafkaBrokers } from './env';
 
 export function testKafka(clientId = 'danvan-test'): Kafka {
@@ -91,4 +92,16 @@ export async function readTopicToEnd(topic: string, filter: (m: Received) => boo
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** The events of one campaign on a topic, as a consumer starting from offset zero would have read them by now. */
+export async function readCampaignEvents(topic: string, campaignId: string): Promise<DanvanEvent[]> {
+  return (await readTopicToEnd(topic, (m) => m.key === campaignId)).map((m) => JSON.parse(m.value!) as DanvanEvent);
+}
+
+/** `vn.danvan.reminder.sent.v1` → `reminder.sent`; an event danvan does not know fails the test. */
+export function nameOf(event: DanvanEvent): EventType {
+  const known = eventName(event.type);
+  if (!known) throw new Error(`not a danvan event type: ${event.type}`);
+  return known.name;
 }

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { mintToken } from '../../api/auth';
-import { parseEvent, type DomainEvent } from '../../domain/events';
+import { CLOUDEVENTS_CONTENT_TYPE, parseEvent } from '../../domain/events';
 import { planSchema } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
@@ -38,30 +38,26 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
   const exists = async (id: string) => (await fetch(`${baseUrl}/v1/campaigns/${id}`, { headers: { authorization: `Bearer ${adminToken}` } })).status === 200;
 
-  const campaignEvents = (until: (events: DomainEvent[]) => boolean) =>
-    consumeUntil(TOPICS.campaignEvents, (received) => until(received.map((m) => JSON.parse(m.value!) as DomainEvent)), {
-      filter: (m) => m.key === campaignId,
-    });
+  const campaignEvents = (until: (received: number) => boolean) => consumeUntil(TOPICS.campaignEvents, (received) => until(received.length), { filter: (m) => m.key === campaignId });
 
   it('issues a plan over HTTP and publishes campaign.issued to Kafka', async () => {
     const response = await post('/v1/campaigns', body);
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ campaignId, workflowId: campaignWorkflowId(campaignId), created: true });
 
-    const [message] = await campaignEvents((events) => events.length >= 1);
-    const parsed = parseEvent(JSON.parse(message!.value!));
-    expect(parsed).toMatchObject({ ok: true });
+    const [message] = await campaignEvents((received) => received >= 1);
+    expect(parseEvent(JSON.parse(message!.value!))).toMatchObject({ ok: true, name: 'campaign.issued', version: 1 });
     expect(JSON.parse(message!.value!)).toMatchObject({
+      specversion: '1.0',
       id: `${campaignId}/BG/1`,
-      source: campaignWorkflowId(campaignId),
-      type: 'campaign.issued',
-      schemaVersion: 1,
-      campaignId,
-      unitCode: 'BG',
+      source: `urn:danvan:${campaignWorkflowId(campaignId)}`,
+      type: 'vn.danvan.campaign.issued.v1',
+      subject: 'BG',
+      campaignid: campaignId,
       sequence: 1,
-      payload: { plan, units: { province: 1, district: 3, commune: 30, 'party-cell': 325 } },
+      data: { plan, units: { province: 1, district: 3, commune: 30, 'party-cell': 325 } },
     });
-    expect(message!.headers['event-id']).toBe(`${campaignId}/BG/1`);
+    expect(message!.headers).toEqual({ 'content-type': CLOUDEVENTS_CONTENT_TYPE });
   });
 
   it('answers the same plan again with the existing campaign instead of a second one', async () => {

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
-import { parseEvent, type DomainEvent } from '../../domain/events';
+import { parseEvent, type DanvanEvent } from '../../domain/events';
 import { addDays } from '../../domain/schedule';
 import type { ReportCommand } from '../../domain/ledger';
 import { campaignIdFor, planSchema, type Plan } from '../../domain/plan';
@@ -24,7 +24,7 @@ import type { campaignWorkflow as CampaignWorkflow } from '../../workflows/campa
 import { createActivities } from '../../activities';
 import { testKafkaBrokers, timeSkippingServerPath } from '../helpers/env';
 import { at, eventually, nextCampaignYear, Reporter } from '../helpers/campaign';
-import { readTopicToEnd } from '../helpers/kafka';
+import { nameOf, readCampaignEvents } from '../helpers/kafka';
 import { bundleDanvanWorkflows, registerSearchAttributes } from '../helpers/temporal';
 import { plan202 } from '../fixtures/plans';
 
@@ -309,10 +309,10 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
   });
 
   step('published the same story to Kafka: every event once, in order per workflow, reminders on their own topic too', async () => {
-    const events = (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaignId)).map((m) => JSON.parse(m.value!) as DomainEvent);
+    const events = await readCampaignEvents(TOPICS.campaignEvents, campaignId);
     const ids = events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const event of events) expect(parseEvent(event)).toEqual({ ok: true, event });
+    for (const event of events) expect(parseEvent(event)).toEqual({ ok: true, event, name: nameOf(event), version: 1 });
 
     // Each workflow's events arrive gap-free, in sequence order.
     const bySource = new Map<string, number[]>();
@@ -320,10 +320,10 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     for (const sequences of bySource.values()) expect(sequences).toEqual(sequences.map((_, i) => i + 1));
     expect(bySource.size).toBe(1 + 3 + 30);
 
-    const count = (type: string) => events.filter((e) => e.type === type).length;
+    const count = (name: string) => events.filter((e) => nameOf(e) === name).length;
     const lnLateN = lnLate.length;
     const ytRestN = ytRest.length;
-    expect(Object.fromEntries([...new Set(events.map((e) => e.type))].sort().map((t) => [t, count(t)]))).toEqual({
+    expect(Object.fromEntries([...new Set(events.map(nameOf))].sort().map((name) => [name, count(name)]))).toEqual({
       'campaign.closed': 1,
       'campaign.issued': 1,
       'campaign.phase-changed': 5,
@@ -342,14 +342,15 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
       'study-session.reported': cellsOf([...HH, ...LN, ytFirst]).length,
       'unit.deployed': 34,
     });
-    expect(events.filter((e) => e.type === 'campaign.phase-changed').map((e) => (e.payload as { to: string; trigger: string }).to)).toEqual(['deployed', 'in-progress', 'assessment', 'commendation', 'closed']);
+    expect(events.filter((e) => nameOf(e) === 'campaign.phase-changed').map((e) => (e.data as { to: string; trigger: string }).to)).toEqual(['deployed', 'in-progress', 'assessment', 'commendation', 'closed']);
 
     // Reminders go out at 08:00 Vietnam time (spread over 20 minutes) on the right day, escalations the day after the deadline.
-    for (const e of events.filter((x) => x.type === 'reminder.sent' || x.type === 'deadline.escalated')) {
-      const p = e.payload as { deadlineDate: string; kind?: 'before' | 'overdue'; days?: number };
-      const local = new Date(Date.parse(e.occurredAt) + 7 * 3_600_000);
+    const isNotification = (e: DanvanEvent) => nameOf(e) === 'reminder.sent' || nameOf(e) === 'deadline.escalated';
+    for (const e of events.filter(isNotification)) {
+      const p = e.data as { deadlineDate: string; kind?: 'before' | 'overdue'; days?: number };
+      const local = new Date(Date.parse(e.time) + 7 * 3_600_000);
       const localDay = local.toISOString().slice(0, 10);
-      if (e.type === 'deadline.escalated') {
+      if (nameOf(e) === 'deadline.escalated') {
         expect(localDay).toBe(addDays(p.deadlineDate, 1));
         expect(local.getUTCHours()).toBe(0);
       } else {
@@ -359,7 +360,7 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
       }
     }
 
-    const notifications = (await readTopicToEnd(TOPICS.reminders, (m) => m.key === campaignId)).map((m) => JSON.parse(m.value!) as DomainEvent);
-    expect(notifications.map((e) => e.id).sort()).toEqual(events.filter((e) => e.type === 'reminder.sent' || e.type === 'deadline.escalated').map((e) => e.id).sort());
+    const notifications = await readCampaignEvents(TOPICS.reminders, campaignId);
+    expect(notifications.map((e) => e.id).sort()).toEqual(events.filter(isNotification).map((e) => e.id).sort());
   });
 });

@@ -51,7 +51,7 @@ describe('npm start (bin/start.ts)', () => {
       process.env.DANVAN_TEST_KAFKA_BROKERS = `127.0.0.1:${kafkaPort}`;
       try {
         const [event] = await consumeUntil(TOPICS.campaignEvents, (all) => all.length >= 1);
-        expect(JSON.parse(event!.value!)).toMatchObject({ type: 'campaign.issued', campaignId: 'BG-2024-202-KH-BDVTU', payload: { plan: { number: plan.number, title: plan.title } } });
+        expect(JSON.parse(event!.value!)).toMatchObject({ type: 'vn.danvan.campaign.issued.v1', campaignid: 'BG-2024-202-KH-BDVTU', data: { plan: { number: plan.number, title: plan.title } } });
       } finally {
         process.env.DANVAN_TEST_KAFKA_BROKERS = previous;
       }

@@ -3,7 +3,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
 import { createActivities } from '../../activities';
-import type { DomainEvent } from '../../domain/events';
+import type { DanvanEvent } from '../../domain/events';
 import { campaignIdFor, planSchema } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
@@ -13,7 +13,7 @@ import { createLogger } from '../../infra/logger';
 import { campaignSnapshotQuery, campaignWorkflowId, deployUpdate } from '../../workflows/messages';
 import { eventually } from '../helpers/campaign';
 import { testKafkaBrokers } from '../helpers/env';
-import { readTopicToEnd } from '../helpers/kafka';
+import { readCampaignEvents } from '../helpers/kafka';
 import { bundleDanvanWorkflows, connectTestTemporal } from '../helpers/temporal';
 import { plan202 } from '../fixtures/plans';
 
@@ -46,7 +46,7 @@ describe('outbox publishing across a crash between publish and record', () => {
     const real = createActivities({ producer });
     let crashes = 0;
     const crashingAfterSend = {
-      async publishEvents(events: DomainEvent[]): Promise<void> {
+      async publishEvents(events: DanvanEvent[]): Promise<void> {
         await real.publishEvents(events);
         const { Context } = await import('@temporalio/activity');
         if (Context.current().info.attempt === 1) {
@@ -74,10 +74,10 @@ describe('outbox publishing across a crash between publish and record', () => {
       const handle = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree }] });
       await handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bn', reason: 'triển khai' }] });
       await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.eventsPending === 0 && s.eventsEmitted >= 3);
-      await eventually(async () => (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaignId)).length, (n) => n >= 2 * EXPECTED);
+      await eventually(async () => (await readCampaignEvents(TOPICS.campaignEvents, campaignId)).length, (n) => n >= 2 * EXPECTED);
     });
 
-    const records = (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaignId)).map((m) => JSON.parse(m.value!) as DomainEvent);
+    const records = await readCampaignEvents(TOPICS.campaignEvents, campaignId);
     const distinct = new Map(records.map((e) => [e.id, e]));
     expect(distinct.size).toBe(EXPECTED);
     expect(crashes).toBeGreaterThanOrEqual(11);
