@@ -1,0 +1,111 @@
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Progress } from '../domain/progress';
+import { createApplier } from './apply';
+import { createReader, type CampaignState, type FiguresOptions, type OverdueUnit } from './figures';
+import type { ProjectedEvent } from './projected-event';
+import { fail, ok, type Result } from './result';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.sql';
+
+/**
+ * The reference projection: every campaign's figures rebuilt from the event stream alone, in an embedded SQLite
+ * file. One writer (the consumer) applies batches; readers (reports, dashboards) may open the same file at once.
+ */
+export interface Projection {
+  readonly file: string;
+  /**
+   * Applies a batch in one transaction, dropping events already applied (by id), and answers how many were new.
+   * When it answers, the batch is on disk: the consumer may commit its offsets.
+   */
+  apply(events: readonly ProjectedEvent[]): Result<number>;
+  /** Plan, phase, deadlines in force and how complete the unit list is. */
+  campaign(campaignId: string): Result<CampaignState>;
+  /** The whole campaign's figures, as the campaign workflow rolls them up. */
+  figures(campaignId: string, opts?: FiguresOptions): Result<Progress>;
+  /** The figures of the subtree under `unitCode` (the unit and everything below it), as that unit's workflow rolls them up. */
+  unitFigures(campaignId: string, unitCode: string, opts?: FiguresOptions): Result<Progress>;
+  /** Units past a deadline without their report; `unitCode` narrows to a subtree, `limit` caps each obligation's list. */
+  overdueUnits(campaignId: string, opts?: FiguresOptions & { unitCode?: string; limit?: number }): Result<OverdueUnit[]>;
+  close(): void;
+}
+
+function connect(file: string): Result<Database> {
+  try {
+    const db = new BetterSqlite3(file);
+    // WAL lets reports read while the consumer writes; FULL syncs every commit, so an applied batch survives a power cut.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    return ok(db);
+  } catch (error) {
+    return fail('file', file, `cannot open the projection file: ${(error as Error).message}`);
+  }
+}
+
+function storedVersion(db: Database): number | undefined {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!table) return undefined;
+  return (db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined)?.version;
+}
+
+function createSchema(db: Database): void {
+  db.exec(SCHEMA_SQL);
+  db.prepare('INSERT OR IGNORE INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+}
+
+function projectionOver(file: string, db: Database): Projection {
+  const apply = createApplier(db);
+  const reader = createReader(db);
+  return {
+    file,
+    apply,
+    campaign: reader.campaign,
+    figures: (campaignId, opts) => reader.figures(campaignId, undefined, opts),
+    unitFigures: (campaignId, unitCode, opts) => reader.figures(campaignId, unitCode, opts),
+    overdueUnits: reader.overdueUnits,
+    close: () => db.close(),
+  };
+}
+
+/** Opens the projection in `file`, creating its tables when missing; a file of another schema version is refused. */
+export function openProjection(file: string): Result<Projection> {
+  const connected = connect(file);
+  if (!connected.ok) return connected;
+  const db = connected.value;
+  try {
+    const setUp = db.transaction((): Result<Projection> => {
+      const version = storedVersion(db);
+      if (version !== undefined && version !== SCHEMA_VERSION) {
+        return fail('schema_version', version, `${file} holds a projection of schema version ${version}; this code reads version ${SCHEMA_VERSION}. Rebuild it: resetProjection, then replay the topic from offset zero`);
+      }
+      createSchema(db);
+      return ok(projectionOver(file, db));
+    });
+    const opened = setUp.immediate();
+    if (!opened.ok) db.close();
+    return opened;
+  } catch (error) {
+    db.close();
+    return fail('file', file, `not a projection file: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Drops every table of the projection in `file` and creates empty ones, whatever schema version it held: the first
+ * step of a rebuild, before replaying the topic from offset zero. The consumer must be stopped meanwhile.
+ */
+export function resetProjection(file: string): Result<Projection> {
+  const connected = connect(file);
+  if (!connected.ok) return connected;
+  const db = connected.value;
+  try {
+    db.transaction(() => {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>;
+      for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
+      createSchema(db);
+    }).immediate();
+    return ok(projectionOver(file, db));
+  } catch (error) {
+    db.close();
+    return fail('file', file, `cannot reset the projection file: ${(error as Error).message}`);
+  }
+}
