@@ -11,6 +11,7 @@ module.exports = {
   // jose, cookie (under fastify.inject) and swagger-parser's ref parser ship only ES modules; jest's CommonJS runtime needs them transpiled.
   transformIgnorePatterns: ['/node_modules/(?!(jose|cookie|@apidevtools/json-schema-ref-parser)/)'],
   setupFiles: ['<rootDir>/test/setup/quiet-temporal-runtime.ts'],
+  reporters: ['default', '<rootDir>/test/faults/table-reporter.js'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   // One suite at a time: the whole-October story on the Java time-skipping server intermittently stalls

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../infra/config';
 import { provision, stackKillNow, stackLayout, stackUp } from '../../stack/stack';
 import { TEST_ENV } from '../helpers/env';
+import { FAULT_TABLE_VARIABLE } from '../faults/table';
 
 /**
  * Brings up the servers the suites talk to, with the same scripts as `npm start`: the test profile of the
@@ -25,6 +28,9 @@ export default async function globalSetup(): Promise<void> {
       process.exit(130);
     });
   }
+  // A fresh reliability table per run (test/faults/table.ts); the reporter prints it at the end.
+  process.env[FAULT_TABLE_VARIABLE] = path.join(layout.dataDir, 'fault-table.jsonl');
+  fs.rmSync(process.env[FAULT_TABLE_VARIABLE], { force: true });
   process.env[TEST_ENV.stackMode] = external.temporal && external.kafka ? 'external' : 'local';
   (globalThis as Record<string, unknown>).__danvanTestStack = { layout, started: up.started };
 }
