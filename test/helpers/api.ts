@@ -15,17 +15,19 @@ import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from './t
 export interface DanvanUnderTest {
   baseUrl: string;
   secret: string;
+  taskQueue: string;
   temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
   token: (principal: Principal) => Promise<string>;
   stop: () => Promise<void>;
 }
 
-export async function startDanvan(name: string): Promise<DanvanUnderTest> {
+/** By default against the run's shared servers; a fault suite passes its private ones. */
+export async function startDanvan(name: string, servers: { temporalAddress?: string; kafkaBrokers?: string[] } = {}): Promise<DanvanUnderTest> {
   const secret = randomUUID() + randomUUID();
   const taskQueue = `${name}-${randomUUID()}`;
   const logger = createLogger('warn');
-  const temporal = await connectTestTemporal();
-  const producer: Producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
+  const temporal = await connectTestTemporal(servers.temporalAddress);
+  const producer: Producer = createEventProducer(createKafka({ brokers: servers.kafkaBrokers ?? testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
   await producer.connect();
   const stopWorker = runInBackground(await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() }));
   const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {} });
@@ -33,6 +35,7 @@ export async function startDanvan(name: string): Promise<DanvanUnderTest> {
   return {
     baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
     secret,
+    taskQueue,
     temporal,
     token: (principal) => mintToken(secret, principal),
     stop: async () => {

@@ -3,8 +3,8 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { eventName, type DanvanEvent, type EventType } from '../../domain/events';
 import { testKafkaBrokers } from './env';
 
-export function testKafka(clientId = 'danvan-test'): Kafka {
-  return new Kafka({ brokers: testKafkaBrokers(), clientId, logLevel: logLevel.ERROR });
+export function testKafka(clientId = 'danvan-test', brokers = testKafkaBrokers()): Kafka {
+  return new Kafka({ brokers, clientId, logLevel: logLevel.ERROR });
 }
 
 export interface Received {
@@ -61,15 +61,15 @@ export async function consumeUntil(topic: string, done: (received: Received[]) =
  * Everything on a topic up to its current end (the high watermarks when called), optionally filtered: what a
  * consumer starting from offset zero would have seen by now.
  */
-export async function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000): Promise<Received[]> {
-  const admin = testKafka().admin();
+export async function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000, brokers = testKafkaBrokers()): Promise<Received[]> {
+  const admin = testKafka('danvan-test', brokers).admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
   const kept: Received[] = [];
   if (remaining.size === 0) return kept;
-  const consumer = testKafka().consumer({ groupId: `danvan-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const consumer = testKafka('danvan-test', brokers).consumer({ groupId: `danvan-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -5,8 +5,7 @@ import { searchAttributes } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { testTemporalAddress } from './env';
 
-export async function connectTestTemporal(): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection }> {
-  const address = testTemporalAddress();
+export async function connectTestTemporal(address = testTemporalAddress()): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection }> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return { client: new Client({ connection, namespace: 'default' }), connection, nativeConnection };
