@@ -17,11 +17,13 @@ export interface Spawned {
 }
 
 /** Runs a TypeScript entry point of the project as a user would, with only the given danvan variables set. */
-export function spawnTs(entry: string, args: string[], env: Record<string, string>, extra: { PATH?: string } = {}): Spawned {
+export function spawnTs(entry: string, args: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean } = {}): Spawned {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !DANVAN_VARIABLES.test(key) && key !== 'JAVA_HOME'));
   const child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...base, ...(extra.PATH !== undefined ? { PATH: extra.PATH } : {}), ...env },
+    // tsx runs the program in a child of its own: a crash test must kill the whole group, not just tsx.
+    detached: extra.detached ?? false,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,6 +42,11 @@ export function spawnTs(entry: string, args: string[], env: Record<string, strin
       check();
     });
   return { child, output: () => output, waitFor, exited };
+}
+
+/** SIGKILL for a process spawned with `detached: true` and everything it started, as a crash would. */
+export function killGroup(spawned: Spawned): void {
+  if (spawned.child.pid !== undefined) process.kill(-spawned.child.pid, 'SIGKILL');
 }
 
 export function freePort(): Promise<number> {
