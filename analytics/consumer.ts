@@ -151,6 +151,28 @@ async function missingTopics(kafka: Kafka, topics: readonly string[]): Promise<R
   }
 }
 
+/** How far behind the end of each assigned partition the group's committed offset lies, by `topic/partition`. */
+async function lagAtJoin(kafka: Kafka, groupId: string, assignment: Record<string, number[]>): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const lag = new Map<string, number>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const partition of partitions) {
+        const end = ends.find((e) => e.partition === partition);
+        const offset = Number(committed?.partitions.find((c) => c.partition === partition)?.offset ?? -1);
+        // No commit yet: the group starts from the beginning (fromBeginning), that is the partition's low watermark.
+        if (end) lag.set(`${topic}/${partition}`, Number(end.high) - (offset >= 0 ? offset : Number(end.low)));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Joins `groupId`, reads its topics (a new group from the beginning) and keeps consuming until stopped. Errors a
  * caller can act on (a cluster out of reach, a topic missing) come back as values.
@@ -174,11 +196,14 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 
   const totals = { events: 0, duplicates: 0, deadLettered: 0 };
+  // Records behind the end, by `topic/partition`, for the partitions assigned to this member.
+  let assigned: string[] = [];
   const lag = new Map<string, number>();
   let lastProgress = Date.now();
   let caughtUp = false;
   const progress = () => {
-    const behind = [...lag.values()].reduce((sum, n) => sum + n, 0);
+    if (assigned.length === 0 || assigned.some((p) => !lag.has(p))) return;
+    const behind = assigned.reduce((sum, p) => sum + lag.get(p)!, 0);
     if (behind > 0) {
       caughtUp = false;
       if (Date.now() - lastProgress < progressIntervalMs) return;
@@ -244,9 +269,18 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    // Partitions may have moved: lag is known again once each assigned partition delivers a batch.
-    lag.clear();
     log.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined the group');
+    assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
+    lag.clear();
+    caughtUp = false;
+    // A partition with nothing new delivers no batch to learn its lag from: ask the broker once per assignment.
+    lagAtJoin(kafka, groupId, payload.memberAssignment).then(
+      (known) => {
+        for (const [partition, behind] of known) if (!lag.has(partition)) lag.set(partition, behind);
+        progress();
+      },
+      (error: Error) => log.warn({ err: error }, 'cannot read the lag of the assigned partitions; progress is logged once each has delivered a batch'),
+    );
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
