@@ -5,7 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { mintToken, principalSchema } from '../api/auth';
-import { loadConfig } from '../infra/config';
+import { campaignReport } from '../analytics/report';
+import { openProjection } from '../analytics/projection';
+import { analyticsDbFile, loadConfig } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
 import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
 import { percent } from '../domain/progress';
@@ -26,6 +28,7 @@ const USAGE = `usage: danvan <command> [options]
   show <campaignId>                                       progress as a table
   phase <campaignId> <assessment|commendation|closed> --reason TEXT
   extend <campaignId> <study-sessions|dialogues|assessment|commendation> <YYYY-MM-DD> --reason TEXT
+  report <campaignId> [--db FILE]                         the Vietnamese summary from the analytics projection (npm run analytics)
 
   --api URL      the API (default $DANVAN_API_URL or http://127.0.0.1:$API_PORT)
   --token JWT    the bearer token (default $DANVAN_TOKEN, else an admin token minted from the local secret)`;
@@ -122,6 +125,21 @@ function showSnapshot(s: Snapshot): string {
   ].join('\n');
 }
 
+/** Reads the projection file only, never the API: the report is what the event stream says. */
+function projectionReport(file: string, campaignId: string): string {
+  // Opening creates a missing file; a report must not leave an empty projection behind for a mistyped path.
+  if (!fs.existsSync(file)) throw new CliError(`no analytics projection at ${file}: run \`npm run analytics\` to build it, or name the file with --db`);
+  const opened = openProjection(file);
+  if (!opened.ok) throw new CliError(`${opened.error.field}=${JSON.stringify(opened.error.value)}: ${opened.error.message}`);
+  try {
+    const report = campaignReport(opened.value, campaignId);
+    if (!report.ok) throw new CliError(`${report.error.field}=${JSON.stringify(report.error.value)}: ${report.error.message} (${file})`);
+    return report.value;
+  } finally {
+    opened.value.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -139,6 +157,7 @@ async function main(argv: string[]): Promise<void> {
       phase: { type: 'string' },
       issuer: { type: 'string' },
       province: { type: 'string' },
+      db: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -211,6 +230,11 @@ async function main(argv: string[]): Promise<void> {
       need(3, 'a campaign id, a deadline and the new date');
       const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deadlines/${args[1]}/extension`, { to: args[2], reason: reason() })) as Snapshot;
       console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1]!]!)}`);
+      return;
+    }
+    case 'report': {
+      need(1, 'a campaign id');
+      console.log(projectionReport(values.db ?? analyticsDbFile(config), args[0]!));
       return;
     }
     default:

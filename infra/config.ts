@@ -43,6 +43,8 @@ export const configSchema = z.object({
   DANVAN_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of a JWKS document' }).optional(),
   DANVAN_CACHE_DIR: z.string().min(1).default(path.join(os.homedir(), '.cache', 'danvan')),
   DANVAN_DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.data')),
+  /** The analytics projection (SQLite) `npm run analytics` writes and `danvan report` reads; unset: see analyticsDbFile. */
+  DANVAN_ANALYTICS_DB: z.string().min(1).optional(),
   DANVAN_TEMPORAL_PORT: port.default(7233),
   DANVAN_TEMPORAL_UI_PORT: port.default(8233),
   DANVAN_KAFKA_PORT: port.default(9092),
@@ -51,6 +53,11 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The projection file beside the dev stack's data, unless DANVAN_ANALYTICS_DB names another. */
+export function analyticsDbFile(config: Config): string {
+  return config.DANVAN_ANALYTICS_DB ?? path.join(config.DANVAN_DATA_DIR, 'dev', 'analytics.sqlite');
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const TSX_CJS = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
 
 /** Variables the suites must not leak into a spawned danvan process (they would point it at other servers). */
 const DANVAN_VARIABLES = /^(TEMPORAL_|KAFKA_|API_|DANVAN_|LOG_LEVEL$)/;
@@ -18,8 +19,21 @@ export interface Spawned {
 
 /** Runs a TypeScript entry point of the project as a user would, with only the given danvan variables set. */
 export function spawnTs(entry: string, args: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean } = {}): Spawned {
+  return spawnNode([TSX_CLI, path.join(ROOT, entry), ...args], env, extra);
+}
+
+/**
+ * The same, as one node process with tsx's loader rather than its CLI, for tests of what a process does on SIGTERM:
+ * the CLI passes a signal on to its child and SIGKILLs the child unless it confirms within 30 ms, which a loaded
+ * machine misses.
+ */
+export function spawnTsProcess(entry: string, args: string[], env: Record<string, string>): Spawned {
+  return spawnNode(['--require', TSX_CJS, path.join(ROOT, entry), ...args], env, {});
+}
+
+function spawnNode(argv: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean }): Spawned {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !DANVAN_VARIABLES.test(key) && key !== 'JAVA_HOME'));
-  const child = spawn(process.execPath, [TSX_CLI, path.join(ROOT, entry), ...args], {
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { ...base, ...(extra.PATH !== undefined ? { PATH: extra.PATH } : {}), ...env },
     // tsx runs the program in a child of its own: a crash test must kill the whole group, not just tsx.
