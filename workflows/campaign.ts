@@ -113,13 +113,28 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
       if (known !== adminRequestFingerprint(update, request)) throw idempotencyRejection(key!);
       return true;
     };
+    const start = (request: R): Promise<void> | void => {
+      if (request.idempotencyKey) state.carry.adminKeys = { ...state.carry.adminKeys, [request.idempotencyKey]: adminRequestFingerprint(update, request) };
+      return apply(request);
+    };
+    const finish = (): CampaignSnapshot => {
+      state.updatesThisRun += 1;
+      return snapshot();
+    };
     return {
-      handler: async (request: R): Promise<CampaignSnapshot> => {
+      // The handler keeps the shape each Update had before keys existed (deploy and phase moves async, extensions
+      // synchronous): one more await would move the Update's completion against the commands it causes, and
+      // histories recorded before would no longer replay.
+      asyncHandler: async (request: R): Promise<CampaignSnapshot> => {
         if (isRepeat(request)) return snapshot();
-        if (request.idempotencyKey) state.carry.adminKeys = { ...state.carry.adminKeys, [request.idempotencyKey]: adminRequestFingerprint(update, request) };
-        await apply(request);
-        state.updatesThisRun += 1;
-        return snapshot();
+        const pending = start(request);
+        if (pending) await pending;
+        return finish();
+      },
+      syncHandler: (request: R): CampaignSnapshot => {
+        if (isRepeat(request)) return snapshot();
+        void start(request);
+        return finish();
       },
       validator: (request: R) => {
         if (typeof request !== 'object' || request === null) rejectAdmin('expected a request object');
@@ -132,21 +147,18 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     if (state.carry.phase !== 'issued') rejectAdmin(`the campaign is already ${state.carry.phase}; it is deployed once`);
     if (typeof request.requestedBy !== 'string' || request.requestedBy === '') rejectAdmin('requestedBy: say who deploys');
   });
-  setHandler(deployUpdate, deployment.handler, { validator: deployment.validator });
+  setHandler(deployUpdate, deployment.asyncHandler, { validator: deployment.validator });
 
   const phaseMove = keyed<PhaseRequest>(
     'advancePhase',
-    async (request) => {
-      if (request.to === 'deployed') await deploy();
-      else setPhase(request.to, request.reason, 'admin');
-    },
+    (request) => (request.to === 'deployed' ? deploy() : setPhase(request.to, request.reason, 'admin')),
     (request) => {
       const problem = phaseMoveProblem(state.carry.phase, request.to);
       if (problem) rejectAdmin(problem);
       if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the phase moves');
     },
   );
-  setHandler(advancePhaseUpdate, phaseMove.handler, { validator: phaseMove.validator });
+  setHandler(advancePhaseUpdate, phaseMove.asyncHandler, { validator: phaseMove.validator });
 
   const extension = keyed<ExtensionRequest>(
     'extendDeadline',
@@ -162,7 +174,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
       if (typeof request.reason !== 'string' || request.reason.trim() === '') rejectAdmin('reason: say why the deadline moves');
     },
   );
-  setHandler(extendDeadlineUpdate, extension.handler, { validator: extension.validator });
+  setHandler(extendDeadlineUpdate, extension.syncHandler, { validator: extension.validator });
 
   function ownerWorkflowId(ownerCode: string): string {
     return ownerCode === root.code ? state.workflowId : unitWorkflowId(input.campaignId, ownerCode);
