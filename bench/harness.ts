@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
-import { Worker, bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from '../api/app';
 import { hs256Verifier, mintToken } from '../api/auth';
@@ -25,6 +25,8 @@ export interface Bench {
   client: Client;
   kafka: Kafka;
   services: Services;
+  /** danvan's workflow code, bundled once for every worker of the run. */
+  bundle: WorkflowBundleWithSourceMap;
   baseUrl: string;
   post: ReturnType<typeof jsonClient>;
   log: (line: string) => void;
@@ -59,6 +61,7 @@ export async function startBench(opts: { temporalAddress: string; kafkaBrokers: 
     client: services.temporal,
     kafka: createKafka({ brokers: opts.kafkaBrokers, clientId: 'danvan-bench-driver', logger }),
     services,
+    bundle: danvanBundle,
     baseUrl,
     post: jsonClient(baseUrl, token, opts.concurrency + 4),
     log: opts.log,

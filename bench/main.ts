@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { generateNationalTree } from '../domain/samples/national';
 import type { Unit } from '../domain/units';
 import { loadConfig } from '../infra/config';
@@ -15,7 +15,7 @@ import { cpuMeter } from './cpu';
 import { startBench } from './harness';
 import { parseOptions } from './options';
 import { benchPlan, todayInVietnam } from './plan';
-import { deploy } from './scenarios/deploy';
+import { deploy, nationalIssue } from './scenarios/deploy';
 import { outbox } from './scenarios/outbox';
 import { bulk, latency, throughput } from './scenarios/reports';
 import { storm } from './scenarios/storm';
@@ -58,6 +58,7 @@ runMain('bench', async () => {
   const pids = { bench: process.pid, temporal: external ? undefined : runningPid(layout.runDir, 'temporal'), kafka: external ? undefined : runningPid(layout.runDir, 'kafka') };
   const timeSkipping = await ensureTimeSkippingServer(layout.cacheDir, say);
   const b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, log: say });
+  say(`servers, worker and API ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const loadAt = { start: os.loadavg() };
   const results: Record<string, unknown> = {};
   const cpu: Record<string, unknown> = {};
@@ -76,6 +77,7 @@ runMain('bench', async () => {
     const cells = interleaveByCommune(tree).slice(0, opts.reports);
     const accepted = new Set<string>();
 
+    await scenario('national-issue', () => nationalIssue(b, benchPlan(todayInVietnam())));
     const deployed = await scenario('deploy', () => deploy(b, benchPlan(todayInVietnam()), tree));
     const { campaignId } = deployed;
     let used = 0;
@@ -91,8 +93,7 @@ runMain('bench', async () => {
     await scenario('histories', () => largestHistory(b, campaignId, tree));
 
     const stormTree = generateNationalTree({ provinces: Math.min(opts.provinces, opts.stormCommunes), communes: opts.stormCommunes, seed: 2026 });
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-    await scenario('storm', () => storm({ serverPath: timeSkipping, bundle, producer: b.services.producer, kafka: b.kafka, tree: stormTree, log: say }));
+    await scenario('storm', () => storm({ serverPath: timeSkipping, bundle: b.bundle, producer: b.services.producer, kafka: b.kafka, tree: stormTree, log: say }));
   } finally {
     loadAt['end' as 'start'] = os.loadavg();
     await b.stop();

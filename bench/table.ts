@@ -20,6 +20,8 @@ export function tableRows(report: Report): Row[] {
   if (lat) rows.push({ scenario: `end-to-end latency at ${lat.offeredPerSecond} reports/s`, danvan: `p50 ${lat.acceptToReadableMs.p50} / p95 ${lat.acceptToReadableMs.p95} / p99 ${lat.acceptToReadableMs.p99} ms (accept → readable)`, baseline: `raw produce p99 ${lat.baselineRawProduceMs.p99} ms`, ratio: '—', target: 'p99 ≤ 200 ms', met: lat.acceptToReadableMs.p99 <= 200 });
   const ob = r.outbox;
   if (ob) rows.push({ scenario: 'outbox publish throughput', danvan: `${ob.perSecond} events/s`, baseline: `${ob.baselinePerSecond} events/s (raw producer)`, ratio: `${ob.ratio}`, target: '≥ 0.5 of baseline', met: ob.ratio >= 0.5 });
+  const n = r['national-issue'];
+  if (n) rows.push({ scenario: `issue a plan to the national tree (${n.units} units)`, danvan: `${n.seconds} s; input ${Math.round(n.treeJsonBytes / 1e5) / 10} MB → ${Math.round(n.treeGzipBytes / 1e3)} KB gzipped`, baseline: "Temporal's 2 MB payload limit", ratio: '—', target: 'accepted', met: n.phase === 'issued' });
   const d = r.deploy;
   if (d) rows.push({ scenario: `deploy to ${d.communes} communes (${d.chiBo} chi bộ)`, danvan: `${d.deploySeconds} s (${d.workflowsPerSecond} workflows/s; chi bộ ready with their commune)`, baseline: `${d.baselineSeconds} s (${d.baselineWorkflowsPerSecond} bare child starts/s)`, ratio: `${Math.round((d.baselineSeconds / d.deploySeconds) * 100) / 100}`, target: '≤ 60 s for the communes', met: d.deploySeconds <= 60 });
   const s = r.storm;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Plan } from '../../domain/plan';
+import { generateNationalTree } from '../../domain/samples/national';
 import { UnitIndex, type Unit } from '../../domain/units';
+import { campaignSnapshotQuery, campaignWorkflowId } from '../../workflows/messages';
 import { BASELINE_QUEUE, type Bench } from '../harness';
 import { round } from '../stats';
 
@@ -43,4 +45,19 @@ export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
     baselineSeconds: round(baselineSeconds),
     baselineWorkflowsPerSecond: round(workflows / baselineSeconds),
   };
+}
+
+/**
+ * Issues a plan to the whole national tree (62,362 units) whatever the run's size: its input is above Temporal's
+ * 2 MB payload limit unless the codec compresses it. Answers once the campaign workflow has run on that input.
+ */
+export async function nationalIssue(b: Bench, plan: Plan) {
+  const tree = generateNationalTree();
+  const json = Buffer.from(JSON.stringify(tree));
+  const t0 = Date.now();
+  const campaignId = await b.issue(plan, tree);
+  const snapshot = await b.client.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
+  const seconds = (Date.now() - t0) / 1000;
+  b.log(`  ${tree.length} units: ${(json.length / 1e6).toFixed(1)} MB of JSON, ${(gzipSync(json).length / 1e3).toFixed(0)} KB on the wire; issued and answering in ${seconds.toFixed(1)} s (phase ${snapshot.phase})`);
+  return { units: tree.length, treeJsonBytes: json.length, treeGzipBytes: gzipSync(json).length, seconds: round(seconds, 1), phase: snapshot.phase };
 }
