@@ -26,6 +26,6 @@ export function cpuMeter(pids: Record<string, number | undefined>) {
       const start = before[name];
       if (end !== undefined && start !== undefined) split[name] = Math.round(((end - start) / wall) * 100);
     }
-    return { wallSeconds: Math.round(wall * 10) / 10, cpuPercentOfOneCore: split };
+    return { wallSeconds: Math.round(wall * 10) / 10, cpuPercentOfOneCore: split, benchRssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024) };
   };
 }
