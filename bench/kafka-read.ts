@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 
-export interface Record_ {
+export interface KafkaRecord {
   key: string | null;
   value: string;
   receivedAt: number;
 }
 
 /** Everything on `topic` up to its end as of now whose key is `key`: what a consumer starting from offset zero would read. */
-export async function readToEnd(kafka: Kafka, topic: string, key: string, timeoutMs: number): Promise<Record_[]> {
+export async function readToEnd(kafka: Kafka, topic: string, key: string, timeoutMs: number): Promise<KafkaRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
-  const kept: Record_[] = [];
+  const kept: KafkaRecord[] = [];
   if (remaining.size === 0) return kept;
   const consumer = kafka.consumer({ groupId: `danvan-bench-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytes: 50 * 1024 * 1024 });
   await consumer.connect();
@@ -42,7 +42,7 @@ export async function readToEnd(kafka: Kafka, topic: string, key: string, timeou
 }
 
 /** Follows `topic` from its end (as of the group's first assignment), calling `onRecord` for each new record with key `key`. */
-export async function follow(kafka: Kafka, topic: string, key: string, onRecord: (r: Record_) => void): Promise<() => Promise<void>> {
+export async function follow(kafka: Kafka, topic: string, key: string, onRecord: (r: KafkaRecord) => void): Promise<() => Promise<void>> {
   const consumer = kafka.consumer({ groupId: `danvan-bench-${randomUUID()}`, maxWaitTimeInMs: 20, minBytes: 1 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: false });

@@ -83,7 +83,7 @@ runMain('bench', async () => {
     let used = 0;
     const take = (n: number) => cells.slice(used, (used += Math.min(n, cells.length - used)));
     const tp = await scenario('throughput', () => throughput(b, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }));
-    used += tp.danvan.sent;
+    used += tp.consumed;
     const rate = Math.max(1, Math.min(opts.rate, Math.floor(0.7 * tp.danvan.perSecond)));
     if (rate < opts.rate) say(`latency: offered load capped at ${rate}/s, 70% of the throughput measured above (asked ${opts.rate}/s)`);
     await scenario('latency', () => latency(b, campaignId, take(Math.round(rate * opts.latencySeconds)), { rate, seconds: opts.latencySeconds, accepted }));

@@ -4,6 +4,7 @@ import { parseEvent } from '../../domain/events';
 import { submissionUpdateId } from '../../domain/ledger';
 import { TOPICS } from '../../domain/topics';
 import type { Unit } from '../../domain/units';
+import { submitUpdate, unitWorkflowId } from '../../workflows/messages';
 import { BASELINE_QUEUE, type Bench } from '../harness';
 import { follow } from '../kafka-read';
 import { closedLoop, openLoop, type LoadResult } from '../load';
@@ -29,19 +30,28 @@ export async function throughput(b: Bench, campaignId: string, cells: readonly U
   const danvan = await closedLoop(cells, opts.concurrency, opts.seconds * 1000, reportSender(b, campaignId, opts.accepted));
   b.log(`  danvan: ${danvan.ok} reports in ${danvan.seconds.toFixed(1)} s = ${danvan.perSecond.toFixed(1)}/s (${danvan.failed} failed)`);
 
+  // Diagnostic: the same reports as Updates straight to the commune workflow that owns each chi bộ, without the
+  // HTTP API and its `locate` query on the campaign root, to split danvan's cost between the API and the workflows.
+  const heldOn = todayInVietnam();
+  const direct = await closedLoop(cells.slice(danvan.sent), opts.concurrency, opts.seconds * 1000, async (cell) => {
+    const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: cell.code, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
+    await b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)).executeUpdate(submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) });
+    opts.accepted.add(cell.code);
+  });
+  b.log(`  danvan without the API (Updates to the owning workflow): ${direct.ok} in ${direct.seconds.toFixed(1)} s = ${direct.perSecond.toFixed(1)}/s`);
+
   const communes = new Set(cells.map((c) => c.parent)).size;
   const ids = Array.from({ length: Math.min(communes, 500) }, (_, i) => `bare-reports-${i}-${randomUUID()}`);
   const handles = await Promise.all(ids.map((workflowId) => b.client.workflow.start('bareReportsWorkflow', { workflowId, taskQueue: BASELINE_QUEUE })));
   let i = 0;
   const items = Array.from({ length: cells.length * 4 }, () => i++);
-  const heldOn = todayInVietnam();
   const baseline = await closedLoop(items, opts.concurrency, opts.seconds * 1000, async (n) => {
     const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: `X-CB${n}`, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
     await handles[n % handles.length]!.executeUpdate('submit', { args: [submission], updateId: submissionUpdateId(submission) });
   });
   b.log(`  baseline: ${baseline.ok} Updates in ${baseline.seconds.toFixed(1)} s = ${baseline.perSecond.toFixed(1)}/s on ${handles.length} bare workflows`);
   await Promise.all(handles.map((h) => h.terminate('benchmark baseline done').catch(() => undefined)));
-  return { danvan: summary(danvan), baseline: summary(baseline), baselineWorkflows: handles.length, ratio: round(danvan.perSecond / baseline.perSecond, 2) };
+  return { danvan: summary(danvan), withoutApi: summary(direct), baseline: summary(baseline), baselineWorkflows: handles.length, ratio: round(danvan.perSecond / baseline.perSecond, 2), consumed: danvan.sent + direct.sent };
 }
 
 /**
