@@ -47,8 +47,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     quick,
     provinces: num('provinces', 34, 2),
-    communes: num('communes', 3321, 12),
-    reports: num('reports', 60_000, 150),
+    communes: num('communes', 3321, 16),
+    reports: num('reports', 60_000, 300),
     reportsSeconds: num('reports-seconds', 900, 10),
     throughputSeconds: num('seconds', 60, 5),
     concurrency: num('concurrency', 50, 10),

@@ -33,7 +33,7 @@ export async function throughput(b: Bench, campaignId: string, cells: readonly U
   // Diagnostic: the same reports as Updates straight to the commune workflow that owns each chi bộ, without the
   // HTTP API and its `locate` query on the campaign root, to split danvan's cost between the API and the workflows.
   const heldOn = todayInVietnam();
-  const direct = await closedLoop(cells.slice(danvan.sent), opts.concurrency, opts.seconds * 1000, async (cell) => {
+  const direct = await closedLoop(cells.slice(danvan.sent, 2 * danvan.sent), opts.concurrency, opts.seconds * 1000, async (cell) => {
     const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: cell.code, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
     await b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)).executeUpdate(submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) });
     opts.accepted.add(cell.code);
