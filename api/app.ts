@@ -17,6 +17,7 @@ import { authenticate, type Principal, type TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
 import { EXAMPLE_PARAMS, EXAMPLES } from './examples';
+import { problemFromOverload } from './failures';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerUnitRoutes } from './unit-routes';
@@ -98,6 +99,8 @@ export async function buildApp(deps: AppDeps) {
         }),
       });
     }
+    const overload = problemFromOverload(error);
+    if (overload) return sendProblem(reply.header('retry-after', '1'), overload.problem);
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return sendProblem(reply, { type: 'https://danvan.vn/problems/bad-request', title: 'Bad request', status, detail: (error as Error).message });

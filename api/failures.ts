@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Rejection, RejectionCode } from '../domain/ledger';
 import { problem, type ProblemError } from './problems';
@@ -30,4 +30,20 @@ export function problemFromWorkflow(error: unknown, what: string): ProblemError 
     rejection?.vi ?? cause.message,
     rejection?.field !== undefined ? [{ field: rejection.field, value: rejection.value, reason: cause.message }] : undefined,
   );
+}
+
+/** gRPC statuses that mean "the server is busy or briefly away", not "the request is wrong": UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED. */
+const TRANSIENT_GRPC_CODES: Record<number, string> = { 4: 'DEADLINE_EXCEEDED', 8: 'RESOURCE_EXHAUSTED', 14: 'UNAVAILABLE' };
+
+/**
+ * Temporal too busy or unreachable: a 503 the client can retry, with the same Idempotency-Key so that a write the
+ * workflow did take is answered, not repeated. Anything else is left to the error handler.
+ */
+export function problemFromOverload(error: unknown): ProblemError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && e.code in TRANSIENT_GRPC_CODES) {
+      return problem(503, 'temporarily-unavailable', 'Temporarily unavailable', `the workflow service is busy or unreachable (${TRANSIENT_GRPC_CODES[e.code]}: ${e.details}); retry with the same Idempotency-Key`);
+    }
+  }
+  return undefined;
 }
