@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,7 @@ describe('npm start (bin/start.ts)', () => {
       expect((await fetch(`${api}/docs`)).status).toBe(200);
       expect(((await (await fetch(`${api}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
 
-      const issued = await fetch(`${api}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ plan, tree: { sample: 'bac-giang' } }) });
+      const issued = await fetch(`${api}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() }, body: JSON.stringify({ plan, tree: { sample: 'bac-giang' } }) });
       expect(issued.status).toBe(201);
 
       // The event lands on the embedded broker of this npm start, not on the suite's own.
