@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Admin, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { dataConverter } from './codec';
 import { createEventProducer, createKafka, ensureTopics } from './kafka';
 
 export interface ServiceEndpoints {
@@ -33,7 +34,7 @@ export async function connectServices(ep: ServiceEndpoints, logger: Logger, topi
     if (created.length > 0) logger.info({ topics: created }, 'created Kafka topics');
   }
   return {
-    temporal: new Client({ connection: clientConnection, namespace: ep.namespace }),
+    temporal: new Client({ connection: clientConnection, namespace: ep.namespace, dataConverter }),
     workerConnection,
     producer,
     admin,

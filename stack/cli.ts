@@ -7,7 +7,7 @@ async function main(argv: string[]): Promise<void> {
   const [command] = argv;
   const profileIndex = argv.indexOf('--profile');
   const profile = (profileIndex >= 0 ? argv[profileIndex + 1] : 'dev') as Profile;
-  if (profile !== 'dev' && profile !== 'test') throw new StackError(`--profile must be dev or test, got ${JSON.stringify(profile)}`);
+  if (profile !== 'dev' && profile !== 'test' && profile !== 'bench') throw new StackError(`--profile must be dev, test or bench, got ${JSON.stringify(profile)}`);
   const config = loadConfig();
   const layout = stackLayout(config, profile);
   const log = (line: string) => console.log(`[stack] ${line}`);

@@ -13,9 +13,12 @@ import { requireTool } from './tools';
 /**
  * The embedded local stack: a Temporal dev server and a single-node Kafka broker, run from binaries the
  * project fetches itself. `dev` is what `npm start` and `stack:up` run; `test` is what `npm test` runs,
- * on its own ports (dev ports + 10000) and in its own data folder, so tests never touch a developer's data.
+ * on its own ports (dev ports + 10000) and in its own data folder, so tests never touch a developer's data;
+ * `bench` is what `npm run bench` runs, apart from both (dev ports + 20000).
  */
-export type Profile = 'dev' | 'test';
+export type Profile = 'dev' | 'test' | 'bench';
+
+const PORT_OFFSET: Record<Profile, number> = { dev: 0, test: 10_000, bench: 20_000 };
 
 export interface StackLayout {
   profile: Profile;
@@ -36,7 +39,7 @@ const SERVICES = ['temporal', 'kafka'] as const;
 type Service = (typeof SERVICES)[number];
 
 export function stackLayout(config: Config, profile: Profile): StackLayout {
-  const offset = profile === 'test' ? 10_000 : 0;
+  const offset = PORT_OFFSET[profile];
   const dataDir = path.join(config.DANVAN_DATA_DIR, profile);
   return {
     profile,
@@ -102,7 +105,7 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
     busy['Kafka broker'] = layout.ports.kafka;
     busy['Kafka controller'] = layout.ports.kafkaController;
   }
-  await assertPortsFree(busy, `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${layout.profile === 'test' ? 10_000 : 0})`);
+  await assertPortsFree(busy, `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${PORT_OFFSET[layout.profile]})`);
 
   // Every missing prerequisite is reported before anything starts, so a failed start leaves nothing running.
   if (toStart.includes('kafka')) requireTool('java', 'to run the local Apache Kafka broker');
@@ -120,7 +123,7 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
           port: layout.ports.temporal,
           uiPort: layout.ports.temporalUi,
           namespace: layout.namespace,
-          headless: layout.profile === 'test',
+          headless: layout.profile !== 'dev',
         })
       : runningPid(layout.runDir, 'temporal');
     waits.push(waitForTemporal(ep.temporalAddress, layout.namespace, { runDir: layout.runDir, pid }));

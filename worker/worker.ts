@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
 import { createActivities } from '../activities';
+import { dataConverter } from '../infra/codec';
 
 export interface DanvanWorkerOptions {
   connection: NativeConnection;
@@ -19,6 +20,7 @@ export function createDanvanWorker(opts: DanvanWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ producer: opts.producer }),
   });

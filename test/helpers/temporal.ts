@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { dataConverter } from '../../infra/codec';
 import { searchAttributes } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { testTemporalAddress } from './env';
@@ -8,7 +9,7 @@ import { testTemporalAddress } from './env';
 export async function connectTestTemporal(address = testTemporalAddress()): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection }> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  return { client: new Client({ connection, namespace: 'default' }), connection, nativeConnection };
+  return { client: new Client({ connection, namespace: 'default', dataConverter }), connection, nativeConnection };
 }
 
 /** Bundled once per suite: webpack over workflows/ takes seconds. */

@@ -10,6 +10,7 @@ import { campaignIdFor, planSchema, type Plan } from '../../domain/plan';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { TOPICS } from '../../domain/topics';
 import { UnitIndex, type Unit } from '../../domain/units';
+import { dataConverter } from '../../infra/codec';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import {
@@ -95,12 +96,12 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     }, timeoutMs + 5_000);
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } }, client: { dataConverter } });
     await registerSearchAttributes(env.connection);
     bundle = await bundleDanvanWorkflows();
     producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-lifecycle-test', logger: createLogger('warn') }));
     await producer.connect();
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'lifecycle', workflowBundle: bundle, activities: createActivities({ producer }) });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'lifecycle', dataConverter, workflowBundle: bundle, activities: createActivities({ producer }) });
     running = worker.run();
 
     year = nextCampaignYear(new Date(await env.currentTimeMs()));

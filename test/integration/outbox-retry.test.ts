@@ -8,6 +8,7 @@ import { campaignIdFor, planSchema } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';
+import { dataConverter } from '../../infra/codec';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import { campaignSnapshotQuery, campaignWorkflowId, deployUpdate } from '../../workflows/messages';
@@ -56,7 +57,7 @@ describe('outbox publishing across a crash between publish and record', () => {
       },
     };
     const taskQueue = `outbox-retry-${randomUUID()}`;
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await bundleDanvanWorkflows(), activities: crashingAfterSend });
+    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, dataConverter, workflowBundle: await bundleDanvanWorkflows(), activities: crashingAfterSend });
 
     const tree = bacNinh2025Tree();
     const today = vietnamDateOf(new Date());

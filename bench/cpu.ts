@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc or no such process. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU each named process spent between `start` and `stop`: where a scenario's time went (bench process = worker + API + load driver). */
+export function cpuMeter(pids: Record<string, number | undefined>) {
+  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : cpuSeconds(pid)]));
+  const before = read();
+  const t0 = Date.now();
+  return () => {
+    const after = read();
+    const wall = (Date.now() - t0) / 1000;
+    const split: Record<string, number> = {};
+    for (const [name, end] of Object.entries(after)) {
+      const start = before[name];
+      if (end !== undefined && start !== undefined) split[name] = Math.round(((end - start) / wall) * 100);
+    }
+    return { wallSeconds: Math.round(wall * 10) / 10, cpuPercentOfOneCore: split, benchRssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024) };
+  };
+}

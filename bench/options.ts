@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+
+/** What a run measures and how big; `--quick` shrinks every scenario so the whole run takes under two minutes. */
+export interface BenchOptions {
+  quick: boolean;
+  provinces: number;
+  communes: number;
+  /** Study-session reports through the one campaign, over all phases (throughput, latency, bulk). */
+  reports: number;
+  /** The bound on the bulk phase: the run stops sending when it is reached, and reports the rate. */
+  reportsSeconds: number;
+  throughputSeconds: number;
+  concurrency: number;
+  rate: number;
+  latencySeconds: number;
+  outboxWorkflows: number;
+  outboxBatches: number;
+  stormCommunes: number;
+  out: string | undefined;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      provinces: { type: 'string' },
+      communes: { type: 'string' },
+      reports: { type: 'string' },
+      'reports-seconds': { type: 'string' },
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
+      rate: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'outbox-batches': { type: 'string' },
+      'storm-communes': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const num = (name: keyof typeof values, full: number, small: number) => {
+    const raw = values[name];
+    const value = raw === undefined ? (quick ? small : full) : Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} expects a positive number, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return {
+    quick,
+    provinces: num('provinces', 34, 2),
+    communes: num('communes', 3321, 16),
+    reports: num('reports', 60_000, 300),
+    reportsSeconds: num('reports-seconds', 900, 10),
+    throughputSeconds: num('seconds', 60, 5),
+    concurrency: num('concurrency', 50, 10),
+    rate: num('rate', 200, 15),
+    latencySeconds: num('latency-seconds', 30, 4),
+    outboxWorkflows: 4,
+    outboxBatches: num('outbox-batches', 25, 3),
+    stormCommunes: num('storm-communes', 3321, 10),
+    out: typeof values.out === 'string' ? values.out : undefined,
+  };
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Plan } from '../../domain/plan';
+import { generateNationalTree } from '../../domain/samples/national';
+import { UnitIndex, type Unit } from '../../domain/units';
+import { campaignSnapshotQuery, campaignWorkflowId } from '../../workflows/messages';
+import { BASELINE_QUEUE, type Bench } from '../harness';
+import { round } from '../stats';
+
+/**
+ * Deploys one plan to the tree until every unit workflow runs (the API answers the deploy only then), against
+ * the bare start rate of the same tree of child workflows.
+ */
+export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
+  const index = new UnitIndex(tree);
+  const provinces = tree.filter((u) => u.kind === 'province');
+  const communes = tree.filter((u) => u.kind === 'commune').length;
+  const cells = tree.filter((u) => u.kind === 'party-cell').length;
+  const json = Buffer.from(JSON.stringify(tree));
+
+  const t0 = Date.now();
+  const campaignId = await b.issue(plan, tree);
+  const issued = (Date.now() - t0) / 1000;
+  const t1 = Date.now();
+  await b.post(`/v1/campaigns/${campaignId}/deploy`, { reason: 'benchmark' }, randomUUID());
+  const seconds = (Date.now() - t1) / 1000;
+  const workflows = 1 + provinces.length + communes;
+  b.log(`  danvan: ${workflows} workflows (${communes} communes, ${cells} chi bộ) running in ${seconds.toFixed(1)} s`);
+
+  const t2 = Date.now();
+  await b.client.workflow.execute('bareRootWorkflow', { workflowId: `bare-root-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [provinces.map((p) => index.children(p.code).length)] });
+  const baselineSeconds = (Date.now() - t2) / 1000;
+  b.log(`  baseline: the same ${workflows} bare child workflows started and ended in ${baselineSeconds.toFixed(1)} s`);
+  return {
+    campaignId,
+    units: tree.length,
+    workflows,
+    communes,
+    chiBo: cells,
+    treeJsonBytes: json.length,
+    treeGzipBytes: gzipSync(json).length,
+    issueSeconds: round(issued, 2),
+    deploySeconds: round(seconds),
+    workflowsPerSecond: round(workflows / seconds),
+    baselineSeconds: round(baselineSeconds),
+    baselineWorkflowsPerSecond: round(workflows / baselineSeconds),
+  };
+}
+
+/**
+ * Issues a plan to the whole national tree (62,362 units) whatever the run's size: its input is above Temporal's
+ * 2 MB payload limit unless the codec compresses it. Answers once the campaign workflow has run on that input.
+ */
+export async function nationalIssue(b: Bench, plan: Plan) {
+  const tree = generateNationalTree();
+  const json = Buffer.from(JSON.stringify(tree));
+  const t0 = Date.now();
+  const campaignId = await b.issue(plan, tree);
+  const snapshot = await b.client.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
+  const seconds = (Date.now() - t0) / 1000;
+  b.log(`  ${tree.length} units: ${(json.length / 1e6).toFixed(1)} MB of JSON, ${(gzipSync(json).length / 1e3).toFixed(0)} KB on the wire; issued and answering in ${seconds.toFixed(1)} s (phase ${snapshot.phase})`);
+  return { units: tree.length, treeJsonBytes: json.length, treeGzipBytes: gzipSync(json).length, seconds: round(seconds, 1), phase: snapshot.phase };
+}

@@ -1,0 +1,104 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Kafka, Producer } from 'kafkajs';
+import { createActivities } from '../../activities';
+import { parseEvent } from '../../domain/events';
+import { campaignIdFor } from '../../domain/plan';
+import { addDays, deadlineEnd, vietnamDateOf } from '../../domain/schedule';
+import { TOPICS } from '../../domain/topics';
+import { UnitIndex, type Unit } from '../../domain/units';
+import { dataConverter } from '../../infra/codec';
+import { registerSearchAttributes } from '../../test/helpers/temporal';
+import { campaignWorkflowId, deployUpdate, unitWorkflowId } from '../../workflows/messages';
+import { follow } from '../kafka-read';
+import { benchPlan } from '../plan';
+import { mapLimit } from '../pool';
+import { round } from '../stats';
+
+const QUEUE = 'danvan-bench-storm';
+/** Every node spreads a deadline's actions over 20 minutes (workflows/node.ts); skipping past that fires them all. */
+const SPREAD_MS = 20 * 60_000;
+
+/**
+ * The reminder storm: one deadline passes with every chi bộ of the tree still owing its study session. Waiting for
+ * a real deadline takes hours, so this runs on Temporal's time-skipping server (same worker code, same Kafka): the
+ * tree is deployed, then the clock jumps past the deadline and its 20-minute spread, and every unit workflow's
+ * escalation falls due at once — harsher than the real spread. Measured: wall seconds until every escalation is on
+ * the reminders topic, workflow-task timeouts in every history, and that each chi bộ is escalated exactly once.
+ */
+export async function storm(opts: { serverPath: string; bundle: WorkflowBundleWithSourceMap; producer: Producer; kafka: Kafka; tree: Unit[]; log: (line: string) => void }) {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.serverPath } }, client: { dataConverter } });
+  try {
+    await registerSearchAttributes(env.connection);
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, dataConverter, workflowBundle: opts.bundle, activities: createActivities({ producer: opts.producer }) });
+    const running = worker.run();
+    try {
+      const today = vietnamDateOf(new Date(await env.currentTimeMs()));
+      const deadline = addDays(today, 1);
+      // No reminders before the deadline: the storm is the escalation alone.
+      const plan = benchPlan(today, { deadlines: { 'study-sessions': deadline }, reminders: { daysBefore: [] } });
+      const campaignId = campaignIdFor(plan);
+      const index = new UnitIndex(opts.tree);
+      const communes = opts.tree.filter((u) => u.kind === 'commune');
+      const cells = opts.tree.filter((u) => u.kind === 'party-cell');
+
+      const escalated = new Map<string, string[]>();
+      let records = 0;
+      let lastAt = 0;
+      const stop = await follow(opts.kafka, TOPICS.reminders, campaignId, (r) => {
+        const parsed = parseEvent(JSON.parse(r.value));
+        if (!parsed.ok || parsed.name !== 'deadline.escalated') return;
+        records++;
+        lastAt = r.receivedAt;
+        escalated.set(parsed.event.id, (parsed.event.data as { units: Array<{ code: string }> }).units.map((u) => u.code));
+      });
+
+      const t0 = Date.now();
+      const campaign = await env.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue: QUEUE, args: [{ campaignId, plan, tree: opts.tree }] });
+      await campaign.executeUpdate(deployUpdate, { args: [{ requestedBy: 'bench', reason: 'benchmark' }] });
+      const deploySeconds = (Date.now() - t0) / 1000;
+      opts.log(`  deployed ${communes.length} communes on the time-skipping server in ${deploySeconds.toFixed(1)} s; skipping past the deadline`);
+
+      const skipTo = deadlineEnd(deadline).getTime() + SPREAD_MS + 60_000;
+      const t1 = Date.now();
+      await env.sleep(skipTo - (await env.currentTimeMs()));
+      const waitUntil = Date.now() + 600_000;
+      while (escalated.size < communes.length && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 200));
+      const seconds = ((lastAt || Date.now()) - t1) / 1000;
+      await new Promise((r) => setTimeout(r, 2000));
+      await stop();
+
+      const times = new Map<string, number>();
+      for (const units of escalated.values()) for (const code of units) times.set(code, (times.get(code) ?? 0) + 1);
+      const missing = cells.filter((c) => !times.has(c.code)).length;
+      const twice = [...times.values()].filter((n) => n > 1).length;
+
+      const ids = [campaignWorkflowId(campaignId), ...opts.tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
+      const histories = await mapLimit(ids, 16, async (id) => {
+        const history = await env.client.workflow.getHandle(id).fetchHistory();
+        const events = history.events ?? [];
+        return { length: events.length, timeouts: events.filter((e) => e.workflowTaskTimedOutEventAttributes).length };
+      });
+      const timeouts = histories.reduce((sum, h) => sum + h.timeouts, 0);
+      opts.log(`  ${escalated.size}/${communes.length} escalations (${cells.length - missing}/${cells.length} chi bộ) on Kafka ${seconds.toFixed(1)} s after the skip; ${timeouts} workflow-task timeouts`);
+      return {
+        communes: communes.length,
+        chiBo: cells.length,
+        deploySeconds: round(deploySeconds),
+        seconds: round(seconds),
+        escalationEvents: escalated.size,
+        escalationRecords: records,
+        chiBoEscalated: times.size,
+        chiBoMissing: missing,
+        chiBoEscalatedTwice: twice,
+        workflowTaskTimeouts: timeouts,
+        largestHistory: Math.max(...histories.map((h) => h.length)),
+      };
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+  } finally {
+    await env.teardown();
+  }
+}
