@@ -1,10 +1,10 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
-import { addDays, vietnamDateOf } from '../../domain/schedule';
+import { vietnamDateOf } from '../../domain/schedule';
 import type { DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
-import { plan202 } from '../fixtures/plans';
+import { bacNinhPlanOpenToday } from '../fixtures/plans';
 
 /** A Bắc Ninh campaign (10 communes, 65 chi bộ) deployed with its window open today, for the fault suites to report into. */
 export interface OpenCampaign {
@@ -18,13 +18,7 @@ export interface OpenCampaign {
 
 export async function openCampaign(danvan: DanvanUnderTest, baseUrl = danvan.baseUrl): Promise<OpenCampaign> {
   const today = vietnamDateOf(new Date());
-  const plan = plan202({
-    number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-    issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
-    year: Number(addDays(today, -10).slice(0, 4)),
-    issuedOn: addDays(today, -20),
-    window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-  });
+  const plan = bacNinhPlanOpenToday(today);
   const campaignId = campaignIdFor(plan);
   const token = await danvan.token({ sub: 'admin-faults', role: 'admin' });
   const send = async (url: string, method: string, body?: unknown, key: string = randomUUID()) => {

@@ -5,7 +5,7 @@ import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import type { Unit } from '../../domain/units';
-import { plan202 } from '../fixtures/plans';
+import { bacNinhPlanOpenToday } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
 
@@ -144,13 +144,7 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
   const communes = tree.filter((u) => u.kind === 'commune');
   const cellsOf = (commune: Unit) => tree.filter((u) => u.parent === commune.code);
   const today = vietnamDateOf(new Date());
-  const plan = plan202({
-    number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-    issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
-    year: Number(addDays(today, -10).slice(0, 4)),
-    issuedOn: addDays(today, -20),
-    window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-  });
+  const plan = bacNinhPlanOpenToday(today);
   const campaignId = campaignIdFor(plan);
   const campaignPath = `/v1/campaigns/${campaignId}`;
   const unitPath = (unit: string, rest = '') => `${campaignPath}/units/${unit}${rest}`;
