@@ -1,34 +1,48 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { campaignWorkflowId, locateQuery, type UnitLocation } from '../workflows/messages';
+import { UnitIndex } from '../domain/units';
+import { campaignWorkflowId, locateUnit, unitTreeQuery, type UnitLocation } from '../workflows/messages';
 import { problem } from './problems';
 
 /**
- * Where each unit of a campaign lives (owning workflow, ancestors). A campaign's tree never changes, so
- * answers are cached for the life of the process; a miss costs one query on the campaign workflow.
+ * Where each unit of a campaign lives (owning workflow, ancestors). A campaign's tree never changes, so the
+ * locator asks the campaign workflow for it once and answers every unit from it: reports then cost the root
+ * workflow nothing, where a query per unit made the root (which every report of a campaign funnels through
+ * otherwise) refuse queries under load.
  */
 export class UnitLocator {
-  private readonly cache = new Map<string, UnitLocation>();
+  private readonly trees = new Map<string, Promise<UnitIndex>>();
 
   constructor(
     private readonly temporal: Client,
-    private readonly maxEntries = 200_000,
+    /** Campaigns kept in memory; a national tree is ≈ 62,000 units. */
+    private readonly maxCampaigns = 20,
   ) {}
 
   async locate(campaignId: string, unitCode: string): Promise<UnitLocation> {
-    const key = `${campaignId}\u0000${unitCode}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    let location: UnitLocation | null;
+    const location = locateUnit(campaignId, await this.treeOf(campaignId), unitCode);
+    if (!location) throw problem(404, 'unit-not-found', 'Unit not found', `unit ${unitCode} is not part of campaign ${campaignId}`);
+    return location;
+  }
+
+  private treeOf(campaignId: string): Promise<UnitIndex> {
+    let tree = this.trees.get(campaignId);
+    if (!tree) {
+      // Concurrent first requests share one query; a failed one is forgotten so the next request asks again.
+      tree = this.fetchTree(campaignId);
+      tree.catch(() => this.trees.delete(campaignId));
+      if (this.trees.size >= this.maxCampaigns) this.trees.delete(this.trees.keys().next().value as string);
+      this.trees.set(campaignId, tree);
+    }
+    return tree;
+  }
+
+  private async fetchTree(campaignId: string): Promise<UnitIndex> {
     try {
-      location = await this.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(locateQuery, unitCode);
+      return new UnitIndex(await this.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(unitTreeQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
       throw error;
     }
-    if (!location) throw problem(404, 'unit-not-found', 'Unit not found', `unit ${unitCode} is not part of campaign ${campaignId}`);
-    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, location);
-    return location;
   }
 }

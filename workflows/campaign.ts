@@ -12,7 +12,8 @@ import {
   deployUpdate,
   extendDeadlineUpdate,
   locateQuery,
-  unitWorkflowId,
+  locateUnit,
+  unitTreeQuery,
   type CampaignInput,
   type AdminRequest,
   type CampaignSnapshot,
@@ -99,7 +100,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
 
   registerNodeHandlers(state);
   setHandler(campaignSnapshotQuery, snapshot);
-  setHandler(locateQuery, (unitCode) => (index.has(unitCode) ? { owner: ownerWorkflowId(index.ownerOf(unitCode)), ancestors: index.ancestors(unitCode).map((u) => u.code) } : null));
+  setHandler(locateQuery, (unitCode) => locateUnit(input.campaignId, index, unitCode));
+  setHandler(unitTreeQuery, () => input.tree);
   /**
    * An administrator Update made idempotent by its key, across runs: the same request again answers the snapshot
    * with no second effect; another request under a used key is refused. Temporal's own Update-id dedupe covers
@@ -175,10 +177,6 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     },
   );
   setHandler(extendDeadlineUpdate, extension.syncHandler, { validator: extension.validator });
-
-  function ownerWorkflowId(ownerCode: string): string {
-    return ownerCode === root.code ? state.workflowId : unitWorkflowId(input.campaignId, ownerCode);
-  }
 
   if (!input.carry) {
     upsertSearchAttributes([

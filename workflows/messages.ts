@@ -6,7 +6,7 @@ import type { Ledger, LedgerUnit, Submission, SubmissionResult } from '../domain
 import type { Plan } from '../domain/plan';
 import type { Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
-import type { Obligation, Unit, UnitKind } from '../domain/units';
+import type { Obligation, Unit, UnitIndex, UnitKind } from '../domain/units';
 
 /**
  * The public contract of danvan's workflows: task queue, workflow ids, inputs, and every message name.
@@ -36,9 +36,14 @@ export function unitWorkflowId(campaignId: string, unitCode: string): string {
 export interface RunLimits {
   maxUpdatesPerRun: number;
   maxHistoryEvents: number;
+  /**
+   * A node tells its parent its figures at most this often: a burst of reports then costs the parent (and the
+   * campaign root, which every province reports to) one signal per interval instead of one per report.
+   */
+  reportIntervalMs: number;
 }
 
-export const DEFAULT_RUN_LIMITS: RunLimits = { maxUpdatesPerRun: 1_000, maxHistoryEvents: 8_000 };
+export const DEFAULT_RUN_LIMITS: RunLimits = { maxUpdatesPerRun: 1_000, maxHistoryEvents: 8_000, reportIntervalMs: 2_000 };
 
 /** What a node hands to its next run: everything but the inputs it was started with. */
 export interface NodeCarry {
@@ -172,3 +177,15 @@ export interface UnitLocation {
 
 /** On the campaign workflow: where a unit sits, or null for a unit not in the campaign. */
 export const locateQuery = defineQuery<UnitLocation | null, [string]>('locate');
+/** On the campaign workflow: the whole unit tree, for callers that locate many units (the API caches it). */
+export const unitTreeQuery = defineQuery<Unit[]>('unitTree');
+
+/** The one rule of where a unit lives: the campaign root owns the units of its own ledger, a unit workflow the rest. */
+export function locateUnit(campaignId: string, index: UnitIndex, unitCode: string): UnitLocation | null {
+  if (!index.has(unitCode)) return null;
+  const owner = index.ownerOf(unitCode);
+  return {
+    owner: owner === index.root.code ? campaignWorkflowId(campaignId) : unitWorkflowId(campaignId, owner),
+    ancestors: index.ancestors(unitCode).map((u) => u.code),
+  };
+}

@@ -4,8 +4,10 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -33,6 +35,7 @@ import { nextDeadlineAction, type Deadline, type DeadlineAction, type Deadlines 
 import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
 import type { createActivities } from '../activities';
 import {
+  DEFAULT_RUN_LIMITS,
   OVERDUE_LIST_LIMIT,
   childReportSignal,
   deadlinesSignal,
@@ -129,7 +132,8 @@ export function createNodeState(opts: {
     workflowId: opts.workflowId,
     ...(opts.parentWorkflowId ? { parentWorkflowId: opts.parentWorkflowId } : {}),
     childUnits: children.filter((c) => !index.isLeaf(c.code)),
-    limits: opts.limits,
+    // Runs started before a limit existed carry limits without it.
+    limits: { ...DEFAULT_RUN_LIMITS, ...opts.limits },
     carry: opts.carry ?? freshCarry(createLedger([self, ...children.filter((c) => index.isLeaf(c.code))]), opts.initial.phase, opts.initial.deadlines, opts.initial.deadlinesSince),
     wake: false,
     // A node with a parent reports in as soon as it runs: that first report tells the parent its subtree is up.
@@ -371,9 +375,17 @@ export async function reportLoop(state: NodeState, finished: () => boolean): Pro
   const parent = getExternalWorkflowHandle(state.parentWorkflowId);
   // The first report means "this subtree is running": it waits for the children's first reports.
   await condition(() => allChildrenReported(state) || state.draining || finished());
+  const throttled = patched('report-interval');
+  let sentAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     await condition(() => state.progressDirty || state.draining || finished());
     if (state.draining) return;
+    const wait = sentAt + state.limits.reportIntervalMs - Date.now();
+    if (throttled && wait > 0 && !finished()) {
+      // A plain timer, never cancelled: what arrives meanwhile rides along with the next signal.
+      await sleep(wait);
+      if (state.draining) return;
+    }
     const last = finished();
     state.progressDirty = false;
     state.notifying = true;
@@ -382,6 +394,7 @@ export async function reportLoop(state: NodeState, finished: () => boolean): Pro
     } finally {
       state.notifying = false;
     }
+    sentAt = Date.now();
     state.wake = true;
     if (last) return;
   }
@@ -451,6 +464,8 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     const move = nextAutomaticMove(state.carry.phase, state.plan.window, state.carry.deadlines);
     return move && { at: move.at.getTime(), fire: () => opts.onAutomaticMove(move.to, move.reason) };
   };
+  const keepTimers = patched('clock-keeps-its-timers');
+  let timer: { at: number; fired: boolean } | undefined;
   for (;;) {
     if (opts.finished()) return 'finished';
     if (shouldContinueAsNew(state)) return 'continue-as-new';
@@ -459,6 +474,22 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     state.wake = false;
     if (next && next.at <= Date.now()) {
       next.fire();
+      continue;
+    }
+    if (keepTimers) {
+      // The clock never cancels a timer: a wake-up reuses the timer already set for the same instant, and a timer
+      // for an instant no longer wanted just wakes the clock once more. Cancelling costs two history events per
+      // wake-up, and the time-skipping test server strands a run that cancels a timer which fired while its task
+      // was with the worker (it answers "invalid history builder state for action" and never retries the task).
+      if (next && (!timer || timer.fired || timer.at !== next.at)) {
+        const set = { at: next.at, fired: false };
+        timer = set;
+        void sleep(next.at - Date.now()).then(() => {
+          set.fired = true;
+          state.wake = true;
+        });
+      }
+      await condition(() => state.wake || opts.finished());
       continue;
     }
     const changed = next
