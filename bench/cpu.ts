@@ -3,7 +3,7 @@ import fs from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc or no such process. */
-function cpuSeconds(pid: number): number | undefined {
+export function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -13,7 +13,10 @@ function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** The CPU each named process spent between `start` and `stop`: where a scenario's time went (bench process = worker + API + load driver). */
+/**
+ * The CPU each named process spent between `start` and `stop`: where a scenario's time went (`worker` = danvan's
+ * worker process; `bench` = the baseline worker, the API and the load driver).
+ */
 export function cpuMeter(pids: Record<string, number | undefined>) {
   const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? undefined : cpuSeconds(pid)]));
   const before = read();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
-import { Worker, bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import { buildApp } from '../api/app';
 import { hs256Verifier, mintToken } from '../api/auth';
@@ -14,35 +14,38 @@ import { createLogger } from '../infra/logger';
 import { connectServices, type Services } from '../infra/services';
 import { campaignIdFor } from '../domain/plan';
 import { campaignWorkflowId } from '../workflows/messages';
-import { createDanvanWorker } from '../worker/worker';
 import { jsonClient } from './http';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 export const DANVAN_QUEUE = 'danvan-bench';
 export const BASELINE_QUEUE = 'danvan-bench-baseline';
 
-/** danvan as `npm start` runs it (worker and API in one process), plus a worker for the baselines, on the bench servers. */
+/**
+ * danvan on the bench servers as operators run it at scale: its worker a process of its own (`worker/main.ts`), so
+ * its memory and CPU are its own figures; the API, the baselines' worker and the load driver in this process.
+ */
 export interface Bench {
   client: Client;
   kafka: Kafka;
   services: Services;
-  /** danvan's workflow code, bundled once for every worker of the run. */
-  bundle: WorkflowBundleWithSourceMap;
+  /** danvan's worker process, sampled for RSS while it lives. */
+  worker: WorkerProcess;
   baseUrl: string;
   post: ReturnType<typeof jsonClient>;
   log: (line: string) => void;
   /** Starts a campaign from its tree (the API takes at most 1 MB, less than a national tree) and returns its id. */
   issue(plan: Plan, tree: Unit[]): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops the API and the baselines' worker, then the worker process (gracefully); answers with its final figures. */
+  stop(): Promise<Awaited<ReturnType<WorkerProcess['stop']>>>;
 }
 
-export async function startBench(opts: { temporalAddress: string; kafkaBrokers: string[]; concurrency: number; log: (line: string) => void }): Promise<Bench> {
+export async function startBench(opts: { temporalAddress: string; kafkaBrokers: string[]; concurrency: number; workerCache: number | undefined; workerLog: string; log: (line: string) => void }): Promise<Bench> {
   const logger = createLogger('warn');
+  // The worker bundles danvan's workflow code in its own process meanwhile.
+  const starting = startWorkerProcess({ name: 'danvan worker', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.kafkaBrokers, taskQueue: DANVAN_QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache });
+  starting.catch(() => undefined);
   const services = await connectServices({ temporalAddress: opts.temporalAddress, namespace: 'default', kafkaBrokers: opts.kafkaBrokers, kafkaClientId: 'danvan-bench' }, logger);
-  const [danvanBundle, baselineBundle] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') }),
-  ]);
-  const danvanWorker = await createDanvanWorker({ connection: services.workerConnection, namespace: 'default', taskQueue: DANVAN_QUEUE, producer: services.producer, workflowBundle: danvanBundle });
+  const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
   const baselineWorker = await Worker.create({
     connection: services.workerConnection,
     namespace: 'default',
@@ -51,17 +54,18 @@ export async function startBench(opts: { temporalAddress: string; kafkaBrokers: 
     workflowBundle: baselineBundle,
     activities: createActivities({ producer: services.producer }),
   });
-  const running = [danvanWorker.run(), baselineWorker.run()];
+  const running = baselineWorker.run();
   const secret = randomUUID() + randomUUID();
   const app = await buildApp({ temporal: services.temporal, taskQueue: DANVAN_QUEUE, verifyToken: hs256Verifier(secret), logger, readiness: {} });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const token = await mintToken(secret, { sub: 'bench-admin', role: 'admin' }, '24h');
+  const worker = await starting;
   return {
     client: services.temporal,
     kafka: createKafka({ brokers: opts.kafkaBrokers, clientId: 'danvan-bench-driver', logger }),
     services,
-    bundle: danvanBundle,
+    worker,
     baseUrl,
     post: jsonClient(baseUrl, token, opts.concurrency + 4),
     log: opts.log,
@@ -72,10 +76,11 @@ export async function startBench(opts: { temporalAddress: string; kafkaBrokers: 
     },
     async stop() {
       await app.close();
-      danvanWorker.shutdown();
       baselineWorker.shutdown();
-      await Promise.all(running);
+      await running;
+      const stopped = await worker.stop();
       await services.close();
+      return stopped;
     },
   };
 }

@@ -12,7 +12,7 @@ import { runningPid } from '../stack/process';
 import { ensureTimeSkippingServer } from '../stack/time-skipping-server';
 import { KAFKA, TEMPORAL_CLI, TIME_SKIPPING_SERVER } from '../stack/versions';
 import { cpuMeter } from './cpu';
-import { startBench } from './harness';
+import { startBench, type Bench } from './harness';
 import { parseOptions } from './options';
 import { benchPlan, todayInVietnam } from './plan';
 import { deploy, nationalIssue } from './scenarios/deploy';
@@ -21,6 +21,7 @@ import { bulk, latency, throughput } from './scenarios/reports';
 import { storm } from './scenarios/storm';
 import { exactlyOnce, largestHistory } from './scenarios/verify';
 import { printTable, tableRows } from './table';
+import { WorkerDiedError } from './worker-process';
 
 /** Cells in an order that visits every commune in turn, as reports from a whole country would arrive. */
 function interleaveByCommune(tree: Unit[]): Unit[] {
@@ -55,53 +56,68 @@ runMain('bench', async () => {
     temporalAddress = up.endpoints.temporalAddress;
     kafkaBrokers = up.endpoints.kafkaBrokers;
   }
-  const pids = { bench: process.pid, temporal: external ? undefined : runningPid(layout.runDir, 'temporal'), kafka: external ? undefined : runningPid(layout.runDir, 'kafka') };
-  const timeSkipping = await ensureTimeSkippingServer(layout.cacheDir, say);
-  const b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, log: say });
-  say(`servers, worker and API ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const loadAt = { start: os.loadavg() };
   const results: Record<string, unknown> = {};
   const cpu: Record<string, unknown> = {};
-  const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    say(`▶ ${name}`);
-    const meter = cpuMeter(pids);
-    const result = await run();
-    cpu[name] = meter();
-    results[name] = result;
-    say(`  ${JSON.stringify(cpu[name])}`);
-    return result;
-  };
+  let b: Bench | undefined;
+  let worker: Awaited<ReturnType<Bench['stop']>> | undefined;
 
   try {
+    const timeSkipping = await ensureTimeSkippingServer(layout.cacheDir, say);
+    b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, workerCache: opts.workerCache, workerLog: path.join(layout.dataDir, 'worker.log'), log: say });
+    const w = b.worker;
+    say(`servers, API and worker process (pid ${w.pid}, log ${path.relative(process.cwd(), w.logFile)}, ${w.maxCachedWorkflows} cached workflows${opts.workerCache === undefined ? ": the SDK's default" : ''}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s; worker RSS ${w.readyRssMiB} MiB`);
+    const pids = { bench: process.pid, worker: w.pid, temporal: external ? undefined : runningPid(layout.runDir, 'temporal'), kafka: external ? undefined : runningPid(layout.runDir, 'kafka') };
+    const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      say(`▶ ${name}`);
+      const meter = cpuMeter(pids);
+      let result: T;
+      try {
+        result = await Promise.race([run(), w.died]);
+      } catch (error) {
+        if (error instanceof WorkerDiedError) error.message = `${name}: ${error.message}`;
+        throw error;
+      }
+      const memory = w.rss.mark();
+      cpu[name] = { ...meter(), workerRssMiB: memory.rssMiB, workerScenarioPeakRssMiB: memory.windowPeakMiB, workerHwmMiB: memory.hwmMiB };
+      results[name] = result;
+      say(`  worker RSS ${memory.rssMiB} MiB (highest sampled in this scenario ${memory.windowPeakMiB}, peak so far ${memory.hwmMiB}); ${JSON.stringify(cpu[name])}`);
+      return result;
+    };
     const tree = generateNationalTree({ provinces: opts.provinces, communes: opts.communes });
     const cells = interleaveByCommune(tree).slice(0, opts.reports);
     const accepted = new Set<string>();
 
-    await scenario('national-issue', () => nationalIssue(b, benchPlan(todayInVietnam())));
-    const deployed = await scenario('deploy', () => deploy(b, benchPlan(todayInVietnam()), tree));
+    const bench = b;
+    await scenario('national-issue', () => nationalIssue(bench, benchPlan(todayInVietnam())));
+    const deployed = await scenario('deploy', () => deploy(bench, benchPlan(todayInVietnam()), tree));
     const { campaignId } = deployed;
     let used = 0;
     const take = (n: number) => cells.slice(used, (used += Math.min(n, cells.length - used)));
-    const tp = await scenario('throughput', () => throughput(b, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }));
+    const tp = await scenario('throughput', () => throughput(bench, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }));
     used += tp.consumed;
     const rate = Math.max(1, Math.min(opts.rate, Math.floor(0.7 * tp.danvan.perSecond)));
     if (rate < opts.rate) say(`latency: offered load capped at ${rate}/s, 70% of the throughput measured above (asked ${opts.rate}/s)`);
-    await scenario('latency', () => latency(b, campaignId, take(Math.round(rate * opts.latencySeconds)), { rate, seconds: opts.latencySeconds, accepted }));
-    await scenario('bulk-reports', () => bulk(b, campaignId, cells.slice(used), { maxSeconds: opts.reportsSeconds, concurrency: opts.concurrency, accepted }));
-    await scenario('exactly-once', () => exactlyOnce(b, campaignId, accepted, { settleSeconds: opts.quick ? 60 : 600 }));
-    await scenario('outbox', () => outbox(b, { workflows: opts.outboxWorkflows, batches: opts.outboxBatches }));
-    await scenario('histories', () => largestHistory(b, campaignId, tree));
+    await scenario('latency', () => latency(bench, campaignId, take(Math.round(rate * opts.latencySeconds)), { rate, seconds: opts.latencySeconds, accepted }));
+    await scenario('bulk-reports', () => bulk(bench, campaignId, cells.slice(used), { maxSeconds: opts.reportsSeconds, concurrency: opts.concurrency, accepted }));
+    await scenario('exactly-once', () => exactlyOnce(bench, campaignId, accepted, { settleSeconds: opts.quick ? 60 : 600 }));
+    await scenario('outbox', () => outbox(bench, { workflows: opts.outboxWorkflows, batches: opts.outboxBatches }));
+    await scenario('histories', () => largestHistory(bench, campaignId, tree));
 
     const stormTree = generateNationalTree({ provinces: Math.min(opts.provinces, opts.stormCommunes), communes: opts.stormCommunes, seed: 2026 });
-    await scenario('storm', () => storm({ serverPath: timeSkipping, bundle: b.bundle, producer: b.services.producer, kafka: b.kafka, tree: stormTree, log: say }));
+    await scenario('storm', () => storm({ serverPath: timeSkipping, kafka: bench.kafka, kafkaBrokers: kafkaBrokers!, tree: stormTree, workerLog: path.join(layout.dataDir, 'storm-worker.log'), workerCache: opts.workerCache, log: say }));
   } finally {
     loadAt['end' as 'start'] = os.loadavg();
-    await b.stop();
-    if (stackStarted.length > 0) await stackDown(layout, stackStarted);
+    try {
+      if (b) worker = await b.stop();
+    } finally {
+      if (stackStarted.length > 0) await stackDown(layout, stackStarted);
+    }
   }
 
   const wallSeconds = Math.round((Date.now() - started) / 1000);
   const rssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const { logFile, ...workerFigures } = worker!;
   const report = {
     date: new Date().toISOString(),
     mode: opts.quick ? 'quick' : 'full',
@@ -119,7 +135,9 @@ runMain('bench', async () => {
       kafka: KAFKA.version,
       servers: external ? 'external (TEMPORAL_ADDRESS, KAFKA_BROKERS)' : 'embedded, bench profile',
     },
-    peakRssMiB: rssMiB,
+    worker: { entry: 'worker/main.ts', log: path.relative(process.cwd(), logFile), workerCacheFlag: opts.workerCache ?? null, ...workerFigures },
+    /** The bench process alone: the API, the baselines' worker, the load driver. */
+    benchPeakRssMiB: rssMiB,
     results,
     cpu,
   };
@@ -128,6 +146,6 @@ runMain('bench', async () => {
   const file = opts.out ?? path.join(__dirname, 'results', `${report.date.slice(0, 16).replace(':', '')}${opts.quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify({ ...report, table: rows }, null, 2)}\n`);
-  say(`wrote ${path.relative(process.cwd(), file)}; whole run ${wallSeconds} s; peak RSS ${rssMiB} MiB`);
+  say(`wrote ${path.relative(process.cwd(), file)}; whole run ${wallSeconds} s; peak RSS: worker ${workerFigures.peakRssMiB} MiB, bench process ${rssMiB} MiB`);
   process.exit(0);
 });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { configSchema } from '../infra/config';
 
 /** What a run measures and how big; `--quick` shrinks every scenario so the whole run takes under two minutes. */
 export interface BenchOptions {
@@ -16,6 +17,8 @@ export interface BenchOptions {
   outboxWorkflows: number;
   outboxBatches: number;
   stormCommunes: number;
+  /** DANVAN_WORKER_MAX_CACHED_WORKFLOWS of the run's worker processes; undefined: the Temporal SDK's default. */
+  workerCache: number | undefined;
   out: string | undefined;
 }
 
@@ -34,6 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'latency-seconds': { type: 'string' },
       'outbox-batches': { type: 'string' },
       'storm-communes': { type: 'string' },
+      'worker-cache': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -57,6 +61,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     outboxWorkflows: 4,
     outboxBatches: num('outbox-batches', 25, 3),
     stormCommunes: num('storm-communes', 3321, 10),
+    workerCache: workerCache(values['worker-cache']),
     out: typeof values.out === 'string' ? values.out : undefined,
   };
+}
+
+/** DANVAN_WORKER_MAX_CACHED_WORKFLOWS's own rule (infra/config.ts): the flag becomes that variable in the worker's environment. */
+function workerCache(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = configSchema.shape.DANVAN_WORKER_MAX_CACHED_WORKFLOWS.safeParse(raw);
+  if (!parsed.success) throw new Error(`--worker-cache ${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
 }

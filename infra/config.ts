@@ -50,6 +50,13 @@ export const configSchema = z.object({
   DANVAN_KAFKA_PORT: port.default(9092),
   DANVAN_KAFKA_CONTROLLER_PORT: port.default(9093),
   LOG_LEVEL: logLevel.default('info'),
+  /**
+   * Workflows one worker keeps in memory between their tasks; unset: the Temporal SDK's default (≈ 600 per GiB of
+   * V8 heap limit: 2,310 under Node 20's default 4 GiB limit). Fewer saves memory; a workflow evicted from
+   * the cache replays its whole history at its next task. At least 2: the SDK raises 1 to 2, and 0 (no cache, every
+   * task a full replay) is no setting for workflows that live a whole month.
+   */
+  DANVAN_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a whole number of workflows' }).int('expected a whole number of workflows').min(2, 'expected at least 2 (the SDK raises 1 to 2; 0 would replay every workflow at every task)').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

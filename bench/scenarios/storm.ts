@@ -1,7 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Kafka, Producer } from 'kafkajs';
-import { createActivities } from '../../activities';
+import type { Kafka } from 'kafkajs';
 import { parseEvent } from '../../domain/events';
 import { campaignIdFor } from '../../domain/plan';
 import { addDays, deadlineEnd, vietnamDateOf } from '../../domain/schedule';
@@ -10,10 +8,12 @@ import { UnitIndex, type Unit } from '../../domain/units';
 import { dataConverter } from '../../infra/codec';
 import { registerSearchAttributes } from '../../test/helpers/temporal';
 import { campaignWorkflowId, deployUpdate, unitWorkflowId } from '../../workflows/messages';
+import { cpuSeconds } from '../cpu';
 import { follow } from '../kafka-read';
 import { benchPlan } from '../plan';
 import { mapLimit } from '../pool';
 import { round } from '../stats';
+import { startWorkerProcess } from '../worker-process';
 
 const QUEUE = 'danvan-bench-storm';
 /** Every node spreads a deadline's actions over 20 minutes (workflows/node.ts); skipping past that fires them all. */
@@ -25,14 +25,16 @@ const SPREAD_MS = 20 * 60_000;
  * tree is deployed, then the clock jumps past the deadline and its 20-minute spread, and every unit workflow's
  * escalation falls due at once — harsher than the real spread. Measured: wall seconds until every escalation is on
  * the reminders topic, workflow-task timeouts in every history, and that each chi bộ is escalated exactly once.
+ * The tree's workflows run on a danvan worker process of their own, on that server, so its memory is measured too.
  */
-export async function storm(opts: { serverPath: string; bundle: WorkflowBundleWithSourceMap; producer: Producer; kafka: Kafka; tree: Unit[]; log: (line: string) => void }) {
+export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBrokers: string[]; tree: Unit[]; workerLog: string; workerCache: number | undefined; log: (line: string) => void }) {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.serverPath } }, client: { dataConverter } });
   try {
     await registerSearchAttributes(env.connection);
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, dataConverter, workflowBundle: opts.bundle, activities: createActivities({ producer: opts.producer }) });
-    const running = worker.run();
-    try {
+    const worker = await startWorkerProcess({ name: 'storm worker', temporalAddress: env.address, kafkaBrokers: opts.kafkaBrokers, taskQueue: QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache });
+    const cpuAtReady = cpuSeconds(worker.pid);
+    const readyAt = Date.now();
+    const run = async () => {
       const today = vietnamDateOf(new Date(await env.currentTimeMs()));
       const deadline = addDays(today, 1);
       // No reminders before the deadline: the storm is the escalation alone.
@@ -94,10 +96,21 @@ export async function storm(opts: { serverPath: string; bundle: WorkflowBundleWi
         workflowTaskTimeouts: timeouts,
         largestHistory: Math.max(...histories.map((h) => h.length)),
       };
-    } finally {
-      worker.shutdown();
-      await running;
+    };
+    let figures: Awaited<ReturnType<typeof run>>;
+    try {
+      figures = await Promise.race([run(), worker.died]);
+    } catch (error) {
+      await worker.stop(5_000);
+      throw error;
     }
+    const cpuAtEnd = cpuSeconds(worker.pid);
+    const busySeconds = (Date.now() - readyAt) / 1000;
+    const stopped = await worker.stop();
+    const { logFile: _log, ...memory } = stopped;
+    const stormWorker = { ...memory, cpuPercentOfOneCore: cpuAtReady === undefined || cpuAtEnd === undefined ? undefined : Math.round(((cpuAtEnd - cpuAtReady) / busySeconds) * 100) };
+    opts.log(`  storm worker: peak RSS ${stormWorker.peakRssMiB} MiB (VmHWM; ${stormWorker.readyRssMiB} MiB when it started polling), ${stormWorker.cpuPercentOfOneCore} % of a core`);
+    return { ...figures, worker: stormWorker };
   } finally {
     await env.teardown();
   }

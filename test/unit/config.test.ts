@@ -25,6 +25,10 @@ describe('configuration (infra/config.ts)', () => {
     ['API_PORT', '70000', 'API_PORT="70000"'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud"'],
     ['DANVAN_JWT_SECRET', 'short', 'at least 32 characters'],
+    ['DANVAN_WORKER_MAX_CACHED_WORKFLOWS', 'many', 'whole number'],
+    ['DANVAN_WORKER_MAX_CACHED_WORKFLOWS', '2.5', 'whole number'],
+    ['DANVAN_WORKER_MAX_CACHED_WORKFLOWS', '1', 'at least 2'],
+    ['DANVAN_WORKER_MAX_CACHED_WORKFLOWS', '0', 'at least 2'],
   ])('refuses %s=%j with a message naming the variable and the value', (name, value, fragment) => {
     let error: unknown;
     try {
@@ -35,6 +39,12 @@ describe('configuration (infra/config.ts)', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(`${name}=${JSON.stringify(value)}`);
     expect((error as ConfigError).message).toContain(fragment);
+  });
+
+  it("leaves the worker's workflow cache to the Temporal SDK unless DANVAN_WORKER_MAX_CACHED_WORKFLOWS is set", () => {
+    expect(loadConfig({}).DANVAN_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ DANVAN_WORKER_MAX_CACHED_WORKFLOWS: '' }).DANVAN_WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadConfig({ DANVAN_WORKER_MAX_CACHED_WORKFLOWS: '500' }).DANVAN_WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
   });
 
   it('reports every bad variable at once', () => {
