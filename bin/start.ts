@@ -64,7 +64,7 @@ runMain('start', async () => {
   );
   cleanups.push(() => services.close());
 
-  const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer });
+  const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer, maxCachedWorkflows: config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS });
   const running = worker.run();
   cleanups.push(async () => {
     worker.shutdown();
