@@ -39,10 +39,10 @@ export interface Bench {
   stop(): Promise<Awaited<ReturnType<WorkerProcess['stop']>>>;
 }
 
-export async function startBench(opts: { temporalAddress: string; kafkaBrokers: string[]; concurrency: number; workerCache: number | undefined; workerLog: string; log: (line: string) => void }): Promise<Bench> {
+export async function startBench(opts: { temporalAddress: string; kafkaBrokers: string[]; concurrency: number; workerCache: number | undefined; workerHeapMb: number | undefined; workerLog: string; log: (line: string) => void }): Promise<Bench> {
   const logger = createLogger('warn');
   // The worker bundles danvan's workflow code in its own process meanwhile.
-  const starting = startWorkerProcess({ name: 'danvan worker', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.kafkaBrokers, taskQueue: DANVAN_QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache });
+  const starting = startWorkerProcess({ name: 'danvan worker', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.kafkaBrokers, taskQueue: DANVAN_QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache, heapMb: opts.workerHeapMb });
   starting.catch(() => undefined);
   const services = await connectServices({ temporalAddress: opts.temporalAddress, namespace: 'default', kafkaBrokers: opts.kafkaBrokers, kafkaClientId: 'danvan-bench' }, logger);
   const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });

@@ -64,7 +64,7 @@ runMain('bench', async () => {
 
   try {
     const timeSkipping = await ensureTimeSkippingServer(layout.cacheDir, say);
-    b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, workerCache: opts.workerCache, workerLog: path.join(layout.dataDir, 'worker.log'), log: say });
+    b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, workerCache: opts.workerCache, workerHeapMb: opts.workerHeapMb, workerLog: path.join(layout.dataDir, 'worker.log'), log: say });
     const w = b.worker;
     say(`servers, API and worker process (pid ${w.pid}, log ${path.relative(process.cwd(), w.logFile)}, ${w.maxCachedWorkflows} cached workflows${opts.workerCache === undefined ? ": the SDK's default" : ''}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s; worker RSS ${w.readyRssMiB} MiB`);
     const pids = { bench: process.pid, worker: w.pid, temporal: external ? undefined : runningPid(layout.runDir, 'temporal'), kafka: external ? undefined : runningPid(layout.runDir, 'kafka') };
@@ -105,7 +105,7 @@ runMain('bench', async () => {
     await scenario('histories', () => largestHistory(bench, campaignId, tree));
 
     const stormTree = generateNationalTree({ provinces: Math.min(opts.provinces, opts.stormCommunes), communes: opts.stormCommunes, seed: 2026 });
-    await scenario('storm', () => storm({ serverPath: timeSkipping, kafka: bench.kafka, kafkaBrokers: kafkaBrokers!, tree: stormTree, workerLog: path.join(layout.dataDir, 'storm-worker.log'), workerCache: opts.workerCache, log: say }));
+    await scenario('storm', () => storm({ serverPath: timeSkipping, kafka: bench.kafka, kafkaBrokers: kafkaBrokers!, tree: stormTree, workerLog: path.join(layout.dataDir, 'storm-worker.log'), workerCache: opts.workerCache, workerHeapMb: opts.workerHeapMb, log: say }));
   } finally {
     loadAt['end' as 'start'] = os.loadavg();
     try {
@@ -135,7 +135,7 @@ runMain('bench', async () => {
       kafka: KAFKA.version,
       servers: external ? 'external (TEMPORAL_ADDRESS, KAFKA_BROKERS)' : 'embedded, bench profile',
     },
-    worker: { entry: 'worker/main.ts', log: path.relative(process.cwd(), logFile), workerCacheFlag: opts.workerCache ?? null, ...workerFigures },
+    worker: { entry: 'worker/main.ts', log: path.relative(process.cwd(), logFile), workerCacheFlag: opts.workerCache ?? null, workerHeapMbFlag: opts.workerHeapMb ?? null, ...workerFigures },
     /** The bench process alone: the API, the baselines' worker, the load driver. */
     benchPeakRssMiB: rssMiB,
     results,

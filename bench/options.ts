@@ -19,6 +19,8 @@ export interface BenchOptions {
   stormCommunes: number;
   /** DANVAN_WORKER_MAX_CACHED_WORKFLOWS of the run's worker processes; undefined: the Temporal SDK's default. */
   workerCache: number | undefined;
+  /** The worker process's V8 old-space budget (`--max-old-space-size`); unset: V8's default for the machine's memory. */
+  workerHeapMb: number | undefined;
   out: string | undefined;
 }
 
@@ -38,6 +40,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'outbox-batches': { type: 'string' },
       'storm-communes': { type: 'string' },
       'worker-cache': { type: 'string' },
+      'worker-heap-mb': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -62,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     outboxBatches: num('outbox-batches', 25, 3),
     stormCommunes: num('storm-communes', 3321, 10),
     workerCache: workerCache(values['worker-cache']),
+    workerHeapMb: workerHeapMb(values['worker-heap-mb']),
     out: typeof values.out === 'string' ? values.out : undefined,
   };
 }
@@ -72,4 +76,12 @@ function workerCache(raw: string | undefined): number | undefined {
   const parsed = configSchema.shape.DANVAN_WORKER_MAX_CACHED_WORKFLOWS.safeParse(raw);
   if (!parsed.success) throw new Error(`--worker-cache ${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
+}
+
+/** Below ≈ 128 MiB the worker's own start-up (bundling the workflow code) does not fit. */
+function workerHeapMb(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 128) throw new Error(`--worker-heap-mb expects a whole number of MiB, at least 128, got ${JSON.stringify(raw)}`);
+  return value;
 }

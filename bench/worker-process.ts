@@ -23,6 +23,8 @@ export interface WorkerProcessOptions {
   logFile: string;
   /** DANVAN_WORKER_MAX_CACHED_WORKFLOWS; unset: the SDK's default. */
   maxCachedWorkflows?: number;
+  /** `--max-old-space-size` of the worker process; unset: V8's default, which lets garbage grow far past what the worker holds. */
+  heapMb?: number;
   /** Bundling the workflow code at start takes a while on a loaded machine. */
   readyTimeoutMs?: number;
 }
@@ -65,7 +67,7 @@ export async function startWorkerProcess(opts: WorkerProcessOptions) {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const out = fs.openSync(opts.logFile, 'w');
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !DANVAN_VARIABLES.test(key)));
-  const child = spawn(process.execPath, ['--require', TSX_LOADER, ENTRY], {
+  const child = spawn(process.execPath, [...(opts.heapMb !== undefined ? [`--max-old-space-size=${opts.heapMb}`] : []), '--require', TSX_LOADER, ENTRY], {
     env: {
       ...inherited,
       TEMPORAL_ADDRESS: opts.temporalAddress,

@@ -27,11 +27,11 @@ const SPREAD_MS = 20 * 60_000;
  * the reminders topic, workflow-task timeouts in every history, and that each chi bộ is escalated exactly once.
  * The tree's workflows run on a danvan worker process of their own, on that server, so its memory is measured too.
  */
-export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBrokers: string[]; tree: Unit[]; workerLog: string; workerCache: number | undefined; log: (line: string) => void }) {
+export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBrokers: string[]; tree: Unit[]; workerLog: string; workerCache: number | undefined; workerHeapMb: number | undefined; log: (line: string) => void }) {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.serverPath } }, client: { dataConverter } });
   try {
     await registerSearchAttributes(env.connection);
-    const worker = await startWorkerProcess({ name: 'storm worker', temporalAddress: env.address, kafkaBrokers: opts.kafkaBrokers, taskQueue: QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache });
+    const worker = await startWorkerProcess({ name: 'storm worker', temporalAddress: env.address, kafkaBrokers: opts.kafkaBrokers, taskQueue: QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache, heapMb: opts.workerHeapMb });
     const cpuAtReady = cpuSeconds(worker.pid);
     const readyAt = Date.now();
     const run = async () => {
