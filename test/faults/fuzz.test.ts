@@ -146,6 +146,11 @@ beforeAll(async () => {
   expect((await send('POST', `/v1/campaigns/${campaignId}/units/${commune.code}/models`, { body: JSON.stringify({ name: 'Dân vận khéo', field: 'economy', registeredOn: today }) })).status).toBe(201);
   // Let the outboxes drain so the offsets taken before the fuzzing are final.
   await eventually(async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${commune.code}`)).body).eventsPending, (pending) => pending === 0);
+  // And the figures reach the campaign root (a node reports to its parent at most every 2 s), so the root's figures taken before are final too.
+  await eventually(
+    async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}`)).body).progress as { petitions: Record<string, { recorded: number }>; models: Record<string, { registered: number }> },
+    (progress) => progress.petitions['kien-nghi']?.recorded === 1 && progress.models.economy?.registered === 1,
+  );
 });
 
 afterAll(async () => {
