@@ -464,8 +464,6 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     const move = nextAutomaticMove(state.carry.phase, state.plan.window, state.carry.deadlines);
     return move && { at: move.at.getTime(), fire: () => opts.onAutomaticMove(move.to, move.reason) };
   };
-  const keepTimers = patched('clock-keeps-its-timers');
-  let timer: { at: number; fired: boolean } | undefined;
   for (;;) {
     if (opts.finished()) return 'finished';
     if (shouldContinueAsNew(state)) return 'continue-as-new';
@@ -474,22 +472,6 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     state.wake = false;
     if (next && next.at <= Date.now()) {
       next.fire();
-      continue;
-    }
-    if (keepTimers) {
-      // The clock never cancels a timer: a wake-up reuses the timer already set for the same instant, and a timer
-      // for an instant no longer wanted just wakes the clock once more. Cancelling costs two history events per
-      // wake-up, and the time-skipping test server strands a run that cancels a timer which fired while its task
-      // was with the worker (it answers "invalid history builder state for action" and never retries the task).
-      if (next && (!timer || timer.fired || timer.at !== next.at)) {
-        const set = { at: next.at, fired: false };
-        timer = set;
-        void sleep(next.at - Date.now()).then(() => {
-          set.fired = true;
-          state.wake = true;
-        });
-      }
-      await condition(() => state.wake || opts.finished());
       continue;
     }
     const changed = next

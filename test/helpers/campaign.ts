@@ -47,7 +47,7 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 3000)}`);
+    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms; last value: ${String(JSON.stringify(last)).slice(0, 3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     last = await probe();
   }
