@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { readToEnd as readTopic } from '../infra/kafka-read';
 
 export interface KafkaRecord {
   key: string | null;
@@ -8,37 +9,16 @@ export interface KafkaRecord {
 }
 
 /** Everything on `topic` up to its end as of now whose key is `key`: what a consumer starting from offset zero would read. */
-export async function readToEnd(kafka: Kafka, topic: string, key: string, timeoutMs: number): Promise<KafkaRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
-  const kept: KafkaRecord[] = [];
-  if (remaining.size === 0) return kept;
-  const consumer = kafka.consumer({ groupId: `danvan-bench-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytes: 50 * 1024 * 1024 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end after ${timeoutMs} ms; ${kept.length} kept`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          const k = message.key?.toString() ?? null;
-          if (k === key && message.value) kept.push({ key: k, value: message.value.toString(), receivedAt: Date.now() });
-          const last = remaining.get(partition);
-          if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    return kept;
-  } finally {
-    await consumer.disconnect();
-  }
+export function readToEnd(kafka: Kafka, topic: string, key: string, timeoutMs: number): Promise<KafkaRecord[]> {
+  return readTopic(
+    kafka,
+    topic,
+    (_, message) => {
+      const k = message.key?.toString() ?? null;
+      return k === key && message.value ? { key: k, value: message.value.toString(), receivedAt: Date.now() } : undefined;
+    },
+    { timeoutMs, groupPrefix: 'danvan-bench', consumer: { maxBytes: 50 * 1024 * 1024 } },
+  );
 }
 
 /** Follows `topic` from its end (as of the group's first assignment), calling `onRecord` for each new record with key `key`. */

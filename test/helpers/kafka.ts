@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { eventName, type DanvanEvent, type EventType } from '../../domain/events';
+import { readToEnd } from '../../infra/kafka-read';
 import { testKafkaBrokers } from './env';
 
 export function testKafka(clientId = 'danvan-test', brokers = testKafkaBrokers()): Kafka {
@@ -61,37 +62,16 @@ export async function consumeUntil(topic: string, done: (received: Received[]) =
  * Everything on a topic up to its current end (the high watermarks when called), optionally filtered: what a
  * consumer starting from offset zero would have seen by now.
  */
-export async function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000, brokers = testKafkaBrokers()): Promise<Received[]> {
-  const admin = testKafka('danvan-test', brokers).admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
-  const kept: Received[] = [];
-  if (remaining.size === 0) return kept;
-  const consumer = testKafka('danvan-test', brokers).consumer({ groupId: `danvan-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end after ${timeoutMs} ms; ${kept.length} kept`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          const m = toReceived(partition, message);
-          if (filter(m)) kept.push(m);
-          const last = remaining.get(partition);
-          if (last !== undefined && Number(message.offset) >= last) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    return kept;
-  } finally {
-    await consumer.disconnect();
-  }
+export function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000, brokers = testKafkaBrokers()): Promise<Received[]> {
+  return readToEnd(
+    testKafka('danvan-test', brokers),
+    topic,
+    (partition, message) => {
+      const m = toReceived(partition, message);
+      return filter(m) ? m : undefined;
+    },
+    { timeoutMs, groupPrefix: 'danvan-test' },
+  );
 }
 
 /** The events of one campaign on a topic, as a consumer starting from offset zero would have read them by now. */
