@@ -1,5 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
-import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, eventName, type DanvanEvent } from '../domain/events';
+import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, eventName, parseEvent, type DanvanEvent } from '../domain/events';
 import { TOPICS } from '../domain/topics';
 
 export interface ActivityDeps {
@@ -23,10 +23,16 @@ export function createActivities(deps: ActivityDeps) {
     /**
      * Publishes one ordered batch of a workflow's outbox in one produce request: every event to the campaign
      * topic, reminders and escalations also to the reminders topic, all keyed by campaign id so each topic keeps
-     * a campaign's events on one partition, in order. A retry resends the same ids; consumers drop them.
+     * a campaign's events on one partition, in order, each checked against its schema first. A retry resends the
+     * same ids; consumers drop them.
      */
     async publishEvents(events: DanvanEvent[]): Promise<void> {
       if (events.length === 0) return;
+      // The workflows build events without their schemas (no zod in workflow code); nothing off-contract goes out.
+      // Thrown as a retryable failure: the event stays in its outbox, neither published nor lost, and every attempt
+      // logs the reason (the field and the value).
+      const invalid = events.map((event) => parseEvent(event)).find((parsed) => !parsed.ok);
+      if (invalid && !invalid.ok) throw new Error(`refusing to publish an event that breaks the contract: ${invalid.reason}`);
       const notifications = events.filter(isNotification);
       await deps.producer.sendBatch({
         acks: -1,

@@ -1,3 +1,4 @@
+import { campaignIdSchema, idempotencyKeySchema, phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -5,12 +6,9 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { phaseSchema } from '../domain/campaign';
-import { campaignIdFor, campaignIdSchema, issuerCodeOf, planSchema, unitCodeSchema } from '../domain/plan';
+import { campaignIdFor, issuerCodeOf } from '../domain/plan';
 import { fingerprint } from '../domain/fingerprint';
-import { idempotencyKeySchema } from '../domain/reports';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
-import { unitTreeSchema } from '../domain/units';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, type Principal, type TokenVerifier } from './auth';

@@ -1,6 +1,6 @@
+import { unitCodeSchema } from '../domain/schemas';
 import { SignJWT, createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { unitCodeSchema } from '../domain/plan';
 import { resolveJwtSecret } from '../infra/secrets';
 import { problem } from './problems';
 

@@ -1,15 +1,11 @@
+import { campaignIdSchema, deadlineSchema, dialogueSchema, idempotencyKeySchema, isoDateSchema, modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema, petitionResolutionSchema, petitionSchema, studySessionSchema, unitCodeSchema } from '../domain/schemas';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES } from '../domain/campaign';
-import { isoDateSchema } from '../domain/calendar';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
-import { modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema } from '../domain/models';
-import { campaignIdSchema, unitCodeSchema } from '../domain/plan';
-import { dialogueSchema, idempotencyKeySchema, petitionResolutionSchema, petitionSchema, studySessionSchema } from '../domain/reports';
-import { deadlineSchema } from '../domain/schedule';
 import { fingerprint } from '../domain/fingerprint';
 import {
   advancePhaseUpdate,

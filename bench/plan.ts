@@ -1,5 +1,6 @@
+import { planSchema } from '../domain/schemas';
 import { randomInt } from 'node:crypto';
-import { planSchema, type Plan, type PlanInput } from '../domain/plan';
+import { type Plan, type PlanInput } from '../domain/plan';
 import { addDays, vietnamDateOf } from '../domain/schedule';
 
 /** A national plan whose window is open on `today`, so reports are accepted in real time; a fresh number per campaign. */

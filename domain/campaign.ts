@@ -1,10 +1,8 @@
-import { z } from 'zod';
 import { deadlineEnd, startOfDayVietnam, type Deadlines } from './schedule';
 
 /** The lifecycle of a campaign: issued → deployed → in progress → assessment → commendation → closed. */
 export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
-export const phaseSchema = z.enum(PHASES);
-export type Phase = z.infer<typeof phaseSchema>;
+export type Phase = (typeof PHASES)[number];
 
 export function phaseIndex(phase: Phase): number {
   return PHASES.indexOf(phase);

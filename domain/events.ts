@@ -1,21 +1,36 @@
 import { z } from 'zod';
-import { isoDateSchema, utcInstantSchema } from './calendar';
-import { phaseSchema } from './campaign';
-import { MODEL_STAGES, modelFieldSchema, modelRegistrationSchema } from './models';
-import { campaignIdSchema, planRecordSchema, unitCodeSchema } from './plan';
-import { progressSchema } from './progress';
-import { dialogueSchema, petitionKindSchema, petitionResolutionSchema, petitionSchema, studySessionSchema } from './reports';
-import { deadlineSchema } from './schedule';
-import { OBLIGATIONS, unitKindSchema } from './units';
+import { dataschemaOf, envelope, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
+import { MODEL_STAGES } from './models';
+import {
+  campaignIdSchema,
+  deadlineSchema,
+  dialogueSchema,
+  isoDateSchema,
+  modelFieldSchema,
+  modelRegistrationSchema,
+  petitionKindSchema,
+  petitionResolutionSchema,
+  petitionSchema,
+  phaseSchema,
+  planRecordSchema,
+  progressSchema,
+  studySessionSchema,
+  unitCodeSchema,
+  unitKindSchema,
+  utcInstantSchema,
+} from './schemas';
+import { OBLIGATIONS } from './units';
+
+export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
 
 /**
  * danvan's domain events as CloudEvents 1.0 in structured mode: every Kafka record's value is one whole event
  * as JSON. Consumers rebuild campaign figures from these alone, so a payload carries everything its figure needs.
  *
- * Evolution: each event name has released payload versions. An additive change (a new optional field) keeps the
- * version, which is why the published schemas leave objects open. A breaking change releases version N+1 and
- * makes it `current`; while consumers move, the older version stays in `alsoPublished`, derived from the current
- * payload, so both go out side by side. Released versions are never removed: old records stay on the topics.
+ * Each event's released payload versions are here; which one producers write, and which older ones go out beside
+ * it during a transition, is EVENT_VERSIONS (domain/event-envelope.ts, which the workflows import instead of this
+ * module). Objects are left open in the published schemas because an additive change keeps its version. Released
+ * versions are never removed: old records stay on the topics.
  */
 
 interface EventDefinition<V extends Record<number, z.ZodType>, C extends keyof V> {
@@ -39,96 +54,94 @@ const modelStep = { modelId: z.string(), field: modelFieldSchema, from: z.enum(M
 export const EVENT_SCHEMAS = {
   'campaign.issued': defineEvent({
     summary: 'A plan was issued: the campaign workflow started with the plan and the size of its unit tree.',
-    current: 1,
+    ...EVENT_VERSIONS['campaign.issued'],
     versions: { 1: z.object({ plan: planRecordSchema, units: z.partialRecord(unitKindSchema, z.number().int()) }) },
   }),
   'campaign.phase-changed': defineEvent({
     summary: 'The campaign moved one phase forward, by an administrator or by the clock at a deadline.',
-    current: 1,
+    ...EVENT_VERSIONS['campaign.phase-changed'],
     versions: { 1: z.object({ from: phaseSchema, to: phaseSchema, reason: z.string().min(1), trigger: z.enum(['admin', 'deadline']) }) },
   }),
   'campaign.closed': defineEvent({
     summary: 'The campaign closed; the final rolled-up figures of the whole tree.',
-    current: 1,
+    ...EVENT_VERSIONS['campaign.closed'],
     versions: { 1: z.object({ figures: progressSchema }) },
   }),
   'unit.deployed': defineEvent({
     summary: 'One per workflow at deployment: the units it tracks and what each owes, so consumers know what is required.',
-    current: 1,
+    ...EVENT_VERSIONS['unit.deployed'],
     versions: { 1: z.object({ units: z.array(unitSummary) }) },
   }),
   'deadline.extended': defineEvent({
     summary: 'An administrator moved a deadline later; reminders are re-planned for the new date.',
-    current: 1,
+    ...EVENT_VERSIONS['deadline.extended'],
     versions: { 1: z.object({ deadline: deadlineSchema, from: isoDateSchema, to: isoDateSchema, reason: z.string().min(1) }) },
   }),
   'reminder.sent': defineEvent({
     summary: 'One per owning workflow and reminder, before a deadline or after it: every unit in `units` was reminded once.',
-    current: 1,
+    ...EVENT_VERSIONS['reminder.sent'],
     versions: {
       1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, kind: z.enum(['before', 'overdue']), days: z.number().int(), units: z.array(z.string()).min(1) }),
     },
   }),
   'deadline.escalated': defineEvent({
     summary: 'A reporting deadline passed: the units that missed it, escalated to their parents and the campaign.',
-    current: 1,
+    ...EVENT_VERSIONS['deadline.escalated'],
     versions: {
       1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, units: z.array(z.object({ code: z.string(), parent: z.string().optional() })).min(1) }),
     },
   }),
   'study-session.reported': defineEvent({
     summary: 'A chi bộ reported its thematic session on Hồ Chí Minh\'s article "Dân vận".',
-    current: 1,
+    ...EVENT_VERSIONS['study-session.reported'],
     versions: { 1: studySessionSchema.safeExtend({ late: z.boolean(), ...audit }) },
   }),
   'dialogue.reported': defineEvent({
     summary: "A commune's leaders reported a dialogue conference with citizens.",
-    current: 1,
+    ...EVENT_VERSIONS['dialogue.reported'],
     versions: { 1: dialogueSchema.extend({ conference: z.number().int().min(1), late: z.boolean(), ...audit }) },
   }),
   'petition.recorded': defineEvent({
     summary: 'A commune recorded a petition (kiến nghị, khiếu nại, tố cáo) raised by citizens.',
-    current: 1,
+    ...EVENT_VERSIONS['petition.recorded'],
     versions: { 1: petitionSchema.extend({ petitionId: z.string(), ...audit }) },
   }),
   'petition.resolved': defineEvent({
     summary: 'A recorded petition was resolved.',
-    current: 1,
+    ...EVENT_VERSIONS['petition.resolved'],
     versions: { 1: petitionResolutionSchema.extend({ petitionId: z.string(), kind: petitionKindSchema, ...audit }) },
   }),
   'model.registered': defineEvent({
     summary: 'A unit registered a "Dân vận khéo" model or exemplar in a field.',
-    current: 1,
+    ...EVENT_VERSIONS['model.registered'],
     versions: { 1: modelRegistrationSchema.extend({ modelId: z.string(), ...audit }) },
   }),
   'model.assessed': defineEvent({
     summary: 'The assessment council scored a registered model.',
-    current: 1,
+    ...EVENT_VERSIONS['model.assessed'],
     versions: { 1: z.object({ ...modelStep, score: z.number(), remarks: z.string() }) },
   }),
   'model.recognized': defineEvent({
     summary: 'The assessment council recognized an assessed model.',
-    current: 1,
+    ...EVENT_VERSIONS['model.recognized'],
     versions: { 1: z.object({ ...modelStep, remarks: z.string() }) },
   }),
   'model.rejected': defineEvent({
     summary: 'The assessment council rejected an assessed model.',
-    current: 1,
+    ...EVENT_VERSIONS['model.rejected'],
     versions: { 1: z.object({ ...modelStep, reason: z.string() }) },
   }),
   'model.commended': defineEvent({
     summary: 'A recognized model was commended (khen thưởng).',
-    current: 1,
+    ...EVENT_VERSIONS['model.commended'],
     versions: { 1: z.object({ ...modelStep, form: z.string() }) },
   }),
   'model.proposed-upward': defineEvent({
     summary: 'A commended model was proposed for recognition one level up.',
-    current: 1,
+    ...EVENT_VERSIONS['model.proposed-upward'],
     versions: { 1: z.object({ ...modelStep, remarks: z.string() }) },
   }),
-};
-
-export type EventType = keyof typeof EVENT_SCHEMAS;
+} satisfies Record<EventType, AnyDefinition>;
 
 type PayloadOf<D> = D extends EventDefinition<infer V, infer C> ? z.output<V[C]> : never;
 /** The payload producers write: that of the current version. */
@@ -136,46 +149,6 @@ export type EventPayload<T extends EventType> = PayloadOf<(typeof EVENT_SCHEMAS)
 
 /** Events that notification services act on: they also go to the reminders topic. */
 export const NOTIFICATION_EVENTS: readonly EventType[] = ['reminder.sent', 'deadline.escalated'];
-
-/** The Kafka record header of every event: structured mode, the value is the whole CloudEvent. */
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
-/** Where the JSON Schema of each event type is published; `schemas/events/` holds the same files. */
-export const SCHEMA_BASE_URL = 'https://danvan.vn/schemas/events/';
-
-/** A danvan event on the wire: a CloudEvent 1.0 whose `data` is the payload of its type. */
-export interface DanvanEvent {
-  specversion: '1.0';
-  /** `<campaignId>/<source unit>/<sequence>`, plus `/v<N>` from version 2 on: the dedupe key, fixed in workflow history. */
-  id: string;
-  /** `urn:danvan:<workflow id>`: the workflow that emitted it. */
-  source: string;
-  /** `vn.danvan.<name>.v<N>`. */
-  type: string;
-  /** The unit the event is about. */
-  subject: string;
-  /** Workflow time of the change, ISO 8601 UTC. */
-  time: string;
-  datacontenttype: 'application/json';
-  /** The JSON Schema of this type and version. */
-  dataschema: string;
-  campaignid: string;
-  /** Position in the source's stream, gap-free from 1; side-by-side versions of one change share it. */
-  sequence: number;
-  data: unknown;
-}
-
-export function eventTypeOf(name: string, version: number): string {
-  return `vn.danvan.${name}.v${version}`;
-}
-
-function dataschemaOf(name: string, version: number): string {
-  return `${SCHEMA_BASE_URL}${eventTypeOf(name, version)}.json`;
-}
-
-/** Version 1 keeps the plain id; later versions append `/v<N>`, so side-by-side copies of one change stay unique. */
-export function eventId(campaignId: string, sourceUnit: string, sequence: number, version = 1): string {
-  return `${campaignId}/${sourceUnit}/${sequence}${version > 1 ? `/v${version}` : ''}`;
-}
 
 const TYPE_PATTERN = /^vn\.danvan\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*)\.v([1-9]\d*)$/;
 
@@ -215,17 +188,6 @@ export interface ReleasedEvent<N extends string = EventType> {
   /** Whether producers still write it (current or side by side), rather than it being only in older records. */
   published: boolean;
   schema: ReturnType<typeof cloudEventSchema>;
-}
-
-export interface EventFields {
-  campaignId: string;
-  /** The emitting workflow; `source` is made from it. */
-  workflowId: string;
-  /** The unit of the emitting workflow: with the sequence, it makes the id unique within the campaign. */
-  sourceUnit: string;
-  subject: string;
-  sequence: number;
-  time: Date;
 }
 
 export type ParsedEvent<N extends string = EventType> = { ok: true; event: DanvanEvent; name: N; version: number } | { ok: false; reason: string };
@@ -272,20 +234,7 @@ export function eventContract<R extends Record<string, AnyDefinition>>(registry:
   }
 
   function build(name: Name, version: number, fields: EventFields, data: unknown): DanvanEvent {
-    const { type, dataschema, schema } = byType.get(eventTypeOf(name, version))!;
-    return schema.parse({
-      specversion: '1.0',
-      id: eventId(fields.campaignId, fields.sourceUnit, fields.sequence, version),
-      source: `urn:danvan:${fields.workflowId}`,
-      type,
-      subject: fields.subject,
-      time: fields.time.toISOString(),
-      datacontenttype: 'application/json',
-      dataschema,
-      campaignid: fields.campaignId,
-      sequence: fields.sequence,
-      data,
-    });
+    return byType.get(eventTypeOf(name, version))!.schema.parse(envelope(name, version, fields, data));
   }
 
   /** Builds the validated event of the current version; a payload that does not match its schema is a programming error and throws. */

@@ -1,43 +1,19 @@
-import { z } from 'zod';
 import { actionPhaseProblem, type Phase, type UnitAction } from './campaign';
-import { formatVietnameseDate, isLate, vietnamDateOf, type Deadline, type Deadlines } from './schedule';
 import { fingerprint } from './fingerprint';
-import { MODEL_STEPS, modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
-import type { Plan } from './plan';
-import { unitCodeSchema } from './plan';
-import { emptyProgress, type Progress } from './progress';
-import { dialogueSchema, idempotencyKeySchema, petitionResolutionSchema, petitionSchema, studySessionSchema, type PetitionKind, type PetitionStatus } from './reports';
+import { MODEL_STEPS, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
+import { emptyProgress } from './progress';
+import { membersProblem, type PetitionKind, type PetitionStatus } from './reports';
+import { formatVietnameseDate, isLate, vietnamDateOf, type Deadline, type Deadlines } from './schedule';
+import type { Plan, Progress, ReportCommand, ReportKind, Submission } from './schemas';
 import { obligationsOf, type Obligation, type Unit, type UnitKind } from './units';
+
+export type { ReportCommand, ReportKind, Submission } from './schemas';
 
 /**
  * The ledger of one workflow: the units it owns (its own unit and its leaf children, such as a commune and
  * its chi bộ) with everything reported for them. Plain data, so it survives continue-as-new as it is; every
  * rule about what may be reported, by which unit, in which phase, lives here and nowhere else.
  */
-
-const petitionIdSchema = z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3');
-const modelIdSchema = z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2');
-
-export const reportCommandSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('study-session'), unitCode: unitCodeSchema, report: studySessionSchema }),
-  z.object({ kind: z.literal('dialogue'), unitCode: unitCodeSchema, report: dialogueSchema }),
-  z.object({ kind: z.literal('petition'), unitCode: unitCodeSchema, report: petitionSchema }),
-  z.object({ kind: z.literal('petition-resolution'), unitCode: unitCodeSchema, petitionId: petitionIdSchema, report: petitionResolutionSchema }),
-  z.object({ kind: z.literal('model-registration'), unitCode: unitCodeSchema, report: modelRegistrationSchema }),
-  z.object({ kind: z.literal('model-assessment'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelAssessmentSchema }),
-  z.object({ kind: z.literal('model-commendation'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelCommendationSchema }),
-]);
-
-export type ReportCommand = z.infer<typeof reportCommandSchema>;
-export type ReportKind = ReportCommand['kind'];
-
-export const submissionSchema = z.object({
-  idempotencyKey: idempotencyKeySchema,
-  /** Who submitted it (the token's subject), kept in the event for audit. */
-  submittedBy: z.string().min(1).max(200),
-  command: reportCommandSchema,
-});
-export type Submission = z.infer<typeof submissionSchema>;
 
 /**
  * The Temporal Update id of a submission. Temporal answers a repeated Update id with the first outcome without
@@ -217,6 +193,9 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
       }
       const future = dateNotInFuture('heldOn', heldOn, ctx);
       if (future) return future;
+      // The API's schema refuses this too; checked again for callers that reach the workflow directly.
+      const members = command.kind === 'study-session' ? membersProblem(command.report) : undefined;
+      if (members && command.kind === 'study-session') return reject('invalid', `report.membersPresent: ${members}`, 'Số đảng viên dự nhiều hơn tổng số đảng viên của chi bộ', 'report.membersPresent', command.report.membersPresent);
       if (command.kind === 'study-session' && unit.studySession) {
         return reject('conflict', `chi bộ ${unit.code} already reported its study session held on ${unit.studySession.heldOn}`, `Chi bộ đã báo cáo sinh hoạt chuyên đề ngày ${formatVietnameseDate(unit.studySession.heldOn)}`, 'unitCode', unit.code);
       }

@@ -1,6 +1,7 @@
-import { z } from 'zod';
-import { isoDateSchema } from './calendar';
 import type { UnitAction } from './campaign';
+import type { ModelAssessment, ModelCommendation } from './schemas';
+
+export type { ModelAssessment, ModelCommendation, ModelRegistration } from './schemas';
 
 /**
  * "Dân vận khéo" models and exemplars (mô hình, điển hình): registered at the start of the year in a field,
@@ -8,33 +9,10 @@ import type { UnitAction } from './campaign';
  * and the best proposed for recognition one level up.
  */
 export const MODEL_FIELDS = ['economy', 'culture-society', 'defence-security', 'political-system'] as const;
-export const modelFieldSchema = z.enum(MODEL_FIELDS);
-export type ModelField = z.infer<typeof modelFieldSchema>;
+export type ModelField = (typeof MODEL_FIELDS)[number];
 
 export const MODEL_STAGES = ['registered', 'assessed', 'recognized', 'rejected', 'commended', 'proposed-upward'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
-
-export const modelRegistrationSchema = z.object({
-  name: z.string().trim().min(1).max(300),
-  field: modelFieldSchema,
-  registeredOn: isoDateSchema,
-});
-export type ModelRegistration = z.infer<typeof modelRegistrationSchema>;
-
-/** The council's steps: score it, then recognize or reject it. */
-export const modelAssessmentSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('assess'), score: z.number().min(0).max(100), remarks: z.string().trim().min(1).max(4000) }),
-  z.object({ action: z.literal('recognize'), remarks: z.string().trim().min(1).max(4000) }),
-  z.object({ action: z.literal('reject'), reason: z.string().trim().min(1).max(4000) }),
-]);
-export type ModelAssessment = z.infer<typeof modelAssessmentSchema>;
-
-/** The administrator's steps: commend it, then propose the best one level up. */
-export const modelCommendationSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('commend'), form: z.string().trim().min(1).max(300) }),
-  z.object({ action: z.literal('propose-upward'), remarks: z.string().trim().min(1).max(4000) }),
-]);
-export type ModelCommendation = z.infer<typeof modelCommendationSchema>;
 
 export type ModelStep = ModelAssessment['action'] | ModelCommendation['action'];
 

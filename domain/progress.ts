@@ -1,42 +1,16 @@
-import { z } from 'zod';
 import { isRecognized, MODEL_FIELDS, MODEL_STAGES, type ModelStage } from './models';
 import { PETITION_KINDS } from './reports';
+import type { Progress } from './schemas';
+
+export type { Progress } from './schemas';
 
 /**
  * The figures of a campaign, per unit and rolled up the tree. Every figure is a sum, so a parent's progress
- * is its own plus its children's, and analytics can rebuild each one from the events. A zod schema rather than
- * an interface alone: `campaign.closed` carries these figures, and its published JSON Schema is derived from it.
+ * is its own plus its children's, and analytics can rebuild each one from the events. Their shape is
+ * `progressSchema` (domain/schemas.ts).
  */
-const count = z.number().int().min(0);
 
-const obligationTally = {
-  /** Units that must report (100 % of chi bộ, 100 % of communes). */
-  required: count,
-  /** Units that have reported. */
-  done: count,
-  /** Units that reported after the deadline. */
-  late: count,
-  /** Units past the deadline without a report. */
-  overdue: count,
-};
-
-/** One entry per key, each spelled out, so the published JSON Schema lists every key rather than a pattern of them. */
-function everyKey<K extends string, S extends z.ZodType>(keys: readonly K[], value: S) {
-  return z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, S>);
-}
-
-export const progressSchema = z.object({
-  studySessions: z.object({ ...obligationTally, membersPresent: count, membersTotal: count }),
-  dialogues: z.object({ ...obligationTally, conferences: count, attendance: count, lateConferences: count }),
-  petitions: everyKey(PETITION_KINDS, z.object({ recorded: count, resolved: count })),
-  /** Models by field, then by the stage each is in now. */
-  models: everyKey(MODEL_FIELDS, everyKey(MODEL_STAGES, count)),
-  /** Unit reminders sent (one per unit per reminder) and escalations of missed deadlines (one per unit per deadline). */
-  reminders: z.object({ sent: count, escalations: count }),
-});
-
-export type Progress = z.infer<typeof progressSchema>;
-type ObligationTally = Pick<Progress['studySessions'], keyof typeof obligationTally>;
+type ObligationTally = Pick<Progress['studySessions'], 'required' | 'done' | 'late' | 'overdue'>;
 
 function tally(): ObligationTally {
   return { required: 0, done: 0, late: 0, overdue: 0 };

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { isoDateSchema } from './calendar';
+import type { ReminderPolicy } from './schemas';
+
+export type { ReminderPolicy } from './schemas';
 
 /**
  * Deadlines in Vietnam time. Vietnam keeps UTC+7 all year, so "within October 2024" ends at
@@ -48,36 +49,10 @@ export function formatVietnameseNumber(n: number): string {
  * commune's dialogue): units that miss them get reminders and escalations. The last two end phases.
  */
 export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commendation'] as const;
-export const deadlineSchema = z.enum(DEADLINES);
-export type Deadline = z.infer<typeof deadlineSchema>;
+export type Deadline = (typeof DEADLINES)[number];
 export type Deadlines = Record<Deadline, string>;
 
-export const deadlinesSchema = z.object({
-  'study-sessions': isoDateSchema,
-  dialogues: isoDateSchema,
-  assessment: isoDateSchema,
-  commendation: isoDateSchema,
-});
-
-export const reminderPolicyRecordSchema = z.object({
-  /** Reminders this many days before each obligation deadline, to every unit not yet compliant. */
-  daysBefore: z.array(z.number().int().min(1).max(60)).max(10),
-  /** After a missed deadline, reminders repeat this often until the unit complies or the campaign closes. */
-  overdueEveryDays: z.number().int().min(1).max(30),
-  /** Local (UTC+7) hour at which reminders go out. */
-  hourLocal: z.number().int().min(0).max(23),
-});
-
-export const DEFAULT_REMINDER_POLICY = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
-
-/** As written in a plan: every field optional, defaulting to 7, 3 and 1 days before, every 3 days after, at 08:00. */
-export const reminderPolicySchema = z.object({
-  daysBefore: reminderPolicyRecordSchema.shape.daysBefore.default(DEFAULT_REMINDER_POLICY.daysBefore),
-  overdueEveryDays: reminderPolicyRecordSchema.shape.overdueEveryDays.default(DEFAULT_REMINDER_POLICY.overdueEveryDays),
-  hourLocal: reminderPolicyRecordSchema.shape.hourLocal.default(DEFAULT_REMINDER_POLICY.hourLocal),
-});
-
-export type ReminderPolicy = z.infer<typeof reminderPolicyRecordSchema>;
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
 
 /** Something the clock does about one obligation deadline: remind before it, escalate at it, remind again after it. */
 export interface DeadlineAction {

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { unitCodeSchema } from './plan';
+import type { Unit } from './schemas';
+
+export type { Unit } from './schemas';
 
 /**
  * The unit tree of a campaign: the issuing unit at the root, then whatever levels lie below it. Before 7/2025 a
@@ -9,87 +10,18 @@ import { unitCodeSchema } from './plan';
  */
 
 export const UNIT_KINDS = ['national', 'province', 'district', 'commune', 'party-cell'] as const;
-export const unitKindSchema = z.enum(UNIT_KINDS);
-export type UnitKind = z.infer<typeof unitKindSchema>;
+export type UnitKind = (typeof UNIT_KINDS)[number];
 
 /** The rank of a kind in the hierarchy: a child's rank must be strictly greater than its parent's. */
 export function kindRank(kind: UnitKind): number {
   return UNIT_KINDS.indexOf(kind);
 }
 
-export const unitSchema = z.object({
-  code: unitCodeSchema,
-  name: z.string().trim().min(1).max(200),
-  kind: unitKindSchema,
-  parent: unitCodeSchema.optional(),
-});
-
-export type Unit = z.infer<typeof unitSchema>;
-
-/** Every check is a single pass over the array or the tree, so a national tree (~60,000 units) validates quickly. */
-function checkTree(units: Unit[], ctx: z.RefinementCtx): void {
-  const report = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: units });
-
-  const indexOf = new Map<string, number>();
-  const roots: number[] = [];
-  units.forEach((unit, i) => {
-    const first = indexOf.get(unit.code);
-    if (first === undefined) indexOf.set(unit.code, i);
-    else report([i, 'code'], `duplicate unit code "${unit.code}" (first used at index ${first})`);
-    if (unit.parent === undefined) roots.push(i);
-  });
-
-  if (roots.length === 0) report([], 'the tree has no root: every unit has a parent');
-  const firstRoot = roots[0];
-  for (const i of roots.slice(1)) {
-    report([i, 'parent'], `"${units[i]?.code}" is a second root (the root is "${units[firstRoot ?? 0]?.code}"); every other unit needs a parent`);
-  }
-
-  const children = new Map<string, number[]>();
-  units.forEach((unit, i) => {
-    if (unit.parent === undefined) return;
-    const parentIndex = indexOf.get(unit.parent);
-    const parent = parentIndex === undefined ? undefined : units[parentIndex];
-    if (!parent) {
-      report([i, 'parent'], `unknown parent "${unit.parent}" of "${unit.code}": no unit in the tree has that code`);
-      return;
-    }
-    const siblings = children.get(unit.parent);
-    if (siblings) siblings.push(i);
-    else children.set(unit.parent, [i]);
-    if (parent.kind === 'party-cell') {
-      report([i, 'parent'], `parent "${parent.code}" of "${unit.code}" is a party cell; party cells (chi bộ) have no units below them`);
-    } else if (kindRank(unit.kind) <= kindRank(parent.kind)) {
-      report([i, 'kind'], `"${unit.code}" is a ${unit.kind} but its parent "${parent.code}" is a ${parent.kind}; a unit must rank below its parent`);
-    }
-  });
-
-  // Walking down from every root reaches every unit whose parent chain ends at a root; whatever is left
-  // (with a known parent) hangs on a cycle.
-  const reached = new Uint8Array(units.length);
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    if (reached[i]) continue;
-    reached[i] = 1;
-    const unit = units[i];
-    const below = unit && indexOf.get(unit.code) === i ? children.get(unit.code) : undefined;
-    if (below) for (const child of below) stack.push(child);
-  }
-  units.forEach((unit, i) => {
-    if (reached[i] || unit.parent === undefined || !indexOf.has(unit.parent)) return;
-    if (indexOf.get(unit.code) !== i) return; // a duplicate, already reported
-    report([i, 'parent'], `"${unit.code}" is not reachable from the root: its parent chain through "${unit.parent}" runs in a cycle`);
-  });
-}
-
-export const unitTreeSchema = z.array(unitSchema).min(1).max(200_000).superRefine(checkTree);
-
 export type UnitTree = Unit[];
 
 const NO_UNITS: readonly Unit[] = Object.freeze([]);
 
-/** Look-ups over a tree already validated by `unitTreeSchema`; built in one pass, so cheap to rebuild in a workflow. */
+/** Look-ups over a tree already validated by `unitTreeSchema` (domain/schemas.ts); built in one pass, so cheap to rebuild in a workflow. */
 export class UnitIndex {
   readonly root: Unit;
   readonly size: number;

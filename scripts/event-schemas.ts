@@ -2,12 +2,13 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, RELEASED_EVENTS, type ReleasedEvent } from '../domain/events';
+import { submissionSchema } from '../domain/schemas';
 import { TOPICS } from '../domain/topics';
 
 /**
  * The published form of the event contract, generated from the zod schemas in domain/events.ts so that it can
  * never drift from what the workflows write and parseEvent accepts: one JSON Schema (2020-12) per released
- * event type and an AsyncAPI 3.0 document of the topics. `npm run schemas` writes them; a unit test fails when
+ * event type and an AsyncAPI 3.0 document of the topics; and the JSON Schema of the `submit` Update. `npm run schemas` writes them; a unit test fails when
  * the committed files differ from what this generates.
  */
 
@@ -26,6 +27,20 @@ export function eventSchemaFile(type: string): string {
 export function eventJsonSchema(event: ReleasedEvent): Record<string, unknown> {
   const { $schema, ...body } = z.toJSONSchema(event.schema, { target: 'draft-2020-12', io: 'input' });
   return { $schema, $id: event.dataschema, title: event.type, description: event.summary, ...body };
+}
+
+/** What the `submit` Update of a unit workflow accepts; the workflows check Updates against this file (domain/json-shape.ts). */
+export const SUBMIT_UPDATE_FILE = 'updates/submit.json';
+
+export function submitUpdateJsonSchema(): Record<string, unknown> {
+  const { $schema, ...body } = z.toJSONSchema(submissionSchema, { target: 'draft-2020-12', io: 'input' });
+  return {
+    $schema,
+    $id: 'https://danvan.vn/schemas/updates/submit.json',
+    title: 'submit',
+    description: 'The argument of the `submit` Update of a unit workflow: one report under an idempotency key. Rules that need the campaign state are checked by the workflow after this shape.',
+    ...body,
+  };
 }
 
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -128,5 +143,6 @@ export function generatedSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const event of RELEASED_EVENTS) files.set(eventSchemaFile(event.type), `${JSON.stringify(eventJsonSchema(event), null, 2)}\n`);
   files.set(ASYNCAPI_FILE, stringify(asyncApiDocument(), { lineWidth: 0 }));
+  files.set(SUBMIT_UPDATE_FILE, `${JSON.stringify(submitUpdateJsonSchema(), null, 2)}\n`);
   return files;
 }

@@ -13,23 +13,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { nextAutomaticMove, phaseIndex, type Phase } from '../domain/campaign';
-import { buildEvents, type DanvanEvent, type EventPayload, type EventType } from '../domain/events';
+import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
+import type { EventPayload } from '../domain/events';
+import { jsonShape } from '../domain/json-shape';
 import { spreadMs } from '../domain/fingerprint';
-import {
-  applySubmission,
-  checkSubmission,
-  createLedger,
-  ledgerProgress,
-  nonCompliant,
-  obligationOfDeadline,
-  overdueUnits,
-  submissionSchema,
-  type Ledger,
-  type LedgerContext,
-  type Rejection,
-  type Submission,
-} from '../domain/ledger';
+import { applySubmission, checkSubmission, createLedger, ledgerProgress, nonCompliant, obligationOfDeadline, overdueUnits, type Ledger, type LedgerContext, type Rejection, type Submission } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
+import submitUpdateSchema from '../schemas/updates/submit.json';
 import { emptyProgress, sumProgress, type Progress } from '../domain/progress';
 import { nextDeadlineAction, type Deadline, type DeadlineAction, type Deadlines } from '../domain/schedule';
 import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
@@ -152,7 +142,7 @@ export function emit<T extends EventType>(state: NodeState, type: T, subject: st
   const c = state.carry;
   c.sequence += 1;
   c.outbox.push(
-    ...buildEvents(type, { campaignId: state.campaignId, workflowId: state.workflowId, sourceUnit: state.unit.code, subject, sequence: c.sequence, time: new Date() }, payload),
+    ...eventsOf(type, { campaignId: state.campaignId, workflowId: state.workflowId, sourceUnit: state.unit.code, subject, sequence: c.sequence, time: new Date() }, payload),
   );
   state.wake = true;
 }
@@ -165,17 +155,22 @@ export function rejectionFailure(rejection: Rejection): ApplicationFailure {
   return ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection], nonRetryable: true });
 }
 
+/** The shape of a submission: the zod schema's, as generated JSON Schema, so that no workflow loads zod (see domain/json-shape.ts). */
+const submissionShape = jsonShape(submitUpdateSchema);
+
+/** The submission as the schema keeps it (unknown properties dropped), or the rejection that names the field and the value. */
+function shapedSubmission(raw: unknown): Submission {
+  const shape = submissionShape(raw);
+  if (!shape.ok) throw rejectionFailure({ code: 'invalid', field: shape.field, value: shape.value, message: `${shape.field}: ${shape.message}`, vi: 'Báo cáo không hợp lệ' });
+  return shape.value as Submission;
+}
+
 /** Validators reject before anything reaches history; the reason travels back to the caller as the failure. */
 function validateSubmission(state: NodeState, raw: Submission): Submission {
-  const parsed = submissionSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    throw rejectionFailure({ code: 'invalid', field, message: `${field}: ${issue?.message ?? 'invalid'}`, vi: 'Báo cáo không hợp lệ' });
-  }
-  const check = checkSubmission(state.carry.ledger, ledgerContext(state), parsed.data);
+  const submission = shapedSubmission(raw);
+  const check = checkSubmission(state.carry.ledger, ledgerContext(state), submission);
   if (check && 'rejection' in check) throw rejectionFailure(check.rejection);
-  return parsed.data;
+  return submission;
 }
 
 /** Own figures plus every child's last report. */
@@ -226,7 +221,7 @@ export function registerNodeHandlers(state: NodeState): void {
     submitUpdate,
     (raw) => {
       const ctx = ledgerContext(state);
-      const submission = submissionSchema.parse(raw);
+      const submission = shapedSubmission(raw);
       // Re-checked here: an Update validated alongside this one in the same task may have changed the ledger.
       const check = checkSubmission(state.carry.ledger, ctx, submission);
       if (check && 'duplicate' in check) return check.duplicate;

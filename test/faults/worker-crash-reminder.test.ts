@@ -1,3 +1,4 @@
+import { planSchema } from '../../domain/schemas';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal as proto } from '@temporalio/proto';
 import { parseEvent, type DanvanEvent } from '../../domain/events';
-import { campaignIdFor, planSchema } from '../../domain/plan';
+import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { TOPICS } from '../../domain/topics';
 import { dataConverter } from '../../infra/codec';

@@ -1,3 +1,4 @@
+import { planSchema } from '../../domain/schemas';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { parseEvent } from '../../domain/events';
-import { campaignIdFor, planSchema } from '../../domain/plan';
+import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';

@@ -1,3 +1,4 @@
+import { planSchema } from '../../domain/schemas';
 import type { ProjectedEvent } from '../../analytics/projected-event';
 import type { Phase } from '../../domain/campaign';
 import type { EventPayload, EventType } from '../../domain/events';
@@ -13,7 +14,7 @@ import {
   type ReportCommand,
   type SubmissionResult,
 } from '../../domain/ledger';
-import { campaignIdFor, planSchema, type Plan, type PlanInput } from '../../domain/plan';
+import { campaignIdFor, type Plan, type PlanInput } from '../../domain/plan';
 import { sumProgress, type Progress } from '../../domain/progress';
 import type { Deadline, Deadlines } from '../../domain/schedule';
 import { obligationsOf, UnitIndex, type Obligation, type Unit } from '../../domain/units';

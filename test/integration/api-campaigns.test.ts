@@ -1,7 +1,7 @@
+import { planSchema } from '../../domain/schemas';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mintToken } from '../../api/auth';
 import { CLOUDEVENTS_CONTENT_TYPE, parseEvent } from '../../domain/events';
-import { planSchema } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
 import { campaignWorkflowId } from '../../workflows/messages';

@@ -1,3 +1,4 @@
+import { planSchema } from '../../domain/schemas';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -6,7 +7,7 @@ import type { Producer } from 'kafkajs';
 import { parseEvent, type DanvanEvent } from '../../domain/events';
 import { addDays } from '../../domain/schedule';
 import type { ReportCommand } from '../../domain/ledger';
-import { campaignIdFor, planSchema, type Plan } from '../../domain/plan';
+import { campaignIdFor, type Plan } from '../../domain/plan';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { TOPICS } from '../../domain/topics';
 import { UnitIndex, type Unit } from '../../domain/units';

@@ -1,8 +1,9 @@
+import { planSchema } from '../../domain/schemas';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
-import { campaignIdFor, planSchema, type Plan } from '../../domain/plan';
+import { campaignIdFor, type Plan } from '../../domain/plan';
 import { generateNationalTree } from '../../domain/samples/national';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';

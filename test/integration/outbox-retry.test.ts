@@ -1,10 +1,11 @@
+import { planSchema } from '../../domain/schemas';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
 import { createActivities } from '../../activities';
 import type { DanvanEvent } from '../../domain/events';
-import { campaignIdFor, planSchema } from '../../domain/plan';
+import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';

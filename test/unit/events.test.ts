@@ -1,11 +1,11 @@
+import { isoDateSchema, planNumberSchema, planSchema, utcInstantSchema } from '../../domain/schemas';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
-import { isoDateSchema, utcInstantSchema } from '../../domain/calendar';
 import { buildEvent, buildEvents, defineEvent, eventContract, eventName, parseEvent, RELEASED_EVENTS, type DanvanEvent } from '../../domain/events';
-import { campaignIdFor, planNumberSchema, planSchema } from '../../domain/plan';
+import { campaignIdFor } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 
 const plan = planSchema.parse(plan202());

@@ -1,22 +1,6 @@
+import { planSchema, submissionSchema } from '../../domain/schemas';
 import type { Phase } from '../../domain/campaign';
-import {
-  applySubmission,
-  checkSubmission,
-  createLedger,
-  ledgerProgress,
-  nonCompliant,
-  overdueUnits,
-  submissionSchema,
-  submissionUpdateId,
-  type Ledger,
-  type LedgerContext,
-  type LedgerEvent,
-  type Rejection,
-  type ReportCommand,
-  type Submission,
-  type SubmissionResult,
-} from '../../domain/ledger';
-import { planSchema } from '../../domain/plan';
+import { applySubmission, checkSubmission, createLedger, ledgerProgress, nonCompliant, overdueUnits, submissionUpdateId, type Ledger, type LedgerContext, type LedgerEvent, type Rejection, type ReportCommand, type Submission, type SubmissionResult } from '../../domain/ledger';
 import { emptyProgress } from '../../domain/progress';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { UnitIndex } from '../../domain/units';
@@ -148,6 +132,12 @@ describe('study sessions (sinh hoạt chuyên đề)', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.path)).toEqual([['command', 'report', 'membersPresent']]);
     expect(submissionSchema.safeParse(submission(study(CB01, '2024-10-15', 30, 30))).success).toBe(true);
+  });
+
+  it('40 present of 30 members is refused by the ledger too, for callers that reach the workflow without the schema', () => {
+    const rejection = refused(bacLyLedger(), OCT20, study(CB01, '2024-10-15', 40, 30));
+    expect(rejection).toMatchObject({ code: 'invalid', field: 'report.membersPresent', value: 40 });
+    expect(rejection.message).toContain('more members present than the chi bộ has');
   });
 
   it('a study session for the commune is refused: study sessions come from chi bộ', () => {

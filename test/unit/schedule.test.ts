@@ -1,4 +1,4 @@
-import { planRecordSchema, planSchema } from '../../domain/plan';
+import { planRecordSchema, planSchema } from '../../domain/schemas';
 import {
   addDays,
   deadlineActions,

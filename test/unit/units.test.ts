@@ -1,7 +1,8 @@
+import { unitTreeSchema } from '../../domain/schemas';
 import { BAC_GIANG_PROVINCE, bacGiangTree } from '../../domain/samples/bac-giang';
 import { BAC_NINH_PROVINCE, bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { generateNationalTree, summarizeTree } from '../../domain/samples/national';
-import { obligationsOf, UnitIndex, unitsRequiring, unitTreeSchema, type Unit } from '../../domain/units';
+import { obligationsOf, UnitIndex, unitsRequiring, type Unit } from '../../domain/units';
 
 /** The issues of a failed parse, as [path, message] pairs for readable expectations. */
 function issuesOf(units: unknown): { path: PropertyKey[]; message: string }[] {
