@@ -1,6 +1,6 @@
 import { condition, defineUpdate, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DanvanEvent } from '../domain/events';
+import { eventId, type DanvanEvent } from '../domain/event-envelope';
 
 /**
  * Baselines: bare Temporal with no domain logic, run by the benchmark's own worker on the same server, so the
@@ -28,9 +28,18 @@ export async function bareCommuneWorkflow(): Promise<void> {}
 
 const { publishEvents } = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 
-/** danvan's publish path without a campaign: batches of outbox events through the real `publishEvents` activity, one at a time, as a workflow's publish loop sends them. */
-export async function outboxWorkflow(opts: { template: DanvanEvent; batches: number; batchSize: number }): Promise<void> {
+/**
+ * danvan's publish path without a campaign: batches of outbox events through the real `publishEvents` activity, one
+ * at a time, as a workflow's publish loop sends them. Each event keeps the contract (the activity checks it): its
+ * own sequence and the id made from it, as one source unit's stream.
+ */
+export async function outboxWorkflow(opts: { template: DanvanEvent; sourceUnit: string; batches: number; batchSize: number }): Promise<void> {
   for (let b = 0; b < opts.batches; b++) {
-    await publishEvents(Array.from({ length: opts.batchSize }, (_, i) => ({ ...opts.template, id: `${opts.template.id}/${b}/${i}` })));
+    await publishEvents(
+      Array.from({ length: opts.batchSize }, (_, i) => {
+        const sequence = b * opts.batchSize + i + 1;
+        return { ...opts.template, id: eventId(opts.template.campaignid, opts.sourceUnit, sequence), sequence };
+      }),
+    );
   }
 }

@@ -23,7 +23,7 @@ export async function outbox(b: Bench, opts: { workflows: number; batches: numbe
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: opts.workflows }, (_, w) =>
-      b.client.workflow.execute('outboxWorkflow', { workflowId: `bench-outbox-${w}-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [{ template: { ...template!, id: `${template!.id}/${w}` }, batches: opts.batches, batchSize: BATCH }] }),
+      b.client.workflow.execute('outboxWorkflow', { workflowId: `bench-outbox-${w}-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [{ template: template!, sourceUnit: `P01-X000${w + 1}`, batches: opts.batches, batchSize: BATCH }] }),
     ),
   );
   const seconds = (Date.now() - t0) / 1000;
