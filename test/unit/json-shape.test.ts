@@ -73,8 +73,8 @@ describe('the workflows’ check of a submission (generated JSON Schema) answers
   });
 
   it('agrees with zod on 3,000 broken submissions, names a field zod names, and leaves the member count to the ledger', () => {
-    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-    process.stdout.write(`[json-shape] fast-check seed ${seed}\n`);
+    const seed = Number(process.env.DANVAN_FUZZ_SEED ?? Date.now() % 1_000_000);
+    process.stdout.write(`[json-shape] fast-check seed ${seed} (DANVAN_FUZZ_SEED=${seed} repeats this run)\n`);
     let refused = 0;
     fc.assert(
       fc.property(mutated, (value) => {
