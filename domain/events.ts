@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dataschemaOf, envelope, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
+import { describeValue } from './describe-value';
+import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
 import { MODEL_STAGES } from './models';
 import {
   campaignIdSchema,
@@ -194,12 +195,6 @@ export type ParsedEvent<N extends string = EventType> = { ok: true; event: Danva
 
 type AnyDefinition = EventDefinition<Record<number, z.ZodType>, number>;
 
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let value = raw;
   for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
@@ -244,8 +239,7 @@ export function eventContract<R extends Record<string, AnyDefinition>>(registry:
 
   /** Every event one change publishes: the current version, then each version published beside it, sharing its sequence. */
   function buildEvents<T extends Name>(type: T, fields: EventFields, payload: PayloadOf<R[T]>): DanvanEvent[] {
-    const derivations: Record<number, (payload: unknown) => unknown> = registry[type]!.alsoPublished ?? {};
-    return [buildEvent(type, fields, payload), ...Object.entries(derivations).map(([version, derive]) => build(type, Number(version), fields, derive(payload)))];
+    return envelopes(type, registry[type]!, fields, payload).map((event) => byType.get(event.type)!.schema.parse(event));
   }
 
   /**

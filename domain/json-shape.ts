@@ -1,4 +1,5 @@
 import { isCalendarDate } from './calendar';
+import { describeValue } from './describe-value';
 
 /**
  * Checks a value against a JSON Schema generated from one of danvan's zod schemas (`npm run schemas`), without
@@ -32,10 +33,9 @@ const TYPES = new Set(['object', 'string', 'integer', 'number', 'boolean']);
 /** Compiled once per schema node; without the `u` flag, as zod compiles the same patterns. */
 const patterns = new WeakMap<Node, RegExp>();
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+/** `report.heldOn`: the dotted path of a property, as the rejection's `field` names it. */
+function at(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
 }
 
 function unsupported(path: string, what: string): never {
@@ -47,16 +47,14 @@ function vet(node: Record<string, unknown>, path: string): Node {
   for (const key of Object.keys(node)) if (!CHECKED.has(key) && !ANNOTATIONS.has(key)) unsupported(path, `keyword "${key}"`);
   if (node.type !== undefined && !TYPES.has(node.type as string)) unsupported(path, `type ${JSON.stringify(node.type)}`);
   if (typeof node.format === 'string' && !FORMATS[node.format]) unsupported(path, `format "${node.format}"`);
-  for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) vet(child, path ? `${path}.${name}` : name);
+  for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) vet(child, at(path, name));
   for (const branch of (node.oneOf ?? []) as Record<string, unknown>[]) vet(branch, path);
   if (typeof node.pattern === 'string') patterns.set(node as Node, new RegExp(node.pattern));
   return node as Node;
 }
 
-type Result = { ok: true; value: unknown } | { ok: false; path: string; message: string; value: unknown };
-
-function fail(path: string, message: string, value: unknown): Result {
-  return { ok: false, path, message: `${message}, got ${describe(value)}`, value };
+function fail(field: string, message: string, value: unknown): Shape {
+  return { ok: false, field, message: `${message}, got ${describeValue(value)}`, value };
 }
 
 function typeProblem(node: Node, value: unknown): string | undefined {
@@ -85,7 +83,7 @@ function branchFor(branches: Node[], value: unknown): Node | undefined {
   });
 }
 
-function check(node: Node, value: unknown, path: string): Result {
+function check(node: Node, value: unknown, path: string): Shape {
   if (node.oneOf) {
     const branch = branchFor(node.oneOf, value);
     if (branch) return check(branch, value, path);
@@ -93,7 +91,7 @@ function check(node: Node, value: unknown, path: string): Result {
     if (passing.length === 1) return passing[0]!;
     const tags = node.oneOf.flatMap((b) => Object.entries(b.properties ?? {}).filter(([, p]) => p.const !== undefined).map(([name, p]) => ({ name, value: p.const })));
     const tag = tags[0]?.name;
-    if (tag !== undefined) return fail(path ? `${path}.${tag}` : tag, `expected one of ${tags.filter((t) => t.name === tag).map((t) => JSON.stringify(t.value)).join(', ')}`, (value as Record<string, unknown> | null)?.[tag]);
+    if (tag !== undefined) return fail(at(path, tag), `expected one of ${tags.filter((t) => t.name === tag).map((t) => JSON.stringify(t.value)).join(', ')}`, (value as Record<string, unknown> | null)?.[tag]);
     return fail(path, 'expected exactly one of the allowed forms', value);
   }
   const wrongType = typeProblem(node, value);
@@ -112,12 +110,12 @@ function check(node: Node, value: unknown, path: string): Result {
   }
   if (node.type === 'object') {
     const object = value as Record<string, unknown>;
-    for (const name of node.required ?? []) if (object[name] === undefined) return fail(path ? `${path}.${name}` : name, 'required', undefined);
+    for (const name of node.required ?? []) if (object[name] === undefined) return fail(at(path, name), 'required', undefined);
     // Only declared properties are kept, as zod's object schemas keep them: nothing unknown reaches workflow state.
     const kept: Record<string, unknown> = {};
     for (const [name, child] of Object.entries(node.properties ?? {})) {
       if (object[name] === undefined) continue;
-      const result = check(child, object[name], path ? `${path}.${name}` : name);
+      const result = check(child, object[name], at(path, name));
       if (!result.ok) return result;
       kept[name] = result.value;
     }
@@ -129,8 +127,5 @@ function check(node: Node, value: unknown, path: string): Result {
 /** Compiles a generated JSON Schema into a checker; throws if the schema uses anything the checker cannot check. */
 export function jsonShape(schema: Record<string, unknown>): (value: unknown) => Shape {
   const root = vet(schema, '');
-  return (value) => {
-    const result = check(root, value, '');
-    return result.ok ? result : { ok: false, field: result.path, message: result.message, value: result.value };
-  };
+  return (value) => check(root, value, '');
 }
