@@ -459,6 +459,18 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     const move = nextAutomaticMove(state.carry.phase, state.plan.window, state.carry.deadlines);
     return move && { at: move.at.getTime(), fire: () => opts.onAutomaticMove(move.to, move.reason) };
   };
+  // The clock keeps its timers and never cancels one. A wake (every report is one) used to cancel the timer and
+  // start it again, two commands and two history events per report; and a cancel that races its own timer
+  // firing is refused by the time-skipping test server, which then never gives the workflow another task and
+  // holds its clock still (temporalio/sdk-java#2606): the national reminder storm stalled on it.
+  const keepTimers = patched('clock-timers-kept');
+  const armed = new Set<number>();
+  const arm = (at: number) => {
+    if (armed.has(at)) return;
+    armed.add(at);
+    const disarm = () => armed.delete(at);
+    void sleep(at - Date.now()).then(disarm, disarm);
+  };
   for (;;) {
     if (opts.finished()) return 'finished';
     if (shouldContinueAsNew(state)) return 'continue-as-new';
@@ -467,6 +479,12 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     state.wake = false;
     if (next && next.at <= Date.now()) {
       next.fire();
+      continue;
+    }
+    if (keepTimers) {
+      // A timer armed for an instant that is no longer next fires into a condition that ignores it.
+      if (next) arm(next.at);
+      await condition(() => state.wake || opts.finished() || (next !== undefined && Date.now() >= next.at));
       continue;
     }
     const changed = next
