@@ -1,5 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { generateNationalTree } from '../../domain/samples/national';
+import { emptyProgress } from '../../domain/progress';
 import { GZIP_ENCODING, gzipCodec } from '../../infra/codec';
 
 describe('gzip payload codec', () => {
@@ -14,6 +15,16 @@ describe('gzip payload codec', () => {
     expect(encoded!.data!.byteLength).toBeLessThan(512 * 1024);
     const [decoded] = await gzipCodec.decode([encoded!]);
     expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(input);
+  });
+
+  it("compresses a province's progress report with its 500 overdue units, which every province sends up to the campaign", async () => {
+    const report = { unitCode: 'P13', progress: emptyProgress(), finished: false, overdueUnits: Array.from({ length: 500 }, (_, i) => ({ code: `P13-X${1000 + (i % 60)}-CB${String(i).padStart(2, '0')}`, obligation: 'study-sessions' })) };
+    const payload = defaultPayloadConverter.toPayload(report);
+    const [encoded] = await gzipCodec.encode([payload]);
+    expect(encodingOf(encoded!)).toBe(GZIP_ENCODING);
+    expect(encoded!.data!.byteLength).toBeLessThan(payload.data!.byteLength / 4);
+    const [decoded] = await gzipCodec.decode([encoded!]);
+    expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(report);
   });
 
   it('leaves small payloads and payloads of other encodings (recorded histories) as they are', async () => {
