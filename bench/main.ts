@@ -101,7 +101,7 @@ runMain('bench', async () => {
     await scenario('latency', () => latency(bench, campaignId, take(Math.round(rate * opts.latencySeconds)), { rate, seconds: opts.latencySeconds, accepted }));
     await scenario('bulk-reports', () => bulk(bench, campaignId, cells.slice(used), { maxSeconds: opts.reportsSeconds, concurrency: opts.concurrency, accepted }));
     await scenario('exactly-once', () => exactlyOnce(bench, campaignId, accepted, { settleSeconds: opts.quick ? 60 : 600 }));
-    await scenario('outbox', () => outbox(bench, { workflows: opts.outboxWorkflows, batches: opts.outboxBatches }));
+    await scenario('outbox', () => outbox(bench, { workflows: opts.outboxWorkflows, batches: opts.outboxBatches, batchSize: opts.outboxBatchSize }));
     await scenario('histories', () => largestHistory(bench, campaignId, tree));
 
     const stormTree = generateNationalTree({ provinces: Math.min(opts.provinces, opts.stormCommunes), communes: opts.stormCommunes, seed: 2026 });

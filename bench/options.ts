@@ -16,6 +16,8 @@ export interface BenchOptions {
   latencySeconds: number;
   outboxWorkflows: number;
   outboxBatches: number;
+  /** Events per publish activity in the outbox scenario; danvan's publish loop sends up to 200 (workflows/node.ts). */
+  outboxBatchSize: number;
   stormCommunes: number;
   /** DANVAN_WORKER_MAX_CACHED_WORKFLOWS of the run's worker processes; undefined: the Temporal SDK's default. */
   workerCache: number | undefined;
@@ -38,6 +40,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rate: { type: 'string' },
       'latency-seconds': { type: 'string' },
       'outbox-batches': { type: 'string' },
+      'outbox-batch-size': { type: 'string' },
       'storm-communes': { type: 'string' },
       'worker-cache': { type: 'string' },
       'worker-heap-mb': { type: 'string' },
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     latencySeconds: num('latency-seconds', 30, 4),
     outboxWorkflows: 4,
     outboxBatches: num('outbox-batches', 25, 3),
+    outboxBatchSize: num('outbox-batch-size', 200, 200),
     stormCommunes: num('storm-communes', 3321, 10),
     workerCache: workerCache(values['worker-cache']),
     workerHeapMb: workerHeapMb(values['worker-heap-mb']),

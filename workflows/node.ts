@@ -459,37 +459,14 @@ export async function runClock(state: NodeState, opts: { finished: () => boolean
     const move = nextAutomaticMove(state.carry.phase, state.plan.window, state.carry.deadlines);
     return move && { at: move.at.getTime(), fire: () => opts.onAutomaticMove(move.to, move.reason) };
   };
-  // The clock keeps its timers and never cancels one. A wake (every report is one) used to cancel the timer and
-  // start it again, two commands and two history events per report; and a cancel that races its own timer
-  // firing is refused by the time-skipping test server, which then never gives the workflow another task and
-  // holds its clock still (temporalio/sdk-java#2606): the national reminder storm stalled on it.
-  const keepTimers = patched('clock-timers-kept');
-  // Instant → whether its timer has fired. The wait ends on a fired timer, never on `Date.now()` passing the
-  // instant: a workflow task's time is not the same on replay for every task (an Update's task), and a clock
-  // that acted on it did something else on replay than it had done (a nondeterminism the national run met
-  // when evicted communes replayed).
-  const armed = new Map<number, boolean>();
-  const arm = (at: number) => {
-    if (armed.has(at)) return;
-    armed.set(at, false);
-    const fired = () => void armed.set(at, true);
-    void sleep(at - Date.now()).then(fired, fired);
-  };
   for (;;) {
     if (opts.finished()) return 'finished';
     if (shouldContinueAsNew(state)) return 'continue-as-new';
-    for (const [at, fired] of armed) if (fired) armed.delete(at);
     const candidates = [nextReminderAction(state), automaticMove()].filter((t): t is Timed => t !== undefined);
     const next = candidates.sort((a, b) => a.at - b.at)[0];
     state.wake = false;
     if (next && next.at <= Date.now()) {
       next.fire();
-      continue;
-    }
-    if (keepTimers) {
-      // A timer armed for an instant that is no longer next fires into a condition that ignores it.
-      if (next) arm(next.at);
-      await condition(() => state.wake || opts.finished() || (next !== undefined && armed.get(next.at) === true));
       continue;
     }
     const changed = next

@@ -20,7 +20,6 @@ import {
   campaignWorkflowId,
   deployUpdate,
   extendDeadlineUpdate,
-  unitWorkflowId,
   type CampaignSnapshot,
 } from '../../workflows/messages';
 import type { campaignWorkflow as CampaignWorkflow } from '../../workflows/campaign';
@@ -372,17 +371,5 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
 
     const notifications = await readCampaignEvents(TOPICS.reminders, campaignId);
     expect(notifications.map((e) => e.id).sort()).toEqual(events.filter(isNotification).map((e) => e.id).sort());
-  });
-
-  step('kept every clock timer: reports and the extension cancelled none, and each one started fired or was left at the close', async () => {
-    const ids = [campaignWorkflowId(campaignId), ...tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
-    for (const id of ids) {
-      const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-      const count = (has: (e: (typeof events)[number]) => unknown) => events.filter(has).length;
-      const started = count((e) => e.timerStartedEventAttributes);
-      const fired = count((e) => e.timerFiredEventAttributes);
-      // A timer per report (the old clock cancelled and restarted its timer on every wake) would leave dozens unfired.
-      expect({ id, cancelled: count((e) => e.timerCanceledEventAttributes), leftAtClose: Math.min(started - fired, 3) }).toEqual({ id, cancelled: 0, leftAtClose: started - fired });
-    }
   });
 });
