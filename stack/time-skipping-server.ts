@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -7,6 +8,9 @@ import { buildAtomically, requireTool, runStep } from './tools';
 import { TIME_SKIPPING_SERVER } from './versions';
 
 const POM = path.resolve(__dirname, 'maven', 'temporal-test-server', 'pom.xml');
+/** Starts the server with Temporal's keepalive policy instead of grpc-java's default; why is in the source. */
+const LAUNCHER = path.resolve(__dirname, 'java', 'TimeSkippingServer.java');
+const LAUNCHER_CLASS = 'danvan.TimeSkippingServer';
 
 /**
  * JVM flags for a fast start on a small machine: C1 only and the serial collector, because every test
@@ -14,9 +18,13 @@ const POM = path.resolve(__dirname, 'maven', 'temporal-test-server', 'pom.xml');
  */
 const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-XX:-UsePerfData'];
 
+/** The launcher's source is part of the cache key: a changed launcher is built beside the old one. */
 export function timeSkippingServerPath(cacheDir: string): string {
-  return path.join(cacheDir, 'temporal-test-server', TIME_SKIPPING_SERVER.version, 'temporal-test-server');
+  const launcher = createHash('sha256').update(fs.readFileSync(LAUNCHER)).digest('hex').slice(0, 8);
+  return path.join(cacheDir, 'temporal-test-server', `${TIME_SKIPPING_SERVER.version}-${launcher}`, 'temporal-test-server');
 }
+
+const classPath = (dir: string) => `${dir}/classes:${dir}/lib/*`;
 
 function wrapperScript(dir: string, java: string, sharedArchive: string | undefined): string {
   const cds = sharedArchive ? ` -XX:SharedArchiveFile="${sharedArchive}" -Xshare:auto` : '';
@@ -24,7 +32,7 @@ function wrapperScript(dir: string, java: string, sharedArchive: string | undefi
     '#!/bin/sh',
     '# Started by @temporalio/testing as `<this> <port> --enable-time-skipping` and stopped with a plain kill:',
     '# exec hands that kill straight to the JVM.',
-    `exec "${java}" ${JVM_FLAGS.join(' ')}${cds} -cp "${dir}/lib/*" ${TIME_SKIPPING_SERVER.mainClass} "$@"`,
+    `exec "${java}" ${JVM_FLAGS.join(' ')}${cds} -cp "${classPath(dir)}" ${LAUNCHER_CLASS} "$@"`,
     '',
   ].join('\n');
 }
@@ -54,7 +62,7 @@ async function portOpen(port: number): Promise<boolean> {
  */
 async function recordSharedArchive(java: string, dir: string, archive: string): Promise<boolean> {
   const port = await freePort();
-  const child = spawn(java, [...JVM_FLAGS, `-XX:ArchiveClassesAtExit=${archive}`, '-cp', `${dir}/lib/*`, TIME_SKIPPING_SERVER.mainClass, String(port), '--enable-time-skipping'], {
+  const child = spawn(java, [...JVM_FLAGS, `-XX:ArchiveClassesAtExit=${archive}`, '-cp', classPath(dir), LAUNCHER_CLASS, String(port), '--enable-time-skipping'], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -71,15 +79,17 @@ export async function ensureTimeSkippingServer(cacheDir: string, log: (line: str
   if (fs.existsSync(executable)) return executable;
   const java = requireTool('java', 'to run the Temporal time-skipping test server');
   const mvn = requireTool('mvn', 'to fetch the Temporal time-skipping test server from Maven Central on first use');
+  const javac = requireTool('javac', 'to compile the time-skipping server\'s launcher (stack/java) on first use');
   const dir = path.dirname(executable);
-  await buildAtomically(dir, (scratch) =>
-    runStep(
+  await buildAtomically(dir, async (scratch) => {
+    await runStep(
       `fetching temporal-test-server ${TIME_SKIPPING_SERVER.version} from Maven Central (first use only)`,
       mvn,
       ['-B', '-q', '-f', POM, `-Dtemporal.version=${TIME_SKIPPING_SERVER.version}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(scratch, 'lib')}`],
       { log },
-    ),
-  );
+    );
+    await runStep('compiling the time-skipping server\'s launcher', javac, ['-d', path.join(scratch, 'classes'), '-cp', `${path.join(scratch, 'lib')}/*`, LAUNCHER], { log });
+  });
   // The archive pins the absolute class path, so it is recorded in place, after the jars have moved there.
   const archive = path.join(dir, 'classes.jsa');
   const shared = fs.existsSync(archive) || (await recordSharedArchive(java, dir, archive));

@@ -7,16 +7,17 @@ import { StackError } from './process';
 const INSTALL_HINTS: Record<string, string> = {
   go: 'install Go (any release from the last few years: with GOTOOLCHAIN=auto the go command fetches the newer toolchain the Temporal CLI needs from the Go module proxy) and put `go` on PATH',
   java: 'install a Java 17+ runtime (Debian: `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME',
+  javac: 'install a Java 17+ JDK (Debian: `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME to one',
   mvn: 'install Apache Maven 3.8+ (Debian: `apt-get install maven`)',
 };
 
-export function javaCommand(): string {
+export function javaCommand(tool: 'java' | 'javac' = 'java'): string {
   const home = process.env.JAVA_HOME;
-  return home ? path.join(home, 'bin', 'java') : 'java';
+  return home ? path.join(home, 'bin', tool) : tool;
 }
 
-export function requireTool(name: 'go' | 'java' | 'mvn', why: string): string {
-  const command = name === 'java' ? javaCommand() : name;
+export function requireTool(name: 'go' | 'java' | 'javac' | 'mvn', why: string): string {
+  const command = name === 'java' || name === 'javac' ? javaCommand(name) : name;
   const probe = spawnSync(command, name === 'go' ? ['version'] : ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new StackError(`\`${command}\` is needed ${why} but was not found: ${INSTALL_HINTS[name]}`);

@@ -10,7 +10,7 @@ export const TEMPORAL_CLI = {
 } as const;
 
 /** Temporal's time-skipping test server, published to Maven Central with every Java SDK release (see stack/maven/temporal-test-server/pom.xml). */
-export const TIME_SKIPPING_SERVER = { version: '1.38.0', mainClass: 'io.temporal.testserver.TestServer' } as const;
+export const TIME_SKIPPING_SERVER = { version: '1.38.0' } as const;
 
 /**
  * Apache Kafka broker jars from Maven Central (see stack/maven/kafka/pom.xml). 3.9.x because kafkajs 2.2.4,

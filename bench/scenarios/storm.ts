@@ -37,15 +37,12 @@ const STALL_MS = 120_000;
  */
 export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBrokers: string[]; tree: Unit[]; workerLog: string; workerCache: number | undefined; workerHeapMb: number | undefined; log: (line: string) => void }) {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.serverPath } }, client: { dataConverter } });
-  // The skip is one call that lasts as long as the storm. On the SDK's default connection it sends keepalive pings
-  // every 30 s; the Java server counts pings more often than every 5 minutes as abuse and closes the connection
-  // after the third, the client's retry sends the skip again, and the second unlock unbalances the server's clock
-  // lock ("Unbalanced lock and unlock calls"): the clock never moves again. That stalled every national storm.
-  // So the skip goes over a connection of its own, with no keepalive pings and no retry (the internal option is
-  // how @temporalio/testing itself asks for the test service).
+  // The skip is one call that lasts as long as the storm, and a skip sent twice unbalances the server's clock lock
+  // ("Unbalanced lock and unlock calls"): its clock never moves again. The SDK's connection retries calls that
+  // fail in transit, so the skip goes over a connection of its own with no retry (the internal option is how
+  // @temporalio/testing itself asks for the test service).
   const skipperOptions: InternalConnectionOptions = {
     address: env.address,
-    channelArgs: { 'grpc.keepalive_time_ms': SKIP_LIMIT_MS * 2, 'grpc.keepalive_permit_without_calls': 0 },
     interceptors: [],
     [InternalConnectionOptionsSymbol]: { supportsTestService: true },
   };

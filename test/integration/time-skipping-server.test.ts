@@ -1,7 +1,21 @@
+import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { timeSkippingServerPath } from '../helpers/env';
 import { longNap } from '../workflows';
+
+/** A connection whose gRPC channel the test can watch. */
+class WatchedConnection extends Connection {
+  get channel() {
+    return this.client.getChannel();
+  }
+}
+
+/** Resolves with whether the channel left its current state (the server dropped it) within `ms`. */
+function leftStateWithin(connection: WatchedConnection, ms: number): Promise<boolean> {
+  const channel = connection.channel;
+  return new Promise((resolve) => channel.watchConnectivityState(channel.getConnectivityState(false), Date.now() + ms, (timedOut) => resolve(!timedOut)));
+}
 
 /**
  * The time-skipping server is Temporal's Java test server fetched from Maven Central and started through
@@ -41,4 +55,22 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
     const after = await env.currentTimeMs();
     expect(after - before).toBeGreaterThanOrEqual(7 * 86_400_000);
   });
+
+  // grpc-java's default policy counts every ping on an idle connection (and any more often than every 5 minutes
+  // on a busy one) as abuse and drops the connection at the third: 36 s here. The SDK pings every 30 s, so on
+  // the stock server every suite lost its connections after 90 s and, with them, any clock call in flight.
+  it('keeps a connection that pings every 12 s while idle, as Temporal\'s own frontend does', async () => {
+    // connect() builds `new this(…)`, so the instance is a WatchedConnection though typed as its base.
+    const connection = (await WatchedConnection.connect({
+      address: env.address,
+      channelArgs: { 'grpc.keepalive_time_ms': 12_000, 'grpc.keepalive_permit_without_calls': 1 },
+    })) as WatchedConnection;
+    try {
+      expect(await leftStateWithin(connection, 40_000)).toBe(false);
+      await expect(connection.workflowService.getSystemInfo({})).resolves.toBeDefined();
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
 });
+
