@@ -3,13 +3,38 @@ import { gzipSync } from 'node:zlib';
 import type { Plan } from '../../domain/plan';
 import { generateNationalTree } from '../../domain/samples/national';
 import { UnitIndex, type Unit } from '../../domain/units';
-import { campaignSnapshotQuery, campaignWorkflowId } from '../../workflows/messages';
+import { campaignSnapshotQuery, campaignWorkflowId, unitWorkflowId } from '../../workflows/messages';
 import { BASELINE_QUEUE, type Bench } from '../harness';
 import { round } from '../stats';
 
 /**
- * Deploys one plan to the tree until every unit workflow runs (the API answers the deploy only then), against
- * the bare start rate of the same tree of child workflows.
+ * Counts, every few seconds while `until` is pending, the campaign's unit workflows that are running (Temporal's
+ * visibility store), printing progress every 30 s. Returns when the count first reached `expected`, in seconds
+ * after `t0`, or undefined if it never did.
+ */
+async function watchRunning(b: Bench, campaignId: string, expected: number, t0: number, until: Promise<unknown>): Promise<number | undefined> {
+  const query = `WorkflowId STARTS_WITH "${unitWorkflowId(campaignId, '')}" AND ExecutionStatus = "Running"`;
+  let settled = false;
+  void until.finally(() => (settled = true)).catch(() => undefined);
+  let printedAt = t0;
+  for (;;) {
+    // A count the busy server does not answer in time is a missed sample, not a failed deploy.
+    const running = await b.client.workflow.count(query).then((r) => r.count, () => undefined);
+    const now = Date.now();
+    if (running !== undefined && running >= expected) return (now - t0) / 1000;
+    if (settled) return undefined;
+    if (now - printedAt >= 30_000) {
+      b.log(`    ${running ?? '?'}/${expected} unit workflows running after ${((now - t0) / 1000).toFixed(0)} s`);
+      printedAt = now;
+    }
+    await Promise.race([until.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  }
+}
+
+/**
+ * Deploys one plan to the tree until every unit workflow runs and has reported its figures in (the API answers
+ * the deploy only then), against the bare start rate of the same tree of child workflows. The moment the last
+ * unit workflow was seen running is measured too (what the target asks).
  */
 export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
   const index = new UnitIndex(tree);
@@ -21,11 +46,14 @@ export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
   const t0 = Date.now();
   const campaignId = await b.issue(plan, tree);
   const issued = (Date.now() - t0) / 1000;
-  const t1 = Date.now();
-  await b.post(`/v1/campaigns/${campaignId}/deploy`, { reason: 'benchmark' }, randomUUID());
-  const seconds = (Date.now() - t1) / 1000;
   const workflows = 1 + provinces.length + communes;
-  b.log(`  danvan: ${workflows} workflows (${communes} communes, ${cells} chi bộ) running in ${seconds.toFixed(1)} s`);
+  const t1 = Date.now();
+  const deployed = b.post(`/v1/campaigns/${campaignId}/deploy`, { reason: 'benchmark' }, randomUUID());
+  const running = await watchRunning(b, campaignId, workflows - 1, t1, deployed);
+  await deployed;
+  const seconds = (Date.now() - t1) / 1000;
+  const allRunningSeconds = Math.min(running ?? seconds, seconds);
+  b.log(`  danvan: ${workflows} workflows (${communes} communes, ${cells} chi bộ) all running after ${allRunningSeconds.toFixed(1)} s, reported in and deployed in ${seconds.toFixed(1)} s`);
 
   const t2 = Date.now();
   await b.client.workflow.execute('bareRootWorkflow', { workflowId: `bare-root-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [provinces.map((p) => index.children(p.code).length)] });
@@ -40,6 +68,7 @@ export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
     treeJsonBytes: json.length,
     treeGzipBytes: gzipSync(json).length,
     issueSeconds: round(issued, 2),
+    allRunningSeconds: round(allRunningSeconds),
     deploySeconds: round(seconds),
     workflowsPerSecond: round(workflows / seconds),
     baselineSeconds: round(baselineSeconds),
