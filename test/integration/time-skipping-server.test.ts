@@ -73,4 +73,3 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
     }
   }, 60_000);
 });
-
