@@ -10,6 +10,8 @@ const STATUS: Record<RejectionCode, number> = {
   conflict: 409,
   'wrong-phase': 409,
   'idempotency-conflict': 409,
+  // Only once infra/workflow-updates.ts has sent it again for as long as a handover may take.
+  'run-handover': 503,
 };
 
 /**

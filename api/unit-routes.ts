@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PHASES } from '../domain/campaign';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
 import { fingerprint } from '../domain/fingerprint';
+import { executeUpdate } from '../infra/workflow-updates';
 import {
   advancePhaseUpdate,
   campaignWorkflowId,
@@ -67,8 +68,8 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
   const updateId = (key: string, body: unknown) => `${key}.${fingerprint(body)}`;
 
-  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
-  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
+  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
+  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => executeUpdate(campaign(id), advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
   app.post(
     '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
     {
@@ -79,7 +80,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const { campaignId, deadline } = request.params;
       const body = { deadline, ...request.body };
       const key = request.headers['idempotency-key'] as string;
-      return callWorkflow(`campaign ${campaignId}`, () => campaign(campaignId).executeUpdate(extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateId(key, body) }));
+      return callWorkflow(`campaign ${campaignId}`, () => executeUpdate(campaign(campaignId), extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateId(key, body) }));
     },
   );
 
@@ -116,7 +117,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
         const principal = await allow(request, action, { unitCode: p.unitCode, ancestors: location.ancestors });
         const command = toCommand(p.unitCode, request.body as z.output<B>, p);
         const submission = { idempotencyKey: request.headers['idempotency-key'] as string, submittedBy: principal.sub, command };
-        const result = await callWorkflow(`unit ${p.unitCode}`, () => deps.temporal.workflow.getHandle(location.owner).executeUpdate(submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }));
+        const result = await callWorkflow(`unit ${p.unitCode}`, () => executeUpdate(deps.temporal.workflow.getHandle(location.owner), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }));
         return reply.code(201).send(result);
       },
     });

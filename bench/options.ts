@@ -16,7 +16,7 @@ export interface BenchOptions {
   latencySeconds: number;
   outboxWorkflows: number;
   outboxBatches: number;
-  /** Events per publish activity in the outbox scenario; danvan's publish loop sends up to 200 (workflows/node.ts). */
+  /** Events per publish activity in the outbox scenario; danvan's publish loop sends up to 200 (workflows/outbox.ts). */
   outboxBatchSize: number;
   stormCommunes: number;
   /** DANVAN_WORKER_MAX_CACHED_WORKFLOWS of the run's worker processes; undefined: the Temporal SDK's default. */

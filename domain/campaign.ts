@@ -1,4 +1,5 @@
-import { deadlineEnd, startOfDayVietnam, type Deadlines } from './schedule';
+import { reject, type Rejection } from './rejection';
+import { deadlineEnd, lastReportingDeadline, startOfDayVietnam, type Deadlines } from './schedule';
 
 /** The lifecycle of a campaign: issued → deployed → in progress → assessment → commendation → closed. */
 export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
@@ -8,11 +9,24 @@ export function phaseIndex(phase: Phase): number {
   return PHASES.indexOf(phase);
 }
 
+/** How the plans name each phase. */
+export const PHASE_NAMES_VI: Record<Phase, string> = {
+  issued: 'ban hành',
+  deployed: 'triển khai',
+  'in-progress': 'tổ chức thực hiện',
+  assessment: 'đánh giá, thẩm định',
+  commendation: 'khen thưởng',
+  closed: 'kết thúc',
+};
+
 /** Phases only move forward, one step at a time: nothing is skipped, so every phase's work gets its turn. */
-export function phaseMoveProblem(from: Phase, to: Phase): string | undefined {
-  if (from === 'closed') return 'the campaign is closed';
-  if (phaseIndex(to) <= phaseIndex(from)) return `the campaign is already ${from}; phases only move forward`;
-  if (phaseIndex(to) !== phaseIndex(from) + 1) return `from ${from} the next phase is ${PHASES[phaseIndex(from) + 1]}, not ${to}`;
+export function phaseMoveProblem(from: Phase, to: Phase): Rejection | undefined {
+  if (from === 'closed') return reject('conflict', 'the campaign is closed', 'Kế hoạch đã kết thúc', 'to', to);
+  if (phaseIndex(to) <= phaseIndex(from)) {
+    return reject('conflict', `the campaign is already ${from}; phases only move forward`, `Kế hoạch đang ở giai đoạn ${PHASE_NAMES_VI[from]}; giai đoạn chỉ chuyển tiếp, không quay lại`, 'to', to);
+  }
+  const next = PHASES[phaseIndex(from) + 1]!;
+  if (to !== next) return reject('conflict', `from ${from} the next phase is ${next}, not ${to}`, `Từ giai đoạn ${PHASE_NAMES_VI[from]} chỉ chuyển sang giai đoạn ${PHASE_NAMES_VI[next]}`, 'to', to);
   return undefined;
 }
 
@@ -47,7 +61,7 @@ export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, dea
     case 'deployed':
       return { to: 'in-progress', at: startOfDayVietnam(window.opensOn), reason: `the campaign window opens on ${window.opensOn}` };
     case 'in-progress': {
-      const last = deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
+      const last = lastReportingDeadline(deadlines);
       return { to: 'assessment', at: deadlineEnd(last), reason: `the reporting deadlines ended on ${last}` };
     }
     case 'assessment':
@@ -57,4 +71,15 @@ export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, dea
     default:
       return undefined;
   }
+}
+
+/**
+ * The phase at `now`: `phase` with every automatic move already due applied. A unit judges reports by it, so a
+ * report sent the instant a deadline passes meets the phase the campaign has entered, even when the unit's own
+ * clock has not yet turned in that workflow task.
+ */
+export function phaseAt(now: Date, phase: Phase, window: { opensOn: string }, deadlines: Deadlines): Phase {
+  let current = phase;
+  for (let move = nextAutomaticMove(current, window, deadlines); move && move.at.getTime() <= now.getTime(); move = nextAutomaticMove(current, window, deadlines)) current = move.to;
+  return current;
 }

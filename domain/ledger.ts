@@ -1,5 +1,6 @@
 import { actionPhaseProblem, type Phase, type UnitAction } from './campaign';
 import { fingerprint } from './fingerprint';
+import { reject, type Rejection } from './rejection';
 import { MODEL_STEPS, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
 import { emptyProgress } from './progress';
 import { membersProblem, type PetitionKind, type PetitionStatus } from './reports';
@@ -34,17 +35,7 @@ export interface SubmissionResult {
   status?: PetitionStatus;
 }
 
-export const REJECTION_CODES = ['invalid', 'not-found', 'conflict', 'wrong-phase', 'idempotency-conflict'] as const;
-export type RejectionCode = (typeof REJECTION_CODES)[number];
-
-/** Why a submission was refused: in English for the developer, in Vietnamese for the person reporting. */
-export interface Rejection {
-  code: RejectionCode;
-  field?: string;
-  value?: unknown;
-  message: string;
-  vi: string;
-}
+export { REJECTION_CODES, type Rejection, type RejectionCode } from './rejection';
 
 interface StudySessionRecord {
   heldOn: string;
@@ -133,10 +124,6 @@ export function createLedger(units: readonly Unit[]): Ledger {
 }
 
 const DEADLINE_OF: Record<Obligation, Deadline> = { 'study-session': 'study-sessions', dialogue: 'dialogues' };
-
-function reject(code: RejectionCode, message: string, vi: string, field?: string, value?: unknown): Rejection {
-  return { code, message, vi, ...(field !== undefined ? { field, value } : {}) };
-}
 
 const ACTION_OF: Record<ReportKind, UnitAction | undefined> = {
   'study-session': 'study-session',

@@ -52,6 +52,11 @@ export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commenda
 export type Deadline = (typeof DEADLINES)[number];
 export type Deadlines = Record<Deadline, string>;
 
+/** Reports are owed until the later of the two obligation deadlines; assessment starts after it. */
+export function lastReportingDeadline(deadlines: Deadlines): string {
+  return deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
+}
+
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
 
 /** Something the clock does about one obligation deadline: remind before it, escalate at it, remind again after it. */

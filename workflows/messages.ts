@@ -34,6 +34,11 @@ export function unitWorkflowId(campaignId: string, unitCode: string): string {
 
 /** When a run hands over to a fresh one (continue-as-new): well before Temporal's 2,000 Updates and 50,000 events. */
 export interface RunLimits {
+  /**
+   * The most Updates one run accepts, exactly: from the moment a run decides to hand over, its validators refuse
+   * every Update with `run-handover` (before history, so the caller retries it on the next run; see
+   * infra/workflow-updates.ts). Far below the server's 2,000 so that no report is ever refused for it.
+   */
   maxUpdatesPerRun: number;
   maxHistoryEvents: number;
   /**
@@ -55,6 +60,8 @@ export interface NodeCarry {
   childrenStarted: boolean;
   sequence: number;
   outbox: DanvanEvent[];
+  /** Messages to every child not yet sent, in order: like the outbox, carried to the next run. */
+  childMessages: ChildMessage[];
   actionsDone: string[];
   reminders: { sent: number; escalations: number };
   deployedAt?: string;
@@ -62,6 +69,9 @@ export interface NodeCarry {
   /** Administrator idempotency keys already applied (key → fingerprint of what they asked), kept across runs. */
   adminKeys?: Record<string, string>;
 }
+
+/** What a node passes down to its children: the phase an administrator moved to, or new deadlines. */
+export type ChildMessage = { kind: 'phase'; phase: Phase } | { kind: 'deadlines'; deadlines: Deadlines; deadlinesSince: Record<Deadline, string> };
 
 export interface CampaignInput {
   campaignId: string;
@@ -91,12 +101,21 @@ export interface OverdueUnit {
   obligation: Obligation;
 }
 
-/** What a child node tells its parent: its subtree's figures, and whether it has finished (campaign closed). */
+/** What a child node tells its parent: its subtree's figures, what every workflow of it holds, and whether it has finished (campaign closed). */
 export interface ChildReport {
   unitCode: string;
   progress: Progress;
   overdueUnits: OverdueUnit[];
   finished: boolean;
+  /** The earliest phase any workflow of the subtree holds: an administrator's phase move answers once every child reports it. */
+  phase: Phase;
+  /** `deadlinesKey` of the deadlines every workflow of the subtree holds, or null while they differ. */
+  deadlinesKey: string | null;
+}
+
+/** The deadlines as one comparable string. */
+export function deadlinesKey(deadlines: Deadlines): string {
+  return [deadlines['study-sessions'], deadlines.dialogues, deadlines.assessment, deadlines.commendation].join('|');
 }
 
 export interface ChildSummary {

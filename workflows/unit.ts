@@ -1,21 +1,14 @@
-import { condition, continueAsNew } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { UnitIndex } from '../domain/units';
-import { unitWorkflowId, type NodeSnapshot, type UnitInput } from './messages';
-import {
-  allChildrenFinished,
-  announceDeployment,
-  applyPhase,
-  broadcastLoop,
-  createNodeState,
-  nodeSnapshot,
-  publishLoop,
-  quiesce,
-  registerFollowerHandlers,
-  registerNodeHandlers,
-  reportLoop,
-  runClock,
-  startChildren,
-} from './node';
+import { Children } from './children';
+import { Clock } from './clock';
+import { deadlinesSignal, phaseSignal, snapshotQuery, unitWorkflowId, type NodeSnapshot, type UnitInput } from './messages';
+import { Node } from './node';
+import { Outbox } from './outbox';
+import { receiveChildReports, Rollup } from './rollup';
+import { Run } from './run';
+import { registerSubmissions } from './submissions';
+import { Timers } from './timers';
 
 /**
  * One workflow per non-leaf unit below the campaign's root (workflow id `unit:<campaignId>:<unitCode>`): a
@@ -24,8 +17,9 @@ import {
  * children have finished, after a last report to its parent.
  */
 export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
+  // Setup: the state, its loops, and every message handler.
   const index = new UnitIndex(input.units);
-  const state = createNodeState({
+  const node = new Node({
     campaignId: input.campaignId,
     plan: input.plan,
     index,
@@ -35,27 +29,37 @@ export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
     carry: input.carry,
     initial: { phase: input.phase, deadlines: input.deadlines, deadlinesSince: input.deadlinesSince },
   });
-  registerNodeHandlers(state);
-  registerFollowerHandlers(state);
+  const run = new Run(node.limits);
+  const timers = new Timers();
+  const outbox = new Outbox(node);
+  const children = new Children(node);
+  const rollup = new Rollup(node, timers);
+  const clock = new Clock(node, timers, (to) => node.enterPhase(to));
 
-  if (!input.carry) announceDeployment(state);
-  await startChildren(state, (code) => index.subtree(code));
+  registerSubmissions(node, run, clock);
+  receiveChildReports(node);
+  setHandler(snapshotQuery, () => node.snapshot(run.updates));
+  // The campaign's phase and deadlines come from the parent and go on down.
+  setHandler(phaseSignal, ({ phase }) => {
+    if (node.enterPhase(phase)) node.tellChildren({ kind: 'phase', phase });
+  });
+  setHandler(deadlinesSignal, ({ deadlines, deadlinesSince }) => {
+    node.setDeadlines(deadlines, deadlinesSince);
+    node.tellChildren({ kind: 'deadlines', deadlines, deadlinesSince });
+  });
 
-  let finished = false;
-  const closedAndDrained = () => state.carry.phase === 'closed' && allChildrenFinished(state);
-  const publisher = publishLoop(state, () => finished);
-  const broadcaster = broadcastLoop(state, () => finished);
-  const reporter = reportLoop(state, () => finished);
-
-  const outcome = await runClock(state, { finished: closedAndDrained, onAutomaticMove: (to) => applyPhase(state, to, { broadcast: false }) });
-  if (outcome === 'continue-as-new') {
-    await quiesce(state);
-    await Promise.all([publisher, broadcaster, reporter]);
-    return continueAsNew<typeof unitWorkflow>({ ...input, phase: state.carry.phase, deadlines: state.carry.deadlines, deadlinesSince: state.carry.deadlinesSince, carry: { ...state.carry, runs: state.carry.runs + 1 } });
+  // Run: announce the units (first run only), start the children, then the clock until closed or handing over.
+  if (!input.carry) node.announceDeployment();
+  await children.startWorkflows(index);
+  for (const loop of [outbox, children, rollup]) loop.start();
+  const outcome = await clock.run(() => (node.finished() ? 'finished' : run.shouldHandOver() ? 'handover' : undefined));
+  if (outcome === 'handover') {
+    await run.handOver([outbox, children, rollup]);
+    return continueAsNew<typeof unitWorkflow>({ ...input, carry: node.carryForNextRun() });
   }
 
-  await condition(() => state.carry.outbox.length === 0 && state.broadcasts.length === 0 && !state.broadcasting);
-  finished = true;
-  await Promise.all([publisher, broadcaster, reporter]);
-  return nodeSnapshot(state);
+  // Closed here and below: the last report to the parent, then nothing left to send.
+  await condition(allHandlersFinished);
+  await Promise.all([outbox.close(), children.close(), rollup.close()]);
+  return node.snapshot(run.updates);
 }

@@ -4,6 +4,7 @@ import { parseEvent } from '../../domain/events';
 import { submissionUpdateId } from '../../domain/ledger';
 import { TOPICS } from '../../domain/topics';
 import type { Unit } from '../../domain/units';
+import { executeUpdate } from '../../infra/workflow-updates';
 import { submitUpdate, unitWorkflowId } from '../../workflows/messages';
 import { BASELINE_QUEUE, type Bench } from '../harness';
 import { follow } from '../kafka-read';
@@ -35,7 +36,7 @@ export async function throughput(b: Bench, campaignId: string, cells: readonly U
   const heldOn = todayInVietnam();
   const direct = await closedLoop(cells.slice(danvan.sent, 2 * danvan.sent), opts.concurrency, opts.seconds * 1000, async (cell) => {
     const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: cell.code, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
-    await b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)).executeUpdate(submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) });
+    await executeUpdate(b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) });
     opts.accepted.add(cell.code);
   });
   b.log(`  danvan without the API (Updates to the owning workflow): ${direct.ok} in ${direct.seconds.toFixed(1)} s = ${direct.perSecond.toFixed(1)}/s`);

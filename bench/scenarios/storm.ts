@@ -20,7 +20,7 @@ import { round } from '../stats';
 import { startWorkerProcess } from '../worker-process';
 
 const QUEUE = 'danvan-bench-storm';
-/** Every node spreads a deadline's actions over 20 minutes (workflows/node.ts); skipping past that fires them all. */
+/** Every node spreads a deadline's actions over 20 minutes (workflows/reminders.ts); skipping past that fires them all. */
 const SPREAD_MS = 20 * 60_000;
 /** Wall-clock bound on the skip past the deadline: the national storm took ≈ 11 minutes on this 2-core machine. */
 const SKIP_LIMIT_MS = 30 * 60_000;

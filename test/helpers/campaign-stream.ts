@@ -22,7 +22,7 @@ import { obligationsOf, UnitIndex, type Obligation, type Unit } from '../../doma
 /**
  * A campaign played by the domain's own rules, the way its workflows play it: one ledger per workflow (the root
  * and every non-leaf unit, each with its leaf children), reports checked and applied by domain/ledger.ts,
- * reminders and escalations sent to the units `nonCompliant` names and counted as workflows/node.ts counts them.
+ * reminders and escalations sent to the units `nonCompliant` names and counted as workflows/reminders.ts counts them.
  * It records the events the workflows would publish, in the shape the projection reads, and answers the Progress
  * the workflows would compute, with their own arithmetic (`ledgerProgress`, `sumProgress`), so tests compare the
  * projection with the workflows rather than with a hand copy of their rules.
@@ -109,7 +109,7 @@ export class CampaignStream {
     const refused = checkSubmission(owner.ledger, ctx, submission);
     if (refused) throw new Error(`the workflow would not apply ${JSON.stringify(command)}: ${JSON.stringify(refused)}`);
     const { result, events } = applySubmission(owner.ledger, ctx, submission);
-    // The ledger types its payloads loosely; they are what workflows/node.ts emits for these event types.
+    // The ledger types its payloads loosely; they are what the workflows emit for these event types.
     for (const event of events) this.emit(owner.code, event.type, event.unitCode, event.payload as never, at);
     return result;
   }

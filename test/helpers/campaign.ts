@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../../domain/ledger';
+import { executeUpdate } from '../../infra/workflow-updates';
 import { campaignWorkflowId, locateQuery, submitUpdate } from '../../workflows/messages';
 
 /** Vietnam local time as an instant: at('2027-10-24', 8) is 24/10/2027 08:00 +07:00. */
@@ -35,7 +36,7 @@ export class Reporter {
 
   async submit(command: ReportCommand, idempotencyKey: string = randomUUID(), workflowId?: string): Promise<SubmissionResult> {
     const owner = workflowId ?? (await this.owner(command.unitCode));
-    return this.client.workflow.getHandle(owner).executeUpdate(submitUpdate, {
+    return executeUpdate(this.client.workflow.getHandle(owner), submitUpdate, {
       args: [{ idempotencyKey, submittedBy: 'test-reporter', command }],
       updateId: submissionUpdateId({ idempotencyKey, command }),
     });

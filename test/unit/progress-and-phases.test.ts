@@ -13,19 +13,19 @@ describe('campaign phases: issued → deployed → in progress → assessment �
   });
 
   it('skipping a phase is refused, naming the next phase', () => {
-    expect(phaseMoveProblem('deployed', 'assessment')).toBe('from deployed the next phase is in-progress, not assessment');
-    expect(phaseMoveProblem('issued', 'closed')).toContain('the next phase is deployed');
-    expect(phaseMoveProblem('in-progress', 'commendation')).toContain('the next phase is assessment');
+    expect(phaseMoveProblem('deployed', 'assessment')).toMatchObject({ code: 'conflict', message: 'from deployed the next phase is in-progress, not assessment', vi: 'Từ giai đoạn triển khai chỉ chuyển sang giai đoạn tổ chức thực hiện', field: 'to', value: 'assessment' });
+    expect(phaseMoveProblem('issued', 'closed')?.message).toContain('the next phase is deployed');
+    expect(phaseMoveProblem('in-progress', 'commendation')?.message).toContain('the next phase is assessment');
   });
 
   it('moving backwards or staying put is refused', () => {
-    expect(phaseMoveProblem('assessment', 'in-progress')).toBe('the campaign is already assessment; phases only move forward');
-    expect(phaseMoveProblem('deployed', 'issued')).toContain('only move forward');
-    expect(phaseMoveProblem('in-progress', 'in-progress')).toContain('only move forward');
+    expect(phaseMoveProblem('assessment', 'in-progress')).toMatchObject({ message: 'the campaign is already assessment; phases only move forward', vi: 'Kế hoạch đang ở giai đoạn đánh giá, thẩm định; giai đoạn chỉ chuyển tiếp, không quay lại' });
+    expect(phaseMoveProblem('deployed', 'issued')?.message).toContain('only move forward');
+    expect(phaseMoveProblem('in-progress', 'in-progress')?.message).toContain('only move forward');
   });
 
   it('a closed campaign moves nowhere', () => {
-    for (const to of PHASES) expect(phaseMoveProblem('closed', to)).toBe('the campaign is closed');
+    for (const to of PHASES) expect(phaseMoveProblem('closed', to)).toMatchObject({ message: 'the campaign is closed', vi: 'Kế hoạch đã kết thúc' });
   });
 
   it('exactly five moves are legal among all 36 pairs', () => {

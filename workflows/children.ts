@@ -1,0 +1,60 @@
+import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
+import type { UnitIndex } from '../domain/units';
+import { Loop } from './loop';
+import { deadlinesSignal, phaseSignal, unitWorkflowId, type ChildMessage, type UnitInput } from './messages';
+import type { Node } from './node';
+import { unitWorkflowSearchAttributes } from './search-attributes';
+
+/** Starts a workflow for each non-leaf child, then passes the node's messages down to all of them, in order. */
+export class Children extends Loop {
+  constructor(private readonly node: Node) {
+    super();
+  }
+
+  /** Once per campaign: the children outlive this run if it continues as new. */
+  async startWorkflows(index: UnitIndex): Promise<void> {
+    const node = this.node;
+    if (node.childrenStarted) return;
+    await Promise.all(
+      node.childUnits.map((child) => {
+        const input: UnitInput = {
+          campaignId: node.campaignId,
+          plan: node.plan,
+          unitCode: child.code,
+          units: index.subtree(child.code),
+          parentWorkflowId: node.workflowId,
+          phase: node.phase,
+          deadlines: node.deadlines,
+          deadlinesSince: node.deadlinesSince,
+          limits: node.limits,
+        };
+        return startChild('unitWorkflow', {
+          workflowId: unitWorkflowId(node.campaignId, child.code),
+          args: [input],
+          // Children are steered by signals and report back by signal; a parent's continue-as-new must not end them.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: unitWorkflowSearchAttributes(node.plan, child.code, node.phase),
+        });
+      }),
+    );
+    node.markChildrenStarted();
+  }
+
+  protected async work(): Promise<void> {
+    while (await this.next(() => this.node.nextChildMessage() !== undefined)) {
+      const message = this.node.nextChildMessage()!;
+      await Promise.all(
+        this.node.childUnits.map((child) =>
+          // A child that has already finished (its own clock closed it first) needs no more messages; signalling
+          // a closed workflow is the only way this send fails.
+          signal(getExternalWorkflowHandle(unitWorkflowId(this.node.campaignId, child.code)), message).catch(() => undefined),
+        ),
+      );
+      this.node.childMessageSent();
+    }
+  }
+}
+
+function signal(handle: ReturnType<typeof getExternalWorkflowHandle>, message: ChildMessage): Promise<void> {
+  return message.kind === 'phase' ? handle.signal(phaseSignal, { phase: message.phase }) : handle.signal(deadlinesSignal, { deadlines: message.deadlines, deadlinesSince: message.deadlinesSince });
+}
