@@ -44,7 +44,7 @@ export class Run {
     await Promise.all(loops.map((loop) => loop.stop()));
     // The last Updates' completions go out in a task of their own: completed in the same task as the
     // continue-as-new, the server may drop the completion and hand the Update to the next run
-    // (temporalio/temporal#6375), and the Java test server never answers its caller.
+    // (temporalio/temporal#6375).
     await sleep(1);
   }
 }
