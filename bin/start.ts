@@ -7,13 +7,35 @@ import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
 import { resolveJwtSecret } from '../infra/secrets';
 import { connectServices } from '../infra/services';
-import { stackDown, stackLayout, stackUp } from '../stack/stack';
+import { stackDown, stackLayout, stackUp, type Service } from '../stack/stack';
 import { createDanvanWorker } from '../worker/worker';
+
+/** One step of the shutdown, with the longest it may take before the shutdown moves on without it. */
+interface Cleanup {
+  what: string;
+  timeoutMs: number;
+  run: () => Promise<unknown>;
+}
+
+/** Never rejects: what went wrong is returned, so no step, however stuck, keeps the servers from being stopped. */
+async function runBounded(step: Cleanup): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`did not finish within ${step.timeoutMs / 1000} s`), step.timeoutMs);
+  });
+  try {
+    return await Promise.race([step.run().then(() => undefined, (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * `npm start`: the whole system in one command. With TEMPORAL_ADDRESS / KAFKA_BROKERS unset it brings up
  * the embedded Temporal dev server and Kafka broker (whichever is unset), then runs the worker and the API
- * in this process. Ctrl-C stops the API, drains the worker, and stops the servers it started.
+ * in this process. Ctrl-C stops the API, drains the worker, and stops the servers it started. Each step is
+ * bounded, so the servers are stopped (SIGTERM, then SIGKILL) whatever the API or the worker do; and should
+ * this process die without a shutdown, by SIGKILL even, the servers stop themselves (stack/process.ts).
  */
 runMain('start', async () => {
   const started = Date.now();
@@ -26,28 +48,45 @@ runMain('start', async () => {
   Runtime.install({ shutdownSignals: [], logger: temporalLogger(logger) });
 
   const embedded = { temporal: !config.TEMPORAL_ADDRESS, kafka: !config.KAFKA_BROKERS };
-  let startedServices: Awaited<ReturnType<typeof stackUp>>['started'] = [];
+  // Ctrl-C during start-up interrupts stackUp, which then stops the servers it has started.
+  const interrupt = new AbortController();
+  let serversStarted: Promise<Service[]> = Promise.resolve([]);
   let stopping = false;
-  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanups: Cleanup[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const begun = Date.now();
     say(`${signal}: stopping …`);
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => logger.warn({ err: error }, 'cleanup failed'));
-    if (startedServices.length > 0) await stackDown(layout, startedServices);
-    say('stopped');
+    interrupt.abort();
+    for (const cleanup of cleanups.reverse()) {
+      const problem = await runBounded(cleanup);
+      if (problem) say(`stopping ${cleanup.what} ${problem}; going on`);
+    }
+    const ours = await serversStarted;
+    if (ours.length > 0) await stackDown(layout, ours);
+    say(`stopped in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // On every signal, not only the first: one Ctrl-C can arrive more than once (from the terminal and again
+  // from npm or tsx passing it on), and with no listener left a repeat would end the process mid-shutdown.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let kafkaBrokers = config.KAFKA_BROKERS;
   let temporalUi: string | undefined;
   if (embedded.temporal || embedded.kafka) {
     say(`starting the embedded ${[embedded.temporal && 'Temporal dev server', embedded.kafka && 'Kafka broker'].filter(Boolean).join(' and ')} (data in ${path.relative(process.cwd(), layout.dataDir) || layout.dataDir})`);
-    const up = await stackUp(layout, { ...embedded, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log: say });
-    startedServices = up.started;
+    const starting = stackUp(layout, { ...embedded, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log: say, signal: interrupt.signal });
+    // A failed or interrupted stackUp has already stopped what it started.
+    serversStarted = starting.then((up) => up.started, () => []);
+    const up = await starting.catch((error: unknown) => {
+      if (stopping) return undefined;
+      throw error;
+    });
+    // Interrupted: shutdown() reports and exits.
+    if (!up) return;
     if (embedded.temporal) {
       temporalAddress = up.endpoints.temporalAddress;
       temporalUi = up.endpoints.temporalUiUrl;
@@ -62,18 +101,22 @@ runMain('start', async () => {
     logger,
     { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
   );
-  cleanups.push(() => services.close());
+  cleanups.push({ what: 'the connections to Temporal and Kafka', timeoutMs: 5_000, run: () => services.close() });
 
   const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer, maxCachedWorkflows: config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS });
   const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running;
+  cleanups.push({
+    what: 'the worker',
+    timeoutMs: 15_000,
+    run: async () => {
+      worker.shutdown();
+      await running;
+    },
   });
 
   const app = await buildApp({ temporal: services.temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, verifyToken: tokenVerifierFor(config, layout.dataDir), logger, readiness: services.readiness });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
-  cleanups.push(() => app.close());
+  cleanups.push({ what: 'the API', timeoutMs: 5_000, run: () => app.close() });
 
   // With a JWKS configured, tokens come from the identity provider; the development token exists only for the secret.
   const token = config.DANVAN_JWKS_URL ? '(issued by the identity provider at DANVAN_JWKS_URL)' : await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');

@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'up': {
-      const { endpoints, started } = await stackUp(layout, { temporal: true, kafka: true, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log });
+      const { endpoints, started } = await stackUp(layout, { temporal: true, kafka: true, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log, outliveCaller: true });
       log(started.length > 0 ? `started ${started.join(' and ')}` : 'already running');
       log(`Temporal   ${endpoints.temporalAddress} (namespace ${layout.namespace})`);
       if (endpoints.temporalUiUrl) log(`Temporal UI ${endpoints.temporalUiUrl}`);

@@ -35,6 +35,7 @@ export interface KafkaBrokerOptions {
   runDir: string;
   port: number;
   controllerPort: number;
+  outliveCaller: boolean;
 }
 
 function serverProperties(opts: KafkaBrokerOptions, logDir: string): string {
@@ -108,6 +109,7 @@ export function startKafkaBroker(opts: KafkaBrokerOptions): number {
     command: javaCommand(),
     args: [...JVM_FLAGS, ...log4jFlag(opts.dataDir), `-Dkafka.logs.dir=${opts.dataDir}`, '-cp', `${opts.lib}/*`, 'kafka.Kafka', configFile],
     runDir: opts.runDir,
+    outliveCaller: opts.outliveCaller,
   });
 }
 
@@ -140,12 +142,13 @@ async function warmUp(brokers: string[]): Promise<void> {
   }
 }
 
-export async function waitForKafka(brokers: string[], opts: { runDir: string; pid?: number; timeoutMs?: number }): Promise<void> {
+export async function waitForKafka(brokers: string[], opts: { runDir: string; pid?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<void> {
   await waitUntilReady(`Kafka broker at ${brokers.join(',')}`, () => kafkaIsReady(brokers), {
     timeoutMs: opts.timeoutMs ?? 90_000,
     runDir: opts.runDir,
     name: 'kafka',
     pid: opts.pid,
+    signal: opts.signal,
   });
   await warmUp(brokers);
 }

@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * The local servers run as detached process groups with their output in log files and their pid in a
  * pid file, so `stack:up` can return while they keep running and `stack:down` (or Ctrl-C on `npm start`)
- * can stop each one together with anything it forked.
+ * can stop each one together with anything it forked. Servers that must not outlive the process that
+ * started them (`npm start`, the test run, the bench) are tied to it by a watchdog; see DIE_WITH_CALLER.
  */
 
 export class StackError extends Error {
@@ -24,6 +25,8 @@ export interface ServiceSpec {
   runDir: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Keep running after this process exits (`stack:up`); otherwise the server dies with it, however it ends. */
+  outliveCaller: boolean;
 }
 
 export function pidFile(runDir: string, name: string): string {
@@ -57,17 +60,54 @@ export function runningPid(runDir: string, name: string): number | undefined {
   return pid !== undefined && isAlive(pid) ? pid : undefined;
 }
 
+/** How long a server gets between SIGTERM and SIGKILL, when stopped and when its caller dies. */
+export const STOP_GRACE_MS = 15_000;
+
+/**
+ * Runs as `sh -c DIE_WITH_CALLER <name> <grace-ticks> <command> <args…>` with stdin a pipe from this process.
+ * A background copy of the shell waits on that pipe; the server replaces the shell (exec), so it keeps
+ * the pid written to the pid file and leads the process group. This process never writes to the pipe, so
+ * the read returns only at end of file: when no process holds the write end any more, which is when
+ * this process has ended, by a clean exit, a crash or SIGKILL alike, or when Node closes it because the
+ * server has exited. The watchdog then stops the server's group: SIGTERM, SIGKILL after the grace ticks
+ * (0.2 s each). It ignores SIGTERM itself so that it outlives the group's SIGTERM and delivers the SIGKILL.
+ *
+ * Chosen over prctl(PR_SET_PDEATHSIG) (e.g. `setpriv --pdeathsig`): that signals only the direct child,
+ * not the group it forks; it fires when the forking thread ends, not the process; and it is never sent
+ * if the parent dies before the launcher calls prctl. A pipe's end of file has none of these gaps, needs
+ * nothing beyond POSIX sh, and costs one idle shell per server.
+ *
+ * A background list of a non-interactive sh reads from /dev/null, hence the pipe is kept as fd 3.
+ * dash's kill takes `-PID` for a group but not `--`.
+ */
+const DIE_WITH_CALLER = `
+exec 3<&0
+{
+  trap '' TERM
+  read -r _ <&3
+  kill -TERM -$$ 2>/dev/null
+  ticks=0
+  while kill -0 $$ 2>/dev/null && [ "$ticks" -lt "$1" ]; do sleep 0.2; ticks=$((ticks + 1)); done
+  kill -KILL -$$ 2>/dev/null
+} &
+shift
+exec "$@" </dev/null 3<&-
+`;
+
 export function spawnService(spec: ServiceSpec): number {
   fs.mkdirSync(spec.runDir, { recursive: true });
   const out = fs.openSync(logFile(spec.runDir, spec.name), 'a');
-  const child = spawn(spec.command, spec.args, {
+  const [command, args] = spec.outliveCaller
+    ? [spec.command, spec.args]
+    : ['/bin/sh', ['-c', DIE_WITH_CALLER, `danvan-${spec.name}-watchdog`, String(Math.ceil(STOP_GRACE_MS / 200)), spec.command, ...spec.args]];
+  const child = spawn(command, args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
     detached: true,
-    stdio: ['ignore', out, out],
+    stdio: [spec.outliveCaller ? 'ignore' : 'pipe', out, out],
   });
   fs.closeSync(out);
-  if (child.pid === undefined) throw new StackError(`could not start ${spec.name}: ${spec.command} did not spawn`);
+  if (child.pid === undefined) throw new StackError(`could not start ${spec.name}: ${command} did not spawn`);
   child.unref();
   fs.writeFileSync(pidFile(spec.runDir, spec.name), `${child.pid}\n`);
   return child.pid;
@@ -86,7 +126,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** SIGTERM the service's process group, then SIGKILL whatever is left after the grace period. */
-export async function stopService(runDir: string, name: string, graceMs = 15_000): Promise<boolean> {
+export async function stopService(runDir: string, name: string, graceMs = STOP_GRACE_MS): Promise<boolean> {
   const pid = readPid(runDir, name);
   if (pid === undefined) return false;
   const wasAlive = isAlive(pid);
@@ -99,14 +139,6 @@ export async function stopService(runDir: string, name: string, graceMs = 15_000
   signalGroup(pid, 'SIGKILL');
   fs.rmSync(pidFile(runDir, name), { force: true });
   return wasAlive;
-}
-
-/** For signal handlers, which cannot wait: SIGKILL the service's process group at once. */
-export function killServiceNow(runDir: string, name: string): void {
-  const pid = readPid(runDir, name);
-  if (pid === undefined) return;
-  signalGroup(pid, 'SIGKILL');
-  fs.rmSync(pidFile(runDir, name), { force: true });
 }
 
 export function tailLog(runDir: string, name: string, lines = 15): string {
@@ -136,15 +168,17 @@ export async function assertPortsFree(ports: Record<string, number>, hint: strin
 
 /**
  * Polls `probe` until it resolves true. Fails early with the service's log tail when its process dies,
- * so a broken start reads as the server's own error rather than as a timeout.
+ * so a broken start reads as the server's own error rather than as a timeout, and at once when `signal`
+ * is aborted (Ctrl-C during start-up).
  */
 export async function waitUntilReady(
   what: string,
   probe: () => Promise<boolean>,
-  opts: { timeoutMs: number; runDir: string; name: string; pid?: number },
+  opts: { timeoutMs: number; runDir: string; name: string; pid?: number; signal?: AbortSignal },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
+    if (opts.signal?.aborted) throw new StackError(`start-up of ${what} interrupted`);
     if (await probe().catch(() => false)) return;
     if (opts.pid !== undefined && !isAlive(opts.pid)) {
       throw new StackError(`${what} exited during start-up; last lines of ${logFile(opts.runDir, opts.name)}:\n${tailLog(opts.runDir, opts.name)}`);

@@ -4,7 +4,7 @@ import type { Config } from '../infra/config';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../infra/kafka';
 import { ensureKafkaBroker, kafkaIsReady, startKafkaBroker, waitForKafka } from './kafka-broker';
-import { assertPortsFree, killServiceNow, runningPid, stopService } from './process';
+import { StackError, assertPortsFree, runningPid, stopService } from './process';
 import { ensureTemporalCli } from './temporal-cli';
 import { startTemporalDevServer, temporalIsReady, waitForTemporal } from './temporal-dev-server';
 import { ensureTimeSkippingServer } from './time-skipping-server';
@@ -36,7 +36,7 @@ export interface StackEndpoints {
 }
 
 const SERVICES = ['temporal', 'kafka'] as const;
-type Service = (typeof SERVICES)[number];
+export type Service = (typeof SERVICES)[number];
 
 export function stackLayout(config: Config, profile: Profile): StackLayout {
   const offset = PORT_OFFSET[profile];
@@ -82,6 +82,10 @@ export interface UpOptions {
   /** Partitions of danvan's topics, created on the broker once it is ready. */
   topicPartitions: number;
   log: (line: string) => void;
+  /** Leave the servers running when this process exits (`stack:up`); by default they stop with it, even on SIGKILL. */
+  outliveCaller?: boolean;
+  /** Aborting it stops the start-up: the servers this call started are stopped and it rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -112,6 +116,7 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
 
   const tools = await provision(layout, opts.log, { temporal: toStart.includes('temporal'), kafka: toStart.includes('kafka'), timeSkipping: false });
   fs.mkdirSync(layout.runDir, { recursive: true });
+  if (opts.signal?.aborted) throw new StackError('start-up interrupted before the servers were started');
 
   const waits: Promise<void>[] = [];
   if (opts.temporal) {
@@ -124,15 +129,16 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
           uiPort: layout.ports.temporalUi,
           namespace: layout.namespace,
           headless: layout.profile !== 'dev',
+          outliveCaller: opts.outliveCaller ?? false,
         })
       : runningPid(layout.runDir, 'temporal');
-    waits.push(waitForTemporal(ep.temporalAddress, layout.namespace, { runDir: layout.runDir, pid }));
+    waits.push(waitForTemporal(ep.temporalAddress, layout.namespace, { runDir: layout.runDir, pid, signal: opts.signal }));
   }
   if (opts.kafka) {
     const pid = tools.kafkaLib
-      ? startKafkaBroker({ lib: tools.kafkaLib, dataDir: layout.dataDir, runDir: layout.runDir, port: layout.ports.kafka, controllerPort: layout.ports.kafkaController })
+      ? startKafkaBroker({ lib: tools.kafkaLib, dataDir: layout.dataDir, runDir: layout.runDir, port: layout.ports.kafka, controllerPort: layout.ports.kafkaController, outliveCaller: opts.outliveCaller ?? false })
       : runningPid(layout.runDir, 'kafka');
-    waits.push(waitForKafka(ep.kafkaBrokers, { runDir: layout.runDir, pid }));
+    waits.push(waitForKafka(ep.kafkaBrokers, { runDir: layout.runDir, pid, signal: opts.signal }));
   }
   const results = await Promise.allSettled(waits);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -159,11 +165,6 @@ export async function stackDown(layout: StackLayout, services: readonly Service[
     if (await stopService(layout.runDir, service)) stopped.push(service);
   }
   return stopped;
-}
-
-/** The test run's last resort when it is interrupted: nothing it started may outlive it. */
-export function stackKillNow(layout: StackLayout, services: readonly Service[] = SERVICES): void {
-  for (const service of services) killServiceNow(layout.runDir, service);
 }
 
 export interface ServiceStatus {

@@ -22,6 +22,7 @@ export interface TemporalDevServerOptions {
   uiPort: number;
   namespace: string;
   headless: boolean;
+  outliveCaller: boolean;
 }
 
 export function temporalDevServerArgs(opts: TemporalDevServerOptions): string[] {
@@ -49,7 +50,7 @@ export function temporalDevServerArgs(opts: TemporalDevServerOptions): string[] 
 }
 
 export function startTemporalDevServer(opts: TemporalDevServerOptions): number {
-  return spawnService({ name: 'temporal', command: opts.binary, args: temporalDevServerArgs(opts), runDir: opts.runDir });
+  return spawnService({ name: 'temporal', command: opts.binary, args: temporalDevServerArgs(opts), runDir: opts.runDir, outliveCaller: opts.outliveCaller });
 }
 
 /** Ready means the frontend answers gRPC health checks and the namespace with danvan's search attributes exists. */
@@ -66,11 +67,12 @@ export async function temporalIsReady(address: string, namespace: string): Promi
   }
 }
 
-export async function waitForTemporal(address: string, namespace: string, opts: { runDir: string; pid?: number; timeoutMs?: number }): Promise<void> {
+export async function waitForTemporal(address: string, namespace: string, opts: { runDir: string; pid?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<void> {
   await waitUntilReady(`Temporal dev server at ${address}`, () => temporalIsReady(address, namespace), {
     timeoutMs: opts.timeoutMs ?? 60_000,
     runDir: opts.runDir,
     name: 'temporal',
     pid: opts.pid,
+    signal: opts.signal,
   });
 }

@@ -31,9 +31,18 @@ export function spawnTsProcess(entry: string, args: string[], env: Record<string
   return spawnNode(['--require', TSX_CJS, path.join(ROOT, entry), ...args], env, {});
 }
 
+/** `npm start` as a user types it, in a process group of its own: signalGroup then reaches it as a terminal would. */
+export function spawnNpmStart(env: Record<string, string>): Spawned {
+  return spawnCommand('npm', ['start'], env, { detached: true });
+}
+
 function spawnNode(argv: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean }): Spawned {
+  return spawnCommand(process.execPath, argv, env, extra);
+}
+
+function spawnCommand(command: string, argv: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean }): Spawned {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !DANVAN_VARIABLES.test(key) && key !== 'JAVA_HOME'));
-  const child = spawn(process.execPath, argv, {
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env: { ...base, ...(extra.PATH !== undefined ? { PATH: extra.PATH } : {}), ...env },
     // tsx runs the program in a child of its own: a crash test must kill the whole group, not just tsx.
@@ -60,7 +69,12 @@ function spawnNode(argv: string[], env: Record<string, string>, extra: { PATH?: 
 
 /** SIGKILL for a process spawned with `detached: true` and everything it started, as a crash would. */
 export function killGroup(spawned: Spawned): void {
-  if (spawned.child.pid !== undefined) process.kill(-spawned.child.pid, 'SIGKILL');
+  signalGroup(spawned, 'SIGKILL');
+}
+
+/** A signal to a process spawned with `detached: true` and to its group: SIGINT is a terminal's Ctrl-C. */
+export function signalGroup(spawned: Spawned, signal: NodeJS.Signals): void {
+  if (spawned.child.pid !== undefined) process.kill(-spawned.child.pid, signal);
 }
 
 export function freePort(): Promise<number> {

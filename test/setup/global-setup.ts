@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../infra/config';
-import { provision, stackKillNow, stackLayout, stackUp } from '../../stack/stack';
+import { provision, stackLayout, stackUp } from '../../stack/stack';
 import { TEST_ENV } from '../helpers/env';
 import { FAULT_TABLE_VARIABLE } from '../faults/table';
 
@@ -21,13 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const up = await stackUp(layout, { temporal: !external.temporal, kafka: !external.kafka, fresh: true, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log });
   process.env[TEST_ENV.temporalAddress] = external.temporal ?? up.endpoints.temporalAddress;
   process.env[TEST_ENV.kafkaBrokers] = external.kafka ?? up.endpoints.kafkaBrokers.join(',');
-  // Ctrl-C on jest skips global teardown; the servers run in their own process groups and would stay.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stackKillNow(layout, up.started);
-      process.exit(130);
-    });
-  }
+  // Ctrl-C on jest skips global teardown; the servers are tied to this process (stackUp's default) and stop with it.
   // A fresh reliability table per run (test/faults/table.ts); the reporter prints it at the end.
   process.env[FAULT_TABLE_VARIABLE] = path.join(layout.dataDir, 'fault-table.jsonl');
   fs.rmSync(process.env[FAULT_TABLE_VARIABLE], { force: true });
