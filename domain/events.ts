@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value';
 import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
-import { MODEL_STAGES } from './models';
 import {
   campaignIdSchema,
   deadlineSchema,
@@ -20,7 +19,7 @@ import {
   unitKindSchema,
   utcInstantSchema,
 } from './schemas';
-import { OBLIGATIONS } from './units';
+import { MODEL_STAGES, OBLIGATIONS } from './vocabulary';
 
 export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
 
