@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { StackError } from '../stack/process';
 import { ConfigError, type Config } from './config';
 import type { ServiceEndpoints } from './services';
 
@@ -13,7 +12,7 @@ export class StartupError extends Error {
 
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof StackError || error instanceof StartupError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       console.error(`danvan ${name}: ${error.message}`);
     } else {
       console.error(`danvan ${name}: failed:`, error);
