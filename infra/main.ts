@@ -27,8 +27,16 @@ export function requireEndpoints(config: Config): ServiceEndpoints {
   if (temporalAddress && kafkaBrokers) {
     return { temporalAddress, namespace: config.TEMPORAL_NAMESPACE, kafkaBrokers, kafkaClientId: config.KAFKA_CLIENT_ID };
   }
-  const unset = [temporalAddress ? undefined : 'TEMPORAL_ADDRESS', kafkaBrokers ? undefined : 'KAFKA_BROKERS'].filter((name) => name !== undefined);
-  throw new ConfigError(unset.map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`));
+  throw unsetError([temporalAddress ? undefined : 'TEMPORAL_ADDRESS', kafkaBrokers ? undefined : 'KAFKA_BROKERS']);
+}
+
+export function requireKafkaBrokers(config: Config): string[] {
+  if (config.KAFKA_BROKERS) return config.KAFKA_BROKERS;
+  throw unsetError(['KAFKA_BROKERS']);
+}
+
+function unsetError(names: Array<string | undefined>): ConfigError {
+  return new ConfigError(names.filter((name) => name !== undefined).map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`));
 }
 
 export async function listenOrExplain(app: FastifyInstance, host: string, port: number): Promise<string> {
