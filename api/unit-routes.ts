@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES } from '../domain/campaign';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
-import { fingerprint } from '../domain/fingerprint';
+import { updateIdOf } from '../domain/fingerprint';
 import {
   advancePhaseUpdate,
   campaignWorkflowId,
@@ -65,10 +65,9 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
     );
 
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
-  const updateId = (key: string, body: unknown) => `${key}.${fingerprint(body)}`;
 
-  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
-  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
+  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => campaign(id).executeUpdate(deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:deploy');
+  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => campaign(id).executeUpdate(advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:phase');
   app.post(
     '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
     {
@@ -79,7 +78,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const { campaignId, deadline } = request.params;
       const body = { deadline, ...request.body };
       const key = request.headers['idempotency-key'] as string;
-      return callWorkflow(`campaign ${campaignId}`, () => campaign(campaignId).executeUpdate(extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateId(key, body) }));
+      return callWorkflow(`campaign ${campaignId}`, () => campaign(campaignId).executeUpdate(extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateIdOf(key, body) }));
     },
   );
 
