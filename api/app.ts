@@ -18,7 +18,7 @@ import { EXAMPLE_PARAMS, EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
-import { registerUnitRoutes } from './unit-routes';
+import { registerUnitRoutes, snapshotSchema } from './unit-routes';
 
 export interface AppDeps {
   temporal: Client;
@@ -46,8 +46,6 @@ const campaignListSchema = z.object({
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: z.string().nullable(),
 });
-
-const snapshotSchema = z.custom<CampaignSnapshot>((value) => typeof value === 'object' && value !== null && 'campaignId' in value);
 
 const issueCampaignSchema = z
   .object({

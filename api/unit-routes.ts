@@ -35,7 +35,8 @@ const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: 
 /** A unit's path parameters, with the unit of the walk-through that this route's example speaks for. */
 const unitParams = (exampleUnit = EXAMPLE_COMMUNE) => campaignParams.extend({ unitCode: unitCodeSchema.meta({ examples: [exampleUnit] }) });
 const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && v !== null && 'kind' in v);
-const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
+/** Every answer that is a campaign's snapshot: its shape is the workflow's own type (workflows/messages.ts), which the API passes on as it is. */
+export const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
 
 /** Runs a workflow call, turning its refusals into problems (404, 409, 422) and letting real failures through. */
 async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
