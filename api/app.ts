@@ -1,4 +1,4 @@
-import { campaignIdSchema, idempotencyKeySchema, phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
+import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,11 +14,11 @@ import { searchAttributes } from '../workflows/search-attributes';
 import { authenticate, type Principal, type TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
-import { EXAMPLE_PARAMS, EXAMPLES } from './examples';
+import { EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
-import { registerUnitRoutes, snapshotSchema } from './unit-routes';
+import { campaignParams, registerUnitRoutes, snapshotSchema, writeHeaders } from './unit-routes';
 
 export interface AppDeps {
   temporal: Client;
@@ -155,7 +155,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
-        headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema }),
+        headers: writeHeaders,
         body: issueCampaignSchema,
         response: {
           201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
@@ -208,7 +208,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: "A campaign's snapshot",
         security: [{ bearer: [] }],
-        params: z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) }),
+        params: campaignParams,
         response: { 200: snapshotSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
       },
     },

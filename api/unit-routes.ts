@@ -30,8 +30,8 @@ export interface RouteDeps {
   problemSchema: z.ZodType;
 }
 
-const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
-const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) });
+export const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
+export const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) });
 /** A unit's path parameters, with the unit of the walk-through that this route's example speaks for. */
 const unitParams = (exampleUnit = EXAMPLE_COMMUNE) => campaignParams.extend({ unitCode: unitCodeSchema.meta({ examples: [exampleUnit] }) });
 const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && v !== null && 'kind' in v);
