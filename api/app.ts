@@ -6,7 +6,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { campaignIdFor, issuerCodeOf } from '../domain/plan';
+import { campaignIdFor, issuerCodeOf, issuerRootProblem } from '../domain/plan';
 import { fingerprint } from '../domain/fingerprint';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
@@ -55,15 +55,11 @@ const issueCampaignSchema = z
   })
   .meta({ examples: EXAMPLES.issue });
 
-/** The tree a plan is issued to; its root must be the issuing unit. */
+/** The tree a plan is issued to. */
 function treeOf(body: z.output<typeof issueCampaignSchema>) {
   const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
-  const root = tree.find((u) => u.parent === undefined);
-  if (root?.code !== body.plan.issuer.unitCode) {
-    throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
-      { field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason: `the issuing unit must be the root of the tree (${root?.code ?? 'none'})` },
-    ]);
-  }
+  const reason = issuerRootProblem(body.plan, tree);
+  if (reason) throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [{ field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason }]);
   return tree;
 }
 

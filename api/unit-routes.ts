@@ -1,4 +1,19 @@
-import { campaignIdSchema, deadlineSchema, dialogueSchema, idempotencyKeySchema, isoDateSchema, modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema, petitionResolutionSchema, petitionSchema, studySessionSchema, unitCodeSchema } from '../domain/schemas';
+import {
+  campaignIdSchema,
+  deadlineSchema,
+  dialogueSchema,
+  idempotencyKeySchema,
+  isoDateSchema,
+  modelAssessmentSchema,
+  modelCommendationSchema,
+  modelIdSchema,
+  modelRegistrationSchema,
+  petitionIdSchema,
+  petitionResolutionSchema,
+  petitionSchema,
+  studySessionSchema,
+  unitCodeSchema,
+} from '../domain/schemas';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
@@ -121,11 +136,11 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       },
     });
 
-  const modelParams = unitParams().extend({ modelId: z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2').meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
+  const modelParams = unitParams().extend({ modelId: modelIdSchema.meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams(EXAMPLE_PARTY_CELL), studySessionSchema.meta({ examples: EXAMPLES.studySession }), 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams(), dialogueSchema.meta({ examples: EXAMPLES.dialogue }), 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams(), petitionSchema.meta({ examples: EXAMPLES.petition }), 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
-  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3').meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
+  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: petitionIdSchema.meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams(), modelRegistrationSchema.meta({ examples: EXAMPLES.model }), 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema.meta({ examples: EXAMPLES.assessment }), 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema.meta({ examples: EXAMPLES.commendation }), 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));

@@ -1,4 +1,4 @@
-import type { PlanInput } from './schemas';
+import type { PlanInput, Unit } from './schemas';
 
 export type { Plan, PlanInput } from './schemas';
 export { ACTOR_GROUPS, defaultDeadlines } from './vocabulary';
@@ -12,6 +12,12 @@ export { ACTOR_GROUPS, defaultDeadlines } from './vocabulary';
 /** Campaign id: issuing unit, year and plan number, URL- and Kafka-key-safe, e.g. `BG-2024-202-KH-BDVTU`. */
 export function campaignIdFor(plan: Pick<PlanInput, 'number' | 'issuer' | 'year'>): string {
   return `${plan.issuer.unitCode}-${plan.year}-${plan.number.replace('/', '-')}`;
+}
+
+/** A plan is issued to its issuer's own unit tree: the root of the tree is the issuing unit. */
+export function issuerRootProblem(plan: Pick<PlanInput, 'issuer'>, tree: readonly Unit[]): string | undefined {
+  const root = tree.find((u) => u.parent === undefined);
+  return root?.code === plan.issuer.unitCode ? undefined : `the issuing unit must be the root of the tree (${root?.code ?? 'none'})`;
 }
 
 /** The issuer code of a plan number: 202-KH/BDVTU → BDVTU. */

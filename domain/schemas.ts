@@ -284,8 +284,8 @@ export type ModelCommendation = z.infer<typeof modelCommendationSchema>;
 
 // ---- submissions: what the `submit` Update of a unit workflow takes -----------------------------------------
 
-const petitionIdSchema = z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3');
-const modelIdSchema = z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2');
+export const petitionIdSchema = z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3');
+export const modelIdSchema = z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2');
 
 export const reportCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('study-session'), unitCode: unitCodeSchema, report: studySessionSchema }),
