@@ -1,4 +1,4 @@
-import { campaignIdSchema, idempotencyKeySchema, phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
+import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,19 +6,19 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { campaignIdFor, issuerCodeOf } from '../domain/plan';
+import { campaignIdFor, issuerRootProblem } from '../domain/plan';
 import { fingerprint } from '../domain/fingerprint';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
-import { campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
-import { searchAttributes } from '../workflows/search-attributes';
+import { campaignIdOfWorkflowId, campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
+import { campaignSearchAttributes, searchAttributes } from '../workflows/search-attributes';
 import { authenticate, type Principal, type TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
-import { EXAMPLE_PARAMS, EXAMPLES } from './examples';
+import { EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
-import { registerUnitRoutes } from './unit-routes';
+import { campaignParams, registerUnitRoutes, snapshotSchema, writeHeaders } from './unit-routes';
 
 export interface AppDeps {
   temporal: Client;
@@ -47,8 +47,6 @@ const campaignListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-const snapshotSchema = z.custom<CampaignSnapshot>((value) => typeof value === 'object' && value !== null && 'campaignId' in value);
-
 const issueCampaignSchema = z
   .object({
     plan: planSchema,
@@ -57,15 +55,11 @@ const issueCampaignSchema = z
   })
   .meta({ examples: EXAMPLES.issue });
 
-/** The tree a plan is issued to; its root must be the issuing unit. */
+/** The tree a plan is issued to. */
 function treeOf(body: z.output<typeof issueCampaignSchema>) {
   const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
-  const root = tree.find((u) => u.parent === undefined);
-  if (root?.code !== body.plan.issuer.unitCode) {
-    throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
-      { field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason: `the issuing unit must be the root of the tree (${root?.code ?? 'none'})` },
-    ]);
-  }
+  const reason = issuerRootProblem(body.plan, tree);
+  if (reason) throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [{ field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason }]);
   return tree;
 }
 
@@ -157,7 +151,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
-        headers: z.looseObject({ 'idempotency-key': idempotencyKeySchema }),
+        headers: writeHeaders,
         body: issueCampaignSchema,
         response: {
           201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
@@ -184,13 +178,7 @@ export async function buildApp(deps: AppDeps) {
           args: [{ campaignId, plan, tree }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { issueKey: key },
-          typedSearchAttributes: [
-            { key: searchAttributes.phase, value: 'issued' },
-            { key: searchAttributes.year, value: plan.year },
-            { key: searchAttributes.issuer, value: issuerCodeOf(plan.number) },
-            { key: searchAttributes.province, value: plan.issuer.unitCode },
-            { key: searchAttributes.planNumber, value: plan.number },
-          ],
+          typedSearchAttributes: campaignSearchAttributes(plan, 'issued'),
         });
         return reply.code(201).send({ campaignId, workflowId, created: true as const });
       } catch (error) {
@@ -210,7 +198,7 @@ export async function buildApp(deps: AppDeps) {
         tags: ['campaigns'],
         summary: "A campaign's snapshot",
         security: [{ bearer: [] }],
-        params: z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) }),
+        params: campaignParams,
         response: { 200: snapshotSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
       },
     },
@@ -267,7 +255,7 @@ export async function buildApp(deps: AppDeps) {
         const attrs = searchAttributeValues(execution.searchAttributes?.indexedFields);
         const workflowId = execution.execution?.workflowId ?? '';
         return {
-          campaignId: workflowId.replace(/^campaign:/, ''),
+          campaignId: campaignIdOfWorkflowId(workflowId),
           planNumber: String(attrs[searchAttributes.planNumber.name] ?? ''),
           year: Number(attrs[searchAttributes.year.name] ?? 0),
           issuer: String(attrs[searchAttributes.issuer.name] ?? ''),

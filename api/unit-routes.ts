@@ -1,4 +1,19 @@
-import { campaignIdSchema, deadlineSchema, dialogueSchema, idempotencyKeySchema, isoDateSchema, modelAssessmentSchema, modelCommendationSchema, modelRegistrationSchema, petitionResolutionSchema, petitionSchema, studySessionSchema, unitCodeSchema } from '../domain/schemas';
+import {
+  campaignIdSchema,
+  deadlineSchema,
+  dialogueSchema,
+  idempotencyKeySchema,
+  isoDateSchema,
+  modelAssessmentSchema,
+  modelCommendationSchema,
+  modelIdSchema,
+  modelRegistrationSchema,
+  petitionIdSchema,
+  petitionResolutionSchema,
+  petitionSchema,
+  studySessionSchema,
+  unitCodeSchema,
+} from '../domain/schemas';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
@@ -6,7 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES } from '../domain/campaign';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
-import { fingerprint } from '../domain/fingerprint';
+import { updateIdOf } from '../domain/fingerprint';
 import { executeUpdate } from '../infra/workflow-updates';
 import {
   advancePhaseUpdate,
@@ -31,12 +46,13 @@ export interface RouteDeps {
   problemSchema: z.ZodType;
 }
 
-const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
-const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) });
+export const writeHeaders = z.looseObject({ 'idempotency-key': idempotencyKeySchema });
+export const campaignParams = z.object({ campaignId: campaignIdSchema.meta({ examples: [EXAMPLE_PARAMS.campaignId] }) });
 /** A unit's path parameters, with the unit of the walk-through that this route's example speaks for. */
 const unitParams = (exampleUnit = EXAMPLE_COMMUNE) => campaignParams.extend({ unitCode: unitCodeSchema.meta({ examples: [exampleUnit] }) });
 const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && v !== null && 'kind' in v);
-const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
+/** Every answer that is a campaign's snapshot: its shape is the workflow's own type (workflows/messages.ts), which the API passes on as it is. */
+export const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
 
 /** Runs a workflow call, turning its refusals into problems (404, 409, 422) and letting real failures through. */
 async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -66,10 +82,9 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
     );
 
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
-  const updateId = (key: string, body: unknown) => `${key}.${fingerprint(body)}`;
 
-  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:deploy');
-  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => executeUpdate(campaign(id), advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateId(key, body) }), 'campaign:phase');
+  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:deploy');
+  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => executeUpdate(campaign(id), advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:phase');
   app.post(
     '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
     {
@@ -80,7 +95,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const { campaignId, deadline } = request.params;
       const body = { deadline, ...request.body };
       const key = request.headers['idempotency-key'] as string;
-      return callWorkflow(`campaign ${campaignId}`, () => executeUpdate(campaign(campaignId), extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateId(key, body) }));
+      return callWorkflow(`campaign ${campaignId}`, () => executeUpdate(campaign(campaignId), extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateIdOf(key, body) }));
     },
   );
 
@@ -122,11 +137,11 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       },
     });
 
-  const modelParams = unitParams().extend({ modelId: z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2').meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
+  const modelParams = unitParams().extend({ modelId: modelIdSchema.meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams(EXAMPLE_PARTY_CELL), studySessionSchema.meta({ examples: EXAMPLES.studySession }), 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams(), dialogueSchema.meta({ examples: EXAMPLES.dialogue }), 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams(), petitionSchema.meta({ examples: EXAMPLES.petition }), 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
-  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3').meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
+  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: petitionIdSchema.meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams(), modelRegistrationSchema.meta({ examples: EXAMPLES.model }), 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema.meta({ examples: EXAMPLES.assessment }), 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
   report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema.meta({ examples: EXAMPLES.commendation }), 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));

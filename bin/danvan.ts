@@ -9,8 +9,9 @@ import { campaignReport } from '../analytics/report';
 import { openProjection } from '../analytics/projection';
 import { analyticsDbFile, loadConfig } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
-import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
-import { percent } from '../domain/progress';
+import { formatVietnameseDate, formatVietnameseNumber, type Deadline } from '../domain/schedule';
+import { percent, type Progress } from '../domain/progress';
+import type { CampaignSnapshot } from '../workflows/messages';
 
 /**
  * `danvan`: the administrator's work over the HTTP API. Every command prints what happened, or one line
@@ -81,31 +82,13 @@ function readStructured(file: string): unknown {
   }
 }
 
-interface Tally {
-  required: number;
-  done: number;
-  late: number;
-  overdue: number;
-}
-interface Figures {
-  studySessions: Tally;
-  dialogues: Tally & { conferences: number; attendance: number };
-}
-interface Snapshot {
-  campaignId: string;
-  phase: string;
-  deadlines: Record<string, string>;
-  progress: Figures;
-  children: Array<{ unitCode: string; name: string; progress: Figures }>;
-}
-
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
-function showSnapshot(s: Snapshot): string {
-  const row = (name: string, p: Figures) => [
+function showSnapshot(s: CampaignSnapshot): string {
+  const row = (name: string, p: Progress) => [
     name,
     `${formatVietnameseNumber(p.studySessions.done)}/${formatVietnameseNumber(p.studySessions.required)}`,
     `${percent(p.studySessions.done, p.studySessions.required)}%`,
@@ -198,7 +181,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'deploy': {
       need(1, 'a campaign id');
-      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deploy`, { reason: values.reason ?? 'triển khai kế hoạch' })) as Snapshot;
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deploy`, { reason: values.reason ?? 'triển khai kế hoạch' })) as CampaignSnapshot;
       console.log(`deployed ${s.campaignId}: ${s.children.length} unit workflows running, phase ${s.phase}`);
       return;
     }
@@ -217,19 +200,19 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'show': {
       need(1, 'a campaign id');
-      console.log(showSnapshot((await request(opts, 'GET', `/v1/campaigns/${args[0]}`)) as Snapshot));
+      console.log(showSnapshot((await request(opts, 'GET', `/v1/campaigns/${args[0]}`)) as CampaignSnapshot));
       return;
     }
     case 'phase': {
       need(2, 'a campaign id and the next phase');
-      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/phase`, { to: args[1], reason: reason() })) as Snapshot;
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/phase`, { to: args[1], reason: reason() })) as CampaignSnapshot;
       console.log(`${s.campaignId} is now ${s.phase}`);
       return;
     }
     case 'extend': {
       need(3, 'a campaign id, a deadline and the new date');
-      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deadlines/${args[1]}/extension`, { to: args[2], reason: reason() })) as Snapshot;
-      console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1]!]!)}`);
+      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deadlines/${args[1]}/extension`, { to: args[2], reason: reason() })) as CampaignSnapshot;
+      console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1] as Deadline])}`);
       return;
     }
     case 'report': {

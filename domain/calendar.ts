@@ -16,3 +16,7 @@ export function isCalendarDate(value: string): boolean {
 
 /** An instant in UTC as `Date.prototype.toISOString` writes it, e.g. 2024-10-09T05:00:00.000Z. */
 export const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,9 +1,8 @@
 import { reject, type Rejection } from './rejection';
 import { deadlineEnd, lastReportingDeadline, startOfDayVietnam, type Deadlines } from './schedule';
+import { PHASES, type Phase } from './vocabulary';
 
-/** The lifecycle of a campaign: issued → deployed → in progress → assessment → commendation → closed. */
-export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
-export type Phase = (typeof PHASES)[number];
+export { PHASES, type Phase } from './vocabulary';
 
 export function phaseIndex(phase: Phase): number {
   return PHASES.indexOf(phase);

@@ -1,117 +1,26 @@
+import { envelopes, EVENT_VERSIONS, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
 import type { EventPayload } from './events';
 
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  dataschemaOf,
+  envelope,
+  envelopes,
+  EVENT_VERSIONS,
+  eventId,
+  eventTypeOf,
+  SCHEMA_BASE_URL,
+  type DanvanEvent,
+  type EventFields,
+  type EventType,
+  type Publication,
+} from './cloudevent';
+
 /**
- * What a danvan event looks like on the wire and which version of each one producers write, without the
- * schemas: the workflows build events from this module alone. domain/events.ts holds the payload schemas, the
- * contract they make and the reader that validates events against it.
- *
- * Evolution: each event name has released payload versions. An additive change (a new optional field) keeps the
- * version. A breaking change releases version N+1 and makes it `current`; while consumers move, the older
- * version stays in `alsoPublished`, derived from the current payload, so both go out side by side.
+ * What the workflows build events with: the envelope of domain/cloudevent.ts around a payload typed by its schema
+ * in domain/events.ts. Only the types of that module come along, so no schema reaches the workflow bundle; and
+ * events.ts takes the envelope from domain/cloudevent.ts, not from here, so the two never import each other.
  */
-
-/** Which version of an event producers write, and the older versions derived from it during a transition. */
-export interface Publication {
-  current: number;
-  alsoPublished?: Record<number, (payload: never) => unknown>;
-}
-
-/** The one place that says which version of each event is written. Its schemas are EVENT_SCHEMAS (domain/events.ts). */
-export const EVENT_VERSIONS = {
-  'campaign.issued': { current: 1 },
-  'campaign.phase-changed': { current: 1 },
-  'campaign.closed': { current: 1 },
-  'unit.deployed': { current: 1 },
-  'deadline.extended': { current: 1 },
-  'reminder.sent': { current: 1 },
-  'deadline.escalated': { current: 1 },
-  'study-session.reported': { current: 1 },
-  'dialogue.reported': { current: 1 },
-  'petition.recorded': { current: 1 },
-  'petition.resolved': { current: 1 },
-  'model.registered': { current: 1 },
-  'model.assessed': { current: 1 },
-  'model.recognized': { current: 1 },
-  'model.rejected': { current: 1 },
-  'model.commended': { current: 1 },
-  'model.proposed-upward': { current: 1 },
-} as const satisfies Record<string, Publication>;
-
-export type EventType = keyof typeof EVENT_VERSIONS;
-
-/** The Kafka record header of every event: structured mode, the value is the whole CloudEvent. */
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
-/** Where the JSON Schema of each event type is published; `schemas/events/` holds the same files. */
-export const SCHEMA_BASE_URL = 'https://danvan.vn/schemas/events/';
-
-/** A danvan event on the wire: a CloudEvent 1.0 whose `data` is the payload of its type. */
-export interface DanvanEvent {
-  specversion: '1.0';
-  /** `<campaignId>/<source unit>/<sequence>`, plus `/v<N>` from version 2 on: the dedupe key, fixed in workflow history. */
-  id: string;
-  /** `urn:danvan:<workflow id>`: the workflow that emitted it. */
-  source: string;
-  /** `vn.danvan.<name>.v<N>`. */
-  type: string;
-  /** The unit the event is about. */
-  subject: string;
-  /** Workflow time of the change, ISO 8601 UTC. */
-  time: string;
-  datacontenttype: 'application/json';
-  /** The JSON Schema of this type and version. */
-  dataschema: string;
-  campaignid: string;
-  /** Position in the source's stream, gap-free from 1; side-by-side versions of one change share it. */
-  sequence: number;
-  data: unknown;
-}
-
-export interface EventFields {
-  campaignId: string;
-  /** The emitting workflow; `source` is made from it. */
-  workflowId: string;
-  /** The unit of the emitting workflow: with the sequence, it makes the id unique within the campaign. */
-  sourceUnit: string;
-  subject: string;
-  sequence: number;
-  time: Date;
-}
-
-export function eventTypeOf(name: string, version: number): string {
-  return `vn.danvan.${name}.v${version}`;
-}
-
-export function dataschemaOf(name: string, version: number): string {
-  return `${SCHEMA_BASE_URL}${eventTypeOf(name, version)}.json`;
-}
-
-/** Version 1 keeps the plain id; later versions append `/v<N>`, so side-by-side copies of one change stay unique. */
-export function eventId(campaignId: string, sourceUnit: string, sequence: number, version = 1): string {
-  return `${campaignId}/${sourceUnit}/${sequence}${version > 1 ? `/v${version}` : ''}`;
-}
-
-/** The CloudEvent of one version of a change, as it goes on the wire. */
-export function envelope(name: string, version: number, fields: EventFields, data: unknown): DanvanEvent {
-  return {
-    specversion: '1.0',
-    id: eventId(fields.campaignId, fields.sourceUnit, fields.sequence, version),
-    source: `urn:danvan:${fields.workflowId}`,
-    type: eventTypeOf(name, version),
-    subject: fields.subject,
-    time: fields.time.toISOString(),
-    datacontenttype: 'application/json',
-    dataschema: dataschemaOf(name, version),
-    campaignid: fields.campaignId,
-    sequence: fields.sequence,
-    data,
-  };
-}
-
-/** Every event one change publishes: the current version, then each version published beside it, sharing its sequence. */
-export function envelopes(name: string, publication: Publication, fields: EventFields, payload: unknown): DanvanEvent[] {
-  const derivations = (publication.alsoPublished ?? {}) as Record<number, (payload: unknown) => unknown>;
-  return [envelope(name, publication.current, fields, payload), ...Object.entries(derivations).map(([version, derive]) => envelope(name, Number(version), fields, derive(payload)))];
-}
 
 /**
  * The events of one change as producers write them. Not validated here (that needs the schemas): TypeScript holds

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value';
-import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
-import { MODEL_STAGES } from './models';
+import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
 import {
   campaignIdSchema,
   deadlineSchema,
@@ -20,16 +19,16 @@ import {
   unitKindSchema,
   utcInstantSchema,
 } from './schemas';
-import { OBLIGATIONS } from './units';
+import { MODEL_STAGES, OBLIGATIONS } from './vocabulary';
 
-export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './event-envelope';
+export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
 
 /**
  * danvan's domain events as CloudEvents 1.0 in structured mode: every Kafka record's value is one whole event
  * as JSON. Consumers rebuild campaign figures from these alone, so a payload carries everything its figure needs.
  *
  * Each event's released payload versions are here; which one producers write, and which older ones go out beside
- * it during a transition, is EVENT_VERSIONS (domain/event-envelope.ts, which the workflows import instead of this
+ * it during a transition, is EVENT_VERSIONS (domain/cloudevent.ts, which the workflows reach instead of this
  * module). Objects are left open in the published schemas because an additive change keeps its version. Released
  * versions are never removed: old records stay on the topics.
  */

@@ -32,6 +32,16 @@ export function fingerprint(value: unknown): string {
   return `${cyrb53(text).toString(16)}${cyrb53(text, 1).toString(16)}`;
 }
 
+/**
+ * The Temporal Update id of a request under an idempotency key. Temporal answers a repeated Update id with the
+ * first outcome without asking the workflow, so the id carries the fingerprint of what is asked too: the same
+ * request under the same key is deduplicated by Temporal, a different one under the same key reaches the workflow
+ * and is refused there.
+ */
+export function updateIdOf(idempotencyKey: string, asked: unknown): string {
+  return `${idempotencyKey}.${fingerprint(asked)}`;
+}
+
 /** A deterministic spread in [0, windowMs) for a key, so units sharing a deadline do not all wake at one instant. */
 export function spreadMs(key: string, windowMs: number): number {
   return windowMs <= 0 ? 0 : cyrb53(key) % windowMs;

@@ -1,5 +1,5 @@
 import { actionPhaseProblem, type Phase, type UnitAction } from './campaign';
-import { fingerprint } from './fingerprint';
+import { fingerprint, updateIdOf } from './fingerprint';
 import { reject, type Rejection } from './rejection';
 import { MODEL_STEPS, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
 import { emptyProgress } from './progress';
@@ -16,13 +16,9 @@ export type { ReportCommand, ReportKind, Submission } from './schemas';
  * rule about what may be reported, by which unit, in which phase, lives here and nowhere else.
  */
 
-/**
- * The Temporal Update id of a submission. Temporal answers a repeated Update id with the first outcome without
- * asking the workflow, so the id carries the content's fingerprint too: the same report under the same key is
- * deduplicated by Temporal, a different report under the same key reaches the workflow and is refused there.
- */
+/** What a submission asks is its command: the same report from another submitter is the same request. */
 export function submissionUpdateId(submission: Pick<Submission, 'idempotencyKey' | 'command'>): string {
-  return `${submission.idempotencyKey}.${fingerprint(submission.command)}`;
+  return updateIdOf(submission.idempotencyKey, submission.command);
 }
 
 export interface SubmissionResult {

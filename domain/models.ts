@@ -1,19 +1,15 @@
 import type { UnitAction } from './campaign';
 import type { ModelAssessment, ModelCommendation } from './schemas';
+import type { ModelStage } from './vocabulary';
 
 export type { ModelAssessment, ModelCommendation, ModelRegistration } from './schemas';
+export { MODEL_FIELDS, MODEL_STAGES, type ModelField, type ModelStage } from './vocabulary';
 
 /**
  * "Dân vận khéo" models and exemplars (mô hình, điển hình): registered at the start of the year in a field,
  * carried out, assessed and appraised (đánh giá, thẩm định), recognized or rejected, commended (khen thưởng),
  * and the best proposed for recognition one level up.
  */
-export const MODEL_FIELDS = ['economy', 'culture-society', 'defence-security', 'political-system'] as const;
-export type ModelField = (typeof MODEL_FIELDS)[number];
-
-export const MODEL_STAGES = ['registered', 'assessed', 'recognized', 'rejected', 'commended', 'proposed-upward'] as const;
-export type ModelStage = (typeof MODEL_STAGES)[number];
-
 export type ModelStep = ModelAssessment['action'] | ModelCommendation['action'];
 
 /** The one place for the model pipeline: from which stage each step may be taken, where it leads, and its phase rule. */

@@ -1,6 +1,10 @@
+import { addDays } from './calendar';
 import type { ReminderPolicy } from './schemas';
+import type { Deadline, Deadlines } from './vocabulary';
 
+export { addDays } from './calendar';
 export type { ReminderPolicy } from './schemas';
+export { DEADLINES, DEFAULT_REMINDER_POLICY, type Deadline, type Deadlines } from './vocabulary';
 
 /**
  * Deadlines in Vietnam time. Vietnam keeps UTC+7 all year, so "within October 2024" ends at
@@ -29,10 +33,6 @@ export function vietnamDateOf(at: Date): string {
   return new Date(at.getTime() + VIETNAM_UTC_OFFSET_HOURS * HOUR).toISOString().slice(0, 10);
 }
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
-
 /** 2024-09-06 → "06/9/2024", as the seed documents write dates. */
 export function formatVietnameseDate(date: string): string {
   const [y, m, d] = date.split('-');
@@ -44,20 +44,10 @@ export function formatVietnameseNumber(n: number): string {
   return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 }
 
-/**
- * Deadlines of a campaign. The first two are obligations of units (every chi bộ's study session, every
- * commune's dialogue): units that miss them get reminders and escalations. The last two end phases.
- */
-export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commendation'] as const;
-export type Deadline = (typeof DEADLINES)[number];
-export type Deadlines = Record<Deadline, string>;
-
 /** Reports are owed until the later of the two obligation deadlines; assessment starts after it. */
 export function lastReportingDeadline(deadlines: Deadlines): string {
   return deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
 }
-
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
 
 /** Something the clock does about one obligation deadline: remind before it, escalate at it, remind again after it. */
 export interface DeadlineAction {

@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import { isCalendarDate, UTC_INSTANT } from './calendar';
-import { PHASES } from './campaign';
-import { MODEL_FIELDS, MODEL_STAGES } from './models';
-import { ACTOR_GROUPS, defaultDeadlines } from './plan';
-import { membersProblem, PETITION_KINDS } from './reports';
-import { DEADLINES, DEFAULT_REMINDER_POLICY } from './schedule';
-import { kindRank, UNIT_KINDS } from './units';
+import {
+  ACTOR_GROUPS,
+  DEADLINES,
+  DEFAULT_REMINDER_POLICY,
+  defaultDeadlines,
+  kindRank,
+  membersProblem,
+  MODEL_FIELDS,
+  MODEL_STAGES,
+  PETITION_KINDS,
+  PHASES,
+  UNIT_KINDS,
+} from './vocabulary';
 
 /**
  * The wire shapes: what plans, unit trees and reports look like when they arrive at the API, travel in Temporal
- * payloads and go out in events, as zod schemas. The rules about them (which phase follows which, who owes what,
- * what a ledger accepts) live in the modules named after them, which never import zod: the workflows run those,
- * and every workflow instance would otherwise build its own copy of zod and of every schema here (about 1.6 MiB
- * each; see README, Performance).
+ * payloads and go out in events, as zod schemas. Their words (phases, kinds, defaults) are domain/vocabulary.ts;
+ * the rules about them (which phase follows which, who owes what, what a ledger accepts) live in the modules named
+ * after them. Neither imports zod nor this module's values: the workflows run them, and every workflow instance
+ * would otherwise build its own copy of zod and of every schema here (about 1.6 MiB each; see README, Performance).
  */
 
 // ---- dates and instants -------------------------------------------------------------------------------------
@@ -277,8 +284,8 @@ export type ModelCommendation = z.infer<typeof modelCommendationSchema>;
 
 // ---- submissions: what the `submit` Update of a unit workflow takes -----------------------------------------
 
-const petitionIdSchema = z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3');
-const modelIdSchema = z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2');
+export const petitionIdSchema = z.string().regex(/^P\d{1,6}$/, 'expected a petition id like P3');
+export const modelIdSchema = z.string().regex(/^M\d{1,6}$/, 'expected a model id like M2');
 
 export const reportCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('study-session'), unitCode: unitCodeSchema, report: studySessionSchema }),

@@ -1,6 +1,8 @@
 import type { Unit } from './schemas';
+import type { Obligation } from './vocabulary';
 
 export type { Unit } from './schemas';
+export { kindRank, OBLIGATIONS, UNIT_KINDS, type Obligation, type UnitKind } from './vocabulary';
 
 /**
  * The unit tree of a campaign: the issuing unit at the root, then whatever levels lie below it. Before 7/2025 a
@@ -8,14 +10,6 @@ export type { Unit } from './schemas';
  * since then there is no district level, and a national campaign adds a root above the 34 provinces. So the depth
  * is data: kinds only have to rank strictly downwards, and levels may be skipped.
  */
-
-export const UNIT_KINDS = ['national', 'province', 'district', 'commune', 'party-cell'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
-
-/** The rank of a kind in the hierarchy: a child's rank must be strictly greater than its parent's. */
-export function kindRank(kind: UnitKind): number {
-  return UNIT_KINDS.indexOf(kind);
-}
 
 export type UnitTree = Unit[];
 
@@ -116,9 +110,6 @@ export class UnitIndex {
     return unit;
   }
 }
-
-export const OBLIGATIONS = ['study-session', 'dialogue'] as const;
-export type Obligation = (typeof OBLIGATIONS)[number];
 
 /**
  * What a unit must report in the campaign — the one place for "who must report what":

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { StackError } from '../stack/process';
 import { ConfigError, type Config } from './config';
 import type { ServiceEndpoints } from './services';
 
@@ -13,7 +12,7 @@ export class StartupError extends Error {
 
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof StackError || error instanceof StartupError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       console.error(`danvan ${name}: ${error.message}`);
     } else {
       console.error(`danvan ${name}: failed:`, error);
@@ -28,8 +27,16 @@ export function requireEndpoints(config: Config): ServiceEndpoints {
   if (temporalAddress && kafkaBrokers) {
     return { temporalAddress, namespace: config.TEMPORAL_NAMESPACE, kafkaBrokers, kafkaClientId: config.KAFKA_CLIENT_ID };
   }
-  const unset = [temporalAddress ? undefined : 'TEMPORAL_ADDRESS', kafkaBrokers ? undefined : 'KAFKA_BROKERS'].filter((name) => name !== undefined);
-  throw new ConfigError(unset.map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`));
+  throw unsetError([temporalAddress ? undefined : 'TEMPORAL_ADDRESS', kafkaBrokers ? undefined : 'KAFKA_BROKERS']);
+}
+
+export function requireKafkaBrokers(config: Config): string[] {
+  if (config.KAFKA_BROKERS) return config.KAFKA_BROKERS;
+  throw unsetError(['KAFKA_BROKERS']);
+}
+
+function unsetError(names: Array<string | undefined>): ConfigError {
+  return new ConfigError(names.filter((name) => name !== undefined).map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`));
 }
 
 export async function listenOrExplain(app: FastifyInstance, host: string, port: number): Promise<string> {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StartupError } from '../infra/main';
 
 /**
  * The local servers run as detached process groups with their output in log files and their pid in a
@@ -11,7 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * started them (`npm start`, the test run, the bench) are tied to it by a watchdog; see DIE_WITH_CALLER.
  */
 
-export class StackError extends Error {
+/** A startup error of its own, so `npm start` (infra/main.ts's runMain) prints it as one message without knowing the stack. */
+export class StackError extends StartupError {
   constructor(message: string) {
     super(message);
     this.name = 'StackError';

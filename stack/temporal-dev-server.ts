@@ -3,8 +3,8 @@ import { Connection } from '@temporalio/client';
 import { searchAttributes } from '../workflows/search-attributes';
 import { spawnService, waitUntilReady } from './process';
 
-/** The CLI's spelling of each SDK search attribute type (`--search-attribute Name=Type`). */
-const CLI_TYPE_NAMES: Record<string, string> = {
+/** The CLI's spelling of each SDK search attribute type (`--search-attribute Name=Type`; `--type` in docker-compose.yml). */
+export const CLI_TYPE_NAMES: Record<string, string> = {
   KEYWORD: 'Keyword',
   INT: 'Int',
   TEXT: 'Text',

@@ -4,6 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { searchAttributes } from '../workflows/search-attributes';
 import { buildAtomically, requireTool, runStep } from './tools';
 import { TIME_SKIPPING_SERVER } from './versions';
 
@@ -98,4 +101,12 @@ export async function ensureTimeSkippingServer(cacheDir: string, log: (line: str
   fs.writeFileSync(partial, wrapperScript(dir, java, shared ? archive : undefined), { mode: 0o755 });
   fs.renameSync(partial, executable);
   return executable;
+}
+
+/** The time-skipping server starts with no custom search attributes; the dev server gets them at its start (temporal-dev-server.ts). */
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
+  });
 }

@@ -18,6 +18,11 @@ export function campaignWorkflowId(campaignId: string): string {
   return `campaign:${campaignId}`;
 }
 
+/** The inverse of `campaignWorkflowId`, for workflows found by listing. */
+export function campaignIdOfWorkflowId(workflowId: string): string {
+  return workflowId.replace(/^campaign:/, '');
+}
+
 export function issueKeyWorkflowId(idempotencyKey: string): string {
   return `issue-key:${idempotencyKey}`;
 }

@@ -10,7 +10,7 @@ import { addDays, deadlineEnd, vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';
 import { UnitIndex, type Unit } from '../../domain/units';
 import { dataConverter } from '../../infra/codec';
-import { registerSearchAttributes } from '../../test/helpers/temporal';
+import { registerSearchAttributes } from '../../stack/time-skipping-server';
 import { campaignWorkflowId, deployUpdate, unitWorkflowId } from '../../workflows/messages';
 import { cpuSeconds } from '../cpu';
 import { follow } from '../kafka-read';

@@ -17,7 +17,7 @@ import { at, eventually, nextCampaignYear, Reporter } from '../helpers/campaign'
 import { testKafkaBrokers, timeSkippingServerPath } from '../helpers/env';
 import { nameOf, readTopicToEnd } from '../helpers/kafka';
 import { killGroup, spawnTs, type Spawned } from '../helpers/processes';
-import { registerSearchAttributes } from '../helpers/temporal';
+import { registerSearchAttributes } from '../../stack/time-skipping-server';
 import { recordFault } from './table';
 
 /**

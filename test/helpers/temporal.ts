@@ -1,8 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
 import { dataConverter } from '../../infra/codec';
-import { searchAttributes } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { testTemporalAddress } from './env';
 
@@ -24,12 +22,4 @@ export function runInBackground(worker: Worker): () => Promise<void> {
     worker.shutdown();
     await running;
   };
-}
-
-/** The time-skipping server starts with no custom search attributes; the dev server gets them from the stack scripts. */
-export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
-  });
 }

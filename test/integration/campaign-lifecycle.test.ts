@@ -27,7 +27,8 @@ import { createActivities } from '../../activities';
 import { testKafkaBrokers, timeSkippingServerPath } from '../helpers/env';
 import { at, eventually, nextCampaignYear, Reporter } from '../helpers/campaign';
 import { nameOf, readCampaignEvents } from '../helpers/kafka';
-import { bundleDanvanWorkflows, registerSearchAttributes } from '../helpers/temporal';
+import { registerSearchAttributes } from '../../stack/time-skipping-server';
+import { bundleDanvanWorkflows } from '../helpers/temporal';
 import { plan202 } from '../fixtures/plans';
 
 /**

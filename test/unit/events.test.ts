@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { buildEvent, buildEvents, defineEvent, eventContract, eventName, parseEvent, RELEASED_EVENTS, type DanvanEvent } from '../../domain/events';
-import { campaignIdFor } from '../../domain/plan';
+import { campaignIdFor, issuerRootProblem } from '../../domain/plan';
 import { plan202 } from '../fixtures/plans';
 
 const plan = planSchema.parse(plan202());
@@ -23,6 +23,13 @@ describe('plan (domain/plan.ts)', () => {
     expect(campaignIdFor(plan)).toBe('BG-2024-202-KH-BDVTU');
     expect(campaignIdFor({ ...plan, issuer: { ...plan.issuer, unitCode: 'HN' } })).toBe('HN-2024-202-KH-BDVTU');
     expect(campaignIdFor({ ...plan, year: 2025 })).toBe('BG-2025-202-KH-BDVTU');
+  });
+
+  it('is issued to the tree whose root is its issuing unit', () => {
+    const province = { code: 'BG', name: 'Tỉnh Bắc Giang', kind: 'province' as const };
+    const commune = { code: 'BG-X1', name: 'Xã 1', kind: 'commune' as const, parent: 'BG' };
+    expect(issuerRootProblem(plan, [province, commune])).toBeUndefined();
+    expect(issuerRootProblem({ issuer: { ...plan.issuer, unitCode: 'BN' } }, [province, commune])).toBe('the issuing unit must be the root of the tree (BG)');
   });
 
   it('refuses an impossible issue date', () => {

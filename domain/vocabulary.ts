@@ -1,0 +1,63 @@
+import { addDays } from './calendar';
+
+/**
+ * The words the wire and the rules share: every enumeration a plan, a unit tree, a report or an event is written
+ * in, the defaults a plan is completed with, and the one check a report needs nothing but itself for.
+ * domain/schemas.ts builds the zod schemas from these and the rule modules reason in them, so neither imports
+ * the other for them. No zod here: the workflows load this module.
+ */
+
+/** The lifecycle of a campaign: issued → deployed → in progress → assessment → commendation → closed. */
+export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/**
+ * Deadlines of a campaign. The first two are obligations of units (every chi bộ's study session, every
+ * commune's dialogue): units that miss them get reminders and escalations. The last two end phases.
+ */
+export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commendation'] as const;
+export type Deadline = (typeof DEADLINES)[number];
+export type Deadlines = Record<Deadline, string>;
+
+/**
+ * Who carries a task out, as the plans name them: party committees (cấp ủy, tổ chức Đảng), state agencies
+ * (cơ quan Nhà nước), the Fatherland Front and socio-political organisations (Mặt trận Tổ quốc và các tổ
+ * chức chính trị - xã hội), the armed forces (lực lượng vũ trang).
+ */
+export const ACTOR_GROUPS = ['party-committees', 'state-agencies', 'fatherland-front', 'armed-forces'] as const;
+
+/** Unset deadlines follow the window: obligations by its last day, assessment 15 days and commendation 30 days after. */
+export function defaultDeadlines(closesOn: string): Deadlines {
+  return { 'study-sessions': closesOn, dialogues: closesOn, assessment: addDays(closesOn, 15), commendation: addDays(closesOn, 30) };
+}
+
+/** The reminders of a plan that names none; each field of a plan's policy falls back to its own here. */
+export const DEFAULT_REMINDER_POLICY = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
+
+/** From the top of the tree down; a national campaign's root is above the provinces. */
+export const UNIT_KINDS = ['national', 'province', 'district', 'commune', 'party-cell'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** The rank of a kind in the hierarchy: a child's rank must be strictly greater than its parent's. */
+export function kindRank(kind: UnitKind): number {
+  return UNIT_KINDS.indexOf(kind);
+}
+
+export const OBLIGATIONS = ['study-session', 'dialogue'] as const;
+export type Obligation = (typeof OBLIGATIONS)[number];
+
+/** Kiến nghị (recommendation), khiếu nại (complaint), tố cáo (denunciation). */
+export const PETITION_KINDS = ['kien-nghi', 'khieu-nai', 'to-cao'] as const;
+export type PetitionKind = (typeof PETITION_KINDS)[number];
+
+/** A chi bộ cannot have more members at its session than it has. */
+export function membersProblem(session: { membersPresent: number; membersTotal: number }): string | undefined {
+  return session.membersPresent > session.membersTotal ? 'more members present than the chi bộ has' : undefined;
+}
+
+/** The fields a "Dân vận khéo" model is registered in. */
+export const MODEL_FIELDS = ['economy', 'culture-society', 'defence-security', 'political-system'] as const;
+export type ModelField = (typeof MODEL_FIELDS)[number];
+
+export const MODEL_STAGES = ['registered', 'assessed', 'recognized', 'rejected', 'commended', 'proposed-upward'] as const;
+export type ModelStage = (typeof MODEL_STAGES)[number];
