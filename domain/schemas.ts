@@ -19,7 +19,7 @@ import {
  * payloads and go out in events, as zod schemas. Their words (phases, kinds, defaults) are domain/vocabulary.ts;
  * the rules about them (which phase follows which, who owes what, what a ledger accepts) live in the modules named
  * after them. Neither imports zod nor this module's values: the workflows run them, and every workflow instance
- * would otherwise build its own copy of zod and of every schema here (about 1.6 MiB each; see README, Performance).
+ * would otherwise build its own copy of zod and of every schema here (about 1.6 MiB each; see docs/decisions/zod-free-workflows.md).
  */
 
 // ---- dates and instants -------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import { Outbox } from './outbox';
 import { receiveChildReports } from './rollup';
 import { Run } from './run';
 import { campaignSearchAttributes } from './search-attributes';
+import { snapshotOf, subtreeHolds, subtreeProgress } from './subtree';
 import { registerSubmissions } from './submissions';
 import { Timers } from './timers';
 
@@ -59,9 +60,9 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     if (trigger === 'admin') node.tellChildren({ kind: 'phase', phase: to });
   };
   const clock = new Clock(node, timers, (to, reason) => movePhase(to, reason, 'deadline'));
-  const snapshot = (): CampaignSnapshot => ({ ...node.snapshot(run.updates), plan, ...(node.deployedAt ? { deployedAt: node.deployedAt } : {}) });
+  const snapshot = (): CampaignSnapshot => ({ ...snapshotOf(node, run.updates), plan, ...(node.deployedAt ? { deployedAt: node.deployedAt } : {}) });
   /** An administrator's move answers once every workflow of the tree holds it, so no report meets the old phase after. */
-  const everyUnitHolds = (phase: Phase) => condition(() => node.subtreeHolds(phase));
+  const everyUnitHolds = (phase: Phase) => condition(() => subtreeHolds(node, phase));
 
   const deploy = async () => {
     movePhase('deployed', 'deployed down the unit tree', 'admin');
@@ -72,7 +73,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
 
   registerSubmissions(node, run, clock);
   receiveChildReports(node);
-  setHandler(snapshotQuery, () => node.snapshot(run.updates));
+  setHandler(snapshotQuery, () => snapshotOf(node, run.updates));
   setHandler(campaignSnapshotQuery, snapshot);
   setHandler(locateQuery, (unitCode) => locateUnit(input.campaignId, index, unitCode));
   setHandler(unitTreeQuery, () => tree);
@@ -114,7 +115,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   }
 
   // Closed everywhere: the campaign's figures, then nothing left to send.
-  node.emit('campaign.closed', index.root.code, { figures: node.subtreeProgress() });
+  node.emit('campaign.closed', index.root.code, { figures: subtreeProgress(node) });
   await condition(allHandlersFinished);
   await Promise.all([outbox.close(), children.close()]);
   return snapshot();

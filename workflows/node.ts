@@ -1,13 +1,12 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { phaseAt, phaseIndex, PHASES, type Phase } from '../domain/campaign';
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import { phaseAt, phaseIndex, type Phase } from '../domain/campaign';
 import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
 import type { EventPayload } from '../domain/events';
-import { createLedger, ledgerProgress, overdueUnits, type Ledger, type LedgerContext } from '../domain/ledger';
+import { createLedger, type Ledger, type LedgerContext } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
-import { emptyProgress, sumProgress, type Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
 import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
-import { DEFAULT_RUN_LIMITS, OVERDUE_LIST_LIMIT, deadlinesKey, type ChildMessage, type ChildReport, type NodeCarry, type NodeSnapshot, type OverdueUnit, type RunLimits } from './messages';
+import { DEFAULT_RUN_LIMITS, type ChildMessage, type ChildReport, type NodeCarry, type RunLimits } from './messages';
 import { searchAttributes } from './search-attributes';
 
 export interface NodeOptions {
@@ -183,69 +182,25 @@ export class Node {
     return this.carry.phase === 'closed' && this.childUnits.every((child) => this.carry.childReports[child.code]?.finished);
   }
 
-  /** The earliest phase any workflow of this subtree holds, or undefined while a started child has not reported in. */
-  subtreePhase(): Phase | undefined {
-    if (!this.carry.childrenStarted) return this.carry.phase;
-    if (!this.allChildrenReported()) return undefined;
-    const reports = this.childUnits.map((c) => this.carry.childReports[c.code]!);
-    return PHASES[Math.min(phaseIndex(this.carry.phase), ...reports.map((r) => phaseIndex(r.phase)))];
+  /** The last report of each non-leaf child, by unit code. */
+  childReport(unitCode: string): ChildReport | undefined {
+    return this.carry.childReports[unitCode];
   }
 
-  /** The deadlines every workflow of this subtree holds, as a key, or null while they differ. */
-  subtreeDeadlinesKey(): string | null {
-    const own = deadlinesKey(this.carry.deadlines);
-    if (!this.carry.childrenStarted) return own;
-    return this.childUnits.every((c) => this.carry.childReports[c.code]?.deadlinesKey === own) ? own : null;
+  get reminders(): Readonly<{ sent: number; escalations: number }> {
+    return this.carry.reminders;
   }
 
-  /** Every workflow of the subtree holds `phase` (or a later one) and these deadlines: what an administrator's move waits for. */
-  subtreeHolds(phase: Phase): boolean {
-    const held = this.subtreePhase();
-    return held !== undefined && phaseIndex(held) >= phaseIndex(phase) && this.subtreeDeadlinesKey() !== null;
+  /** Events emitted over the campaign, and those not yet on Kafka. */
+  get events(): { emitted: number; pending: number } {
+    return { emitted: this.carry.sequence, pending: this.carry.outbox.length };
   }
 
-  /** Own figures plus every child's last report. */
-  subtreeProgress(): Progress {
-    const own = ledgerProgress(this.carry.ledger, { now: new Date(), deadlines: this.carry.deadlines });
-    own.reminders = { ...this.carry.reminders };
-    return sumProgress([own, ...Object.values(this.carry.childReports).map((r) => r.progress)]);
-  }
-
-  subtreeOverdue(): OverdueUnit[] {
-    const own: OverdueUnit[] = overdueUnits(this.carry.ledger, { now: new Date(), deadlines: this.carry.deadlines });
-    return own.concat(...Object.values(this.carry.childReports).map((r) => r.overdueUnits)).slice(0, OVERDUE_LIST_LIMIT);
-  }
-
-  /** What this node tells its parent. */
-  report(): ChildReport {
-    const finished = this.finished();
-    return { unitCode: this.unit.code, progress: this.subtreeProgress(), overdueUnits: this.subtreeOverdue(), finished, phase: this.subtreePhase() ?? this.carry.phase, deadlinesKey: this.subtreeDeadlinesKey() };
-  }
-
-  snapshot(updatesThisRun: number): NodeSnapshot {
-    return {
-      campaignId: this.campaignId,
-      unitCode: this.unit.code,
-      phase: this.carry.phase,
-      deadlines: this.carry.deadlines,
-      progress: this.subtreeProgress(),
-      units: Object.values(this.carry.ledger.units),
-      children: this.childUnits.map((child) => {
-        const report = this.carry.childReports[child.code];
-        return { unitCode: child.code, name: child.name, kind: child.kind, progress: report?.progress ?? emptyProgress(), finished: report?.finished ?? false };
-      }),
-      overdueUnits: this.subtreeOverdue(),
-      eventsEmitted: this.carry.sequence,
-      eventsPending: this.carry.outbox.length,
-      run: { number: this.carry.runs, updates: updatesThisRun, historyLength: workflowInfo().historyLength },
-    };
+  get runNumber(): number {
+    return this.carry.runs;
   }
 
   /** Deadline actions (reminders, escalations) already done, across runs. */
-  actionDone(key: string): boolean {
-    return this.carry.actionsDone.includes(key);
-  }
-
   get actionsDone(): readonly string[] {
     return this.carry.actionsDone;
   }

@@ -2,6 +2,7 @@ import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/wo
 import { Loop } from './loop';
 import { childReportSignal, type ChildReport } from './messages';
 import type { Node } from './node';
+import { reportOf, subtreeDeadlinesKey, subtreePhase } from './subtree';
 import { Timers } from './timers';
 
 /**
@@ -24,7 +25,7 @@ export class Rollup extends Loop {
 
   private urgent(): boolean {
     const node = this.node;
-    return this.sent === undefined || node.finished() || node.subtreePhase() !== this.sent.phase || node.subtreeDeadlinesKey() !== this.sent.deadlinesKey;
+    return this.sent === undefined || node.finished() || subtreePhase(node) !== this.sent.phase || subtreeDeadlinesKey(node) !== this.sent.deadlinesKey;
   }
 
   protected async work(): Promise<void> {
@@ -40,7 +41,7 @@ export class Rollup extends Loop {
         await condition(() => Timers.reached(due) || this.urgent() || this.stopped);
         if (this.stopped) return;
       }
-      const report = node.report();
+      const report = reportOf(node);
       this.sentRevision = node.revision;
       this.sent = report;
       // Stamped when sent, never when the signal's answer comes back: the answer's task is not where a replay

@@ -8,6 +8,7 @@ import { Outbox } from './outbox';
 import { receiveChildReports, Rollup } from './rollup';
 import { Run } from './run';
 import { registerSubmissions } from './submissions';
+import { snapshotOf } from './subtree';
 import { Timers } from './timers';
 
 /**
@@ -38,7 +39,7 @@ export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
 
   registerSubmissions(node, run, clock);
   receiveChildReports(node);
-  setHandler(snapshotQuery, () => node.snapshot(run.updates));
+  setHandler(snapshotQuery, () => snapshotOf(node, run.updates));
   // The campaign's phase and deadlines come from the parent and go on down.
   setHandler(phaseSignal, ({ phase }) => {
     if (node.enterPhase(phase)) node.tellChildren({ kind: 'phase', phase });
@@ -61,5 +62,5 @@ export async function unitWorkflow(input: UnitInput): Promise<NodeSnapshot> {
   // Closed here and below: the last report to the parent, then nothing left to send.
   await condition(allHandlersFinished);
   await Promise.all([outbox.close(), children.close(), rollup.close()]);
-  return node.snapshot(run.updates);
+  return snapshotOf(node, run.updates);
 }
