@@ -18,8 +18,8 @@ import { mapLimit } from '../pool';
  */
 export async function exactlyOnce(b: Bench, campaignId: string, accepted: ReadonlySet<string>, opts: { settleSeconds: number }) {
   const t0 = Date.now();
-  let reported = new Map<string, string[]>();
-  let records: ReturnType<typeof parseEvent>[] = [];
+  let reported: Map<string, string[]>;
+  let records: ReturnType<typeof parseEvent>[];
   for (;;) {
     records = (await readToEnd(b.kafka, TOPICS.campaignEvents, campaignId, 300_000)).map((r) => parseEvent(JSON.parse(r.value)));
     reported = new Map();

@@ -58,7 +58,7 @@ describe('npm start (bin/start.ts)', () => {
     // A request that never completes keeps the API's close() waiting; the shutdown must go on without it.
     const stalled = new net.Socket();
     stalled.on('error', () => {});
-    let stoppingAt = 0;
+    let stoppingAt: number;
     try {
       const [, token] = await started.waitFor(/admin token\s+(\S+)/, 180_000);
       const banner = started.output();
