@@ -1,6 +1,7 @@
 import { planSchema } from '../../domain/schemas';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
@@ -20,6 +21,7 @@ import {
   campaignWorkflowId,
   deployUpdate,
   extendDeadlineUpdate,
+  unitWorkflowId,
   type CampaignSnapshot,
 } from '../../workflows/messages';
 import type { campaignWorkflow as CampaignWorkflow } from '../../workflows/campaign';
@@ -97,11 +99,27 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
         await Promise.race([env.connection.withAbortSignal(stopping.signal, body), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish in ${timeoutMs} ms`)), timeoutMs)))]);
       } catch (error) {
         brokenAt = name;
+        await describeStalled().catch((e: unknown) => process.stderr.write(`lifecycle: could not describe the workflows: ${String(e)}\n`));
         throw error;
       } finally {
         clearTimeout(timer);
       }
     }, timeoutMs + 5_000);
+
+  const workflowIds = () => [campaignWorkflowId(campaignId), ...tree.filter((u) => u.kind === 'district' || u.kind === 'commune').map((u) => unitWorkflowId(campaignId, u.code))];
+  /** A stalled story names the workflows still open, their last events and the server's clock, for the next reader. */
+  const describeStalled = async () => {
+    const lines = [`lifecycle: server time ${new Date(await env.currentTimeMs()).toISOString()}`];
+    for (const id of workflowIds()) {
+      const handle = env.client.workflow.getHandle(id);
+      const description = await handle.describe();
+      if (description.status.name === 'COMPLETED') continue;
+      const events = (await handle.fetchHistory()).events ?? [];
+      const last = events.slice(-6).map((e) => temporal.api.enums.v1.EventType[e.eventType!]?.replace('EVENT_TYPE_', ''));
+      lines.push(`  ${id} ${description.status.name}, ${events.length} events, last: ${last.join(' ')}`);
+    }
+    process.stderr.write(`${lines.join('\n')}\n`);
+  };
 
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } }, client: { dataConverter } });
@@ -316,6 +334,18 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     // 03/11 lnLate+ytRest; 07 and 09/11 ytRest; overdue 13…28/11 (6 reminders) ytRest.
     const dialogueReminders = lnLate.length + YT.length + 2 * (lnLate.length + ytRest.length) + 2 * ytRest.length + 6 * ytRest.length;
     expect(p.reminders).toEqual({ sent: studyReminders + dialogueReminders, escalations: lnLateCells + ytRestCells + ytRest.length });
+  });
+
+  step('never cancels a timer: every workflow of the campaign kept each timer it started', async () => {
+    const counts = { started: 0, canceled: 0 };
+    for (const id of workflowIds()) {
+      for (const event of (await env.client.workflow.getHandle(id).fetchHistory()).events ?? []) {
+        if (event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED) counts.started += 1;
+        if (event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_CANCELED) counts.canceled += 1;
+      }
+    }
+    expect(counts.started).toBeGreaterThan(workflowIds().length);
+    expect(counts.canceled).toBe(0);
   });
 
   step('published the same story to Kafka: every event once, in order per workflow, reminders on their own topic too', async () => {
