@@ -13,7 +13,7 @@ import { fail, ok, type Result } from './result';
 /** How far along the model pipeline each stage lies, from the steps' own rules; stages at one depth (recognized, rejected) exclude each other. */
 const STAGE_DEPTH: Record<ModelStage, number> = (() => {
   const depth = new Map<ModelStage, number>([['registered', 0]]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const step of Object.values(MODEL_STEPS)) {
       const from = Math.max(...step.from.map((stage) => depth.get(stage) ?? -Infinity));
@@ -89,7 +89,10 @@ function advancePhase(s: Statements, campaign: string, phase: Phase): void {
   s.advancePhase.run({ campaign, phase, rank: phaseIndex(phase) });
 }
 
-function modelStep(s: Statements, event: ProjectedEventOf<'model.assessed' | 'model.recognized' | 'model.rejected' | 'model.commended' | 'model.proposed-upward'>): void {
+function modelStep(
+  s: Statements,
+  event: ProjectedEventOf<'model.assessed' | 'model.recognized' | 'model.rejected' | 'model.commended' | 'model.proposed-upward'>,
+): void {
   const { modelId, field, to } = event.data;
   s.modelStep.run({ campaign: event.campaignId, unit: event.subject, modelId, field, stage: to, depth: STAGE_DEPTH[to] });
 }
@@ -121,14 +124,32 @@ const HANDLERS: { [T in ProjectedEvent['name']]: Handler<T> } = {
     for (const unit of data.units) s.reminder.run({ id, unit, campaign, deadline: data.deadline, deadlineDate: data.deadlineDate, kind: data.kind });
   },
   'deadline.escalated': (s, { id, campaignId: campaign, data }) => {
-    for (const { code } of data.units) s.reminder.run({ id, unit: code, campaign, deadline: data.deadline, deadlineDate: data.deadlineDate, kind: 'escalation' });
+    for (const { code } of data.units)
+      s.reminder.run({ id, unit: code, campaign, deadline: data.deadline, deadlineDate: data.deadlineDate, kind: 'escalation' });
   },
   'study-session.reported': (s, { campaignId: campaign, subject: unit, data }) =>
-    void s.studySession.run({ campaign, unit, heldOn: data.heldOn, membersPresent: data.membersPresent, membersTotal: data.membersTotal, late: data.late ? 1 : 0 }),
+    void s.studySession.run({
+      campaign,
+      unit,
+      heldOn: data.heldOn,
+      membersPresent: data.membersPresent,
+      membersTotal: data.membersTotal,
+      late: data.late ? 1 : 0,
+    }),
   'dialogue.reported': (s, { campaignId: campaign, subject: unit, data }) =>
-    void s.dialogue.run({ campaign, unit, conference: data.conference, heldOn: data.heldOn, topic: data.topic, attendance: data.attendance, late: data.late ? 1 : 0 }),
-  'petition.recorded': (s, { campaignId: campaign, subject: unit, data }) => void s.petitionRecorded.run({ campaign, unit, petitionId: data.petitionId, kind: data.kind, receivedOn: data.receivedOn }),
-  'petition.resolved': (s, { campaignId: campaign, subject: unit, data }) => void s.petitionResolved.run({ campaign, unit, petitionId: data.petitionId, kind: data.kind, resolvedOn: data.resolvedOn }),
+    void s.dialogue.run({
+      campaign,
+      unit,
+      conference: data.conference,
+      heldOn: data.heldOn,
+      topic: data.topic,
+      attendance: data.attendance,
+      late: data.late ? 1 : 0,
+    }),
+  'petition.recorded': (s, { campaignId: campaign, subject: unit, data }) =>
+    void s.petitionRecorded.run({ campaign, unit, petitionId: data.petitionId, kind: data.kind, receivedOn: data.receivedOn }),
+  'petition.resolved': (s, { campaignId: campaign, subject: unit, data }) =>
+    void s.petitionResolved.run({ campaign, unit, petitionId: data.petitionId, kind: data.kind, resolvedOn: data.resolvedOn }),
   'model.registered': (s, { campaignId: campaign, subject: unit, data }) =>
     void s.modelRegistered.run({ campaign, unit, modelId: data.modelId, name: data.name, field: data.field, registeredOn: data.registeredOn }),
   'model.assessed': modelStep,
@@ -145,11 +166,14 @@ function applyOne(s: Statements, event: ProjectedEvent): void {
 
 /** What the projection needs of every event before it may write anything; the payload itself was validated by the consumer (parseEvent). */
 function envelopeProblem(event: ProjectedEvent, index: number): ReturnType<typeof fail> | undefined {
-  if (typeof event.id !== 'string' || event.id === '') return fail(`events[${index}].id`, event.id, 'expected the event id <campaignId>/<sourceUnit>/<sequence>');
+  if (typeof event.id !== 'string' || event.id === '')
+    return fail(`events[${index}].id`, event.id, 'expected the event id <campaignId>/<sourceUnit>/<sequence>');
   if (!Object.hasOwn(HANDLERS, event.name)) return fail(`events[${index}].name`, event.name, `event ${event.id} has a name this projection does not know`);
-  if (typeof event.campaignId !== 'string' || event.campaignId === '') return fail(`events[${index}].campaignId`, event.campaignId, `event ${event.id} has no campaign id`);
+  if (typeof event.campaignId !== 'string' || event.campaignId === '')
+    return fail(`events[${index}].campaignId`, event.campaignId, `event ${event.id} has no campaign id`);
   if (typeof event.subject !== 'string' || event.subject === '') return fail(`events[${index}].subject`, event.subject, `event ${event.id} names no unit`);
-  if (Number.isNaN(Date.parse(event.time))) return fail(`events[${index}].time`, event.time, `event ${event.id} has no readable time; expected ISO 8601 with offset`);
+  if (Number.isNaN(Date.parse(event.time)))
+    return fail(`events[${index}].time`, event.time, `event ${event.id} has no readable time; expected ISO 8601 with offset`);
   return undefined;
 }
 

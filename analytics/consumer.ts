@@ -1,4 +1,14 @@
-import { Partitioners, type Consumer, type ConsumerConfig, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type EachBatchPayload,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { parseEvent, type DanvanEvent, type EVENT_SCHEMAS, type EventType } from '../domain/events';
@@ -97,7 +107,11 @@ export function checkRecord(message: Pick<KafkaMessage, 'key' | 'value'>): Check
   if (!parsed.ok) return parsed;
   // One campaign's events share a partition, in order, only because the key is the campaign id.
   const key = message.key?.toString('utf8');
-  if (key !== parsed.event.campaignid) return { ok: false, reason: `key: expected the event's campaignid ${JSON.stringify(parsed.event.campaignid)}, got ${key === undefined ? 'no key' : excerpt(key)}` };
+  if (key !== parsed.event.campaignid)
+    return {
+      ok: false,
+      reason: `key: expected the event's campaignid ${JSON.stringify(parsed.event.campaignid)}, got ${key === undefined ? 'no key' : excerpt(key)}`,
+    };
   // parseEvent validated `data` against the schema of exactly this name and version.
   return { ok: true, event: { ...parsed.event, name: parsed.name, version: parsed.version } as ConsumedEvent };
 }
@@ -188,12 +202,22 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
 
   const missing = await missingTopics(kafka, [...topics, deadLetterTopic]);
   if (!missing.ok) return missing;
-  if (missing.value.length > 0) return fail('topics', missing.value, 'not on the Kafka cluster; danvan creates its topics when it starts (npm start, or the kafka-init job of docker-compose.yml)');
+  if (missing.value.length > 0)
+    return fail(
+      'topics',
+      missing.value,
+      'not on the Kafka cluster; danvan creates its topics when it starts (npm start, or the kafka-init job of docker-compose.yml)',
+    );
 
   // Topics are never created by accident: a consumer's metadata request would otherwise create them with broker defaults.
   // A fetch waits at most a second for records: stopping waits for the fetch in flight, and kafkajs's 5 s felt like a hang.
   const consumer: Consumer = kafka.consumer({ allowAutoTopicCreation: false, maxWaitTimeInMs: 1000, ...options.consumerConfig, groupId });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 
   const totals = { events: 0, duplicates: 0, deadLettered: 0 };
   // Records behind the end, by `topic/partition`, for the partitions assigned to this member.
@@ -235,7 +259,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         fresh.push(checked.event);
       }
     }
-    if (fresh.length > 0) await deliver(fresh, { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]!.offset, lastOffset: last.offset });
+    if (fresh.length > 0)
+      await deliver(fresh, { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]!.offset, lastOffset: last.offset });
     for (const id of inBatch) recent.add(id);
     if (invalid.length > 0) await producer.send({ topic: deadLetterTopic, acks: -1, messages: invalid });
     // Only now is every record of the batch accounted for durably; anything thrown above leaves it uncommitted, to be redelivered.
@@ -244,7 +269,17 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     totals.events += fresh.length;
     totals.deadLettered += invalid.length;
     lag.set(`${batch.topic}/${batch.partition}`, Number(batch.offsetLag()));
-    log.debug({ topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), lastOffset: last.offset, events: fresh.length, deadLettered: invalid.length }, 'batch committed');
+    log.debug(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset: batch.firstOffset(),
+        lastOffset: last.offset,
+        events: fresh.length,
+        deadLettered: invalid.length,
+      },
+      'batch committed',
+    );
     progress();
   };
 
@@ -312,7 +347,11 @@ export async function rewindGroup(kafka: Kafka, groupId: string, topics: readonl
     await admin.connect();
     const [group] = (await admin.describeGroups([groupId])).groups;
     if (group && group.state !== 'Empty' && group.state !== 'Dead') {
-      return fail('groupId', groupId, `consumer group ${groupId} has ${group.members.length} running member(s) (state ${group.state}); stop every consumer of the group first`);
+      return fail(
+        'groupId',
+        groupId,
+        `consumer group ${groupId} has ${group.members.length} running member(s) (state ${group.state}); stop every consumer of the group first`,
+      );
     }
     for (const topic of topics) await admin.resetOffsets({ groupId, topic, earliest: true });
     return ok(undefined);

@@ -23,6 +23,7 @@ export function projectionSink(projection: Projection): EventSink {
   return (events) => {
     const applied = projection.apply(events.flatMap(toProjected));
     // parseEvent has checked everything apply checks, so a refusal is a bug; throwing leaves the batch uncommitted.
-    if (!applied.ok) throw new Error(`projection ${projection.file} refused a batch: ${applied.error.field}=${JSON.stringify(applied.error.value)}: ${applied.error.message}`);
+    if (!applied.ok)
+      throw new Error(`projection ${projection.file} refused a batch: ${applied.error.field}=${JSON.stringify(applied.error.value)}: ${applied.error.message}`);
   };
 }

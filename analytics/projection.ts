@@ -75,7 +75,11 @@ export function openProjection(file: string): Result<Projection> {
     const setUp = db.transaction((): Result<Projection> => {
       const version = storedVersion(db);
       if (version !== undefined && version !== SCHEMA_VERSION) {
-        return fail('schema_version', version, `${file} holds a projection of schema version ${version}; this code reads version ${SCHEMA_VERSION}. Rebuild it: resetProjection, then replay the topic from offset zero`);
+        return fail(
+          'schema_version',
+          version,
+          `${file} holds a projection of schema version ${version}; this code reads version ${SCHEMA_VERSION}. Rebuild it: resetProjection, then replay the topic from offset zero`,
+        );
       }
       createSchema(db);
       return ok(projectionOver(file, db));

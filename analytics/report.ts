@@ -57,7 +57,8 @@ function headline(state: CampaignState): string {
 function status(state: CampaignState, asOf: Date): string {
   const parts: string[] = [];
   if (state.phase) parts.push(`giai đoạn: ${PHASE_VI[state.phase]}`);
-  if (state.plan) parts.push(`thời gian thực hiện từ ${formatVietnameseDate(state.plan.window.opensOn)} đến ${formatVietnameseDate(state.plan.window.closesOn)}`);
+  if (state.plan)
+    parts.push(`thời gian thực hiện từ ${formatVietnameseDate(state.plan.window.opensOn)} đến ${formatVietnameseDate(state.plan.window.closesOn)}`);
   parts.push(`số liệu tính đến ngày ${formatVietnameseDate(vietnamDateOf(asOf))}`);
   return sentence(parts.join('; '));
 }
@@ -91,8 +92,13 @@ function studySessions(p: Progress, state: CampaignState): string {
 function dialogues(p: Progress, state: CampaignState): string {
   const d = p.dialogues;
   const clauses: string[] = [];
-  if (d.required > 0) clauses.push(`người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, thị trấn (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân`);
-  clauses.push(d.conferences > 0 ? `tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự` : 'chưa tổ chức hội nghị đối thoại nào');
+  if (d.required > 0)
+    clauses.push(
+      `người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, thị trấn (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân`,
+    );
+  clauses.push(
+    d.conferences > 0 ? `tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự` : 'chưa tổ chức hội nghị đối thoại nào',
+  );
   if (d.late > 0) clauses.push(`${n(d.late)} xã, phường, thị trấn tổ chức sau thời hạn${deadlineNote(state.deadlines.dialogues)}`);
   if (d.overdue > 0) clauses.push(`${n(d.overdue)} xã, phường, thị trấn đã quá hạn nhưng chưa tổ chức`);
   return sentence(clauses.join('; '));

@@ -41,7 +41,11 @@ export function runAnalytics(brokersOf: (config: Config) => string[]): void {
     const brokers = brokersOf(config);
     const kafka = createKafka({ brokers, clientId: `${config.KAFKA_CLIENT_ID}-analytics`, logger });
     const kafkaProblem = (error: ProjectionError) =>
-      new StartupError(error.field === 'kafka' ? `cannot use Kafka at ${brokers.join(',')} (${error.value}): ${error.message}; is \`npm start\` running, or KAFKA_BROKERS set?` : explain(error));
+      new StartupError(
+        error.field === 'kafka'
+          ? `cannot use Kafka at ${brokers.join(',')} (${error.value}): ${error.message}; is \`npm start\` running, or KAFKA_BROKERS set?`
+          : explain(error),
+      );
 
     if (rebuild) {
       // Offsets first: this refuses while another consumer of the group runs, before anything is emptied under it.

@@ -2,7 +2,13 @@ import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../doma
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -41,7 +47,16 @@ const problemSchema = z.object({
 
 const campaignListSchema = z.object({
   items: z.array(
-    z.object({ campaignId: z.string(), planNumber: z.string(), year: z.number(), issuer: z.string(), province: z.string(), phase: z.string(), startedAt: z.string().nullable(), running: z.boolean() }),
+    z.object({
+      campaignId: z.string(),
+      planNumber: z.string(),
+      year: z.number(),
+      issuer: z.string(),
+      province: z.string(),
+      phase: z.string(),
+      startedAt: z.string().nullable(),
+      running: z.boolean(),
+    }),
   ),
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: z.string().nullable(),
@@ -59,7 +74,10 @@ const issueCampaignSchema = z
 function treeOf(body: z.output<typeof issueCampaignSchema>) {
   const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
   const reason = issuerRootProblem(body.plan, tree);
-  if (reason) throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [{ field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason }]);
+  if (reason)
+    throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
+      { field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason },
+    ]);
   return tree;
 }
 
@@ -98,7 +116,12 @@ export async function buildApp(deps: AppDeps) {
       return sendProblem(reply, { type: 'https://danvan.vn/problems/bad-request', title: 'Bad request', status, detail: (error as Error).message });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, { type: 'https://danvan.vn/problems/internal', title: 'Internal error', status: 500, detail: 'the server failed; the error is logged' });
+    return sendProblem(reply, {
+      type: 'https://danvan.vn/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'the server failed; the error is logged',
+    });
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { type: 'https://danvan.vn/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
@@ -124,7 +147,12 @@ export async function buildApp(deps: AppDeps) {
 
   app.get(
     '/readyz',
-    { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }), 503: problemSchema } } },
+    {
+      schema: {
+        tags: ['operations'],
+        response: { 200: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }), 503: problemSchema },
+      },
+    },
     async (_request, reply) => {
       const results = await Promise.all(
         Object.entries(deps.readiness).map(async ([name, probe]) => {
@@ -226,10 +254,16 @@ export async function buildApp(deps: AppDeps) {
         querystring: z.object({
           year: z.coerce.number().int().min(1930).max(2100).optional(),
           phase: phaseSchema.optional(),
-          issuer: z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'expected an issuer code like BDVTU').optional(),
+          issuer: z
+            .string()
+            .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'expected an issuer code like BDVTU')
+            .optional(),
           province: unitCodeSchema.optional(),
           pageSize: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: z.string().regex(/^[A-Za-z0-9_-]{1,4000}$/, 'expected the nextCursor of a previous page').optional(),
+          cursor: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,4000}$/, 'expected the nextCursor of a previous page')
+            .optional(),
         }),
         response: { 200: campaignListSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema },
       },
@@ -301,7 +335,8 @@ function searchAttributeValues(fields: Record<string, { data?: Uint8Array | null
 }
 
 function valueAt(request: FastifyRequest, context: string | undefined, pointer: string): unknown {
-  let node: unknown = context === 'params' ? request.params : context === 'querystring' ? request.query : context === 'headers' ? request.headers : request.body;
+  let node: unknown =
+    context === 'params' ? request.params : context === 'querystring' ? request.query : context === 'headers' ? request.headers : request.body;
   for (const segment of pointer.split('/').filter(Boolean)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];

@@ -28,7 +28,14 @@ function key(secret: string): Uint8Array {
 
 export async function mintToken(secret: string, principal: Principal, ttl: string = '12h'): Promise<string> {
   const { sub, ...claims } = principalSchema.parse(principal);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(ttl).sign(key(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(key(secret));
 }
 
 /** Checks a token's signature, issuer, audience and expiry, and returns its claims. */
@@ -58,7 +65,8 @@ export async function authenticate(verify: TokenVerifier, header: string | undef
     throw error;
   }
   const parsed = principalSchema.safeParse(payload);
-  if (!parsed.success) throw problem(401, 'invalid-token', 'Invalid token', `token claims: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw problem(401, 'invalid-token', 'Invalid token', `token claims: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -33,7 +33,16 @@ export interface UnitPosition {
 const ALLOWED: Record<Role, readonly Action[]> = {
   admin: ACTIONS,
   viewer: ['campaign:list', 'campaign:read', 'unit:read'],
-  reporter: ['campaign:list', 'campaign:read', 'unit:read', 'report:study-session', 'report:dialogue', 'report:petition', 'report:petition-resolution', 'report:model-registration'],
+  reporter: [
+    'campaign:list',
+    'campaign:read',
+    'unit:read',
+    'report:study-session',
+    'report:dialogue',
+    'report:petition',
+    'report:petition-resolution',
+    'report:model-registration',
+  ],
   council: ['campaign:list', 'campaign:read', 'unit:read', 'model:assessment'],
 };
 
@@ -47,7 +56,10 @@ export function authorize(principal: Principal, action: Action, position?: UnitP
   if (!SCOPED.includes(principal.role) || !position) return { allowed: true };
   const own = principal.unit;
   if (own !== undefined && (position.unitCode === own || position.ancestors.includes(own))) return { allowed: true };
-  return { allowed: false, reason: `a ${principal.role} for unit ${own ?? '(none)'} may act only for that unit and the units below it, not for ${position.unitCode}` };
+  return {
+    allowed: false,
+    reason: `a ${principal.role} for unit ${own ?? '(none)'} may act only for that unit and the units below it, not for ${position.unitCode}`,
+  };
 }
 
 /** `authorize`, as a route uses it: a refusal becomes a 403 problem with the reason. */

@@ -44,7 +44,12 @@ const TRANSIENT_GRPC_CODES: Record<number, string> = { 4: 'DEADLINE_EXCEEDED', 8
 export function problemFromOverload(error: unknown): ProblemError | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (isGrpcServiceError(e) && e.code in TRANSIENT_GRPC_CODES) {
-      return problem(503, 'temporarily-unavailable', 'Temporarily unavailable', `the workflow service is busy or unreachable (${TRANSIENT_GRPC_CODES[e.code]}: ${e.details}); retry with the same Idempotency-Key`);
+      return problem(
+        503,
+        'temporarily-unavailable',
+        'Temporarily unavailable',
+        `the workflow service is busy or unreachable (${TRANSIENT_GRPC_CODES[e.code]}: ${e.details}); retry with the same Idempotency-Key`,
+      );
     }
   }
   return undefined;

@@ -33,5 +33,8 @@ export function problem(status: number, slug: string, title: string, detail?: st
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
-  return reply.code(p.status).type('application/problem+json').send({ ...p, instance: reply.request.url });
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({ ...p, instance: reply.request.url });
 }

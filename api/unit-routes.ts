@@ -65,43 +65,106 @@ async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T>
 
 /** Administrator steering and every unit report, each answered only after the workflow accepted or refused it. */
 export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
-  const errors = { 400: deps.problemSchema, 401: deps.problemSchema, 403: deps.problemSchema, 404: deps.problemSchema, 409: deps.problemSchema, 422: deps.problemSchema };
+  const errors = {
+    400: deps.problemSchema,
+    401: deps.problemSchema,
+    403: deps.problemSchema,
+    404: deps.problemSchema,
+    409: deps.problemSchema,
+    422: deps.problemSchema,
+  };
 
   // Every /v1 request was authenticated before validation (api/app.ts); here only the permission is decided.
   const allow = async (request: FastifyRequest, action: Action, position?: UnitPosition) => requireAllowed(request.principal!, action, position);
 
-  const admin = <B extends z.ZodType>(path: string, summary: string, body: B, update: (campaignId: string, body: z.output<B>, params: Record<string, string>, requestedBy: string, key: string) => Promise<CampaignSnapshot>, action: Action) =>
+  const admin = <B extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: B,
+    update: (campaignId: string, body: z.output<B>, params: Record<string, string>, requestedBy: string, key: string) => Promise<CampaignSnapshot>,
+    action: Action,
+  ) =>
     app.post(
       path,
-      { schema: { tags: ['campaigns'], summary, security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams, body, response: { 200: snapshotSchema, ...errors } } },
+      {
+        schema: {
+          tags: ['campaigns'],
+          summary,
+          security: [{ bearer: [] }],
+          headers: writeHeaders,
+          params: campaignParams,
+          body,
+          response: { 200: snapshotSchema, ...errors },
+        },
+      },
       async (request) => {
         const principal = await allow(request, action);
         const params = request.params as Record<string, string> & { campaignId: string };
-        return callWorkflow(`campaign ${params.campaignId}`, () => update(params.campaignId, request.body as z.output<B>, params, principal.sub, request.headers['idempotency-key'] as string));
+        return callWorkflow(`campaign ${params.campaignId}`, () =>
+          update(params.campaignId, request.body as z.output<B>, params, principal.sub, request.headers['idempotency-key'] as string),
+        );
       },
     );
 
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
 
-  admin('/v1/campaigns/:campaignId/deploy', 'Deploy the plan down the unit tree (answers once every unit workflow runs)', z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }), (id, body, _p, by, key) => executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:deploy');
-  admin('/v1/campaigns/:campaignId/phase', 'Move to the next phase (assessment, commendation, closed)', z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }), (id, body, _p, by, key) => executeUpdate(campaign(id), advancePhaseUpdate, { args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }], updateId: updateIdOf(key, body) }), 'campaign:phase');
+  admin(
+    '/v1/campaigns/:campaignId/deploy',
+    'Deploy the plan down the unit tree (answers once every unit workflow runs)',
+    z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }),
+    (id, body, _p, by, key) =>
+      executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateIdOf(key, body) }),
+    'campaign:deploy',
+  );
+  admin(
+    '/v1/campaigns/:campaignId/phase',
+    'Move to the next phase (assessment, commendation, closed)',
+    z.object({ to: z.enum(PHASES), reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.phase }),
+    (id, body, _p, by, key) =>
+      executeUpdate(campaign(id), advancePhaseUpdate, {
+        args: [{ to: body.to, reason: body.reason, requestedBy: by, idempotencyKey: key }],
+        updateId: updateIdOf(key, body),
+      }),
+    'campaign:phase',
+  );
   app.post(
     '/v1/campaigns/:campaignId/deadlines/:deadline/extension',
     {
-      schema: { tags: ['campaigns'], summary: 'Extend a deadline; pending reminders are re-planned', security: [{ bearer: [] }], headers: writeHeaders, params: campaignParams.extend({ deadline: deadlineSchema.meta({ examples: [EXAMPLE_PARAMS.deadline] }) }), body: z.object({ to: isoDateSchema, reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.extension }), response: { 200: snapshotSchema, ...errors } },
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Extend a deadline; pending reminders are re-planned',
+        security: [{ bearer: [] }],
+        headers: writeHeaders,
+        params: campaignParams.extend({ deadline: deadlineSchema.meta({ examples: [EXAMPLE_PARAMS.deadline] }) }),
+        body: z.object({ to: isoDateSchema, reason: z.string().trim().min(1).max(500) }).meta({ examples: EXAMPLES.extension }),
+        response: { 200: snapshotSchema, ...errors },
+      },
     },
     async (request) => {
       const principal = await allow(request, 'campaign:extend');
       const { campaignId, deadline } = request.params;
       const body = { deadline, ...request.body };
       const key = request.headers['idempotency-key'] as string;
-      return callWorkflow(`campaign ${campaignId}`, () => executeUpdate(campaign(campaignId), extendDeadlineUpdate, { args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }], updateId: updateIdOf(key, body) }));
+      return callWorkflow(`campaign ${campaignId}`, () =>
+        executeUpdate(campaign(campaignId), extendDeadlineUpdate, {
+          args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }],
+          updateId: updateIdOf(key, body),
+        }),
+      );
     },
   );
 
   app.get(
     '/v1/campaigns/:campaignId/units/:unitCode',
-    { schema: { tags: ['units'], summary: "One unit's snapshot and its children's progress", security: [{ bearer: [] }], params: unitParams(), response: { 200: z.custom<NodeSnapshot>(), ...errors } } },
+    {
+      schema: {
+        tags: ['units'],
+        summary: "One unit's snapshot and its children's progress",
+        security: [{ bearer: [] }],
+        params: unitParams(),
+        response: { 200: z.custom<NodeSnapshot>(), ...errors },
+      },
+    },
     async (request) => {
       const { campaignId, unitCode } = request.params;
       const location = await deps.locator.locate(campaignId, unitCode);
@@ -109,7 +172,13 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const owner = await callWorkflow(`unit ${unitCode}`, () => deps.temporal.workflow.getHandle(location.owner).query(snapshotQuery));
       if (owner.unitCode === unitCode) return owner;
       // A leaf (chi bộ): its record from its commune's workflow.
-      return { ...owner, unitCode, units: owner.units.filter((u) => u.code === unitCode), children: [], overdueUnits: owner.overdueUnits.filter((u) => u.code === unitCode) };
+      return {
+        ...owner,
+        unitCode,
+        units: owner.units.filter((u) => u.code === unitCode),
+        children: [],
+        overdueUnits: owner.overdueUnits.filter((u) => u.code === unitCode),
+      };
     },
   );
 
@@ -132,17 +201,75 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
         const principal = await allow(request, action, { unitCode: p.unitCode, ancestors: location.ancestors });
         const command = toCommand(p.unitCode, request.body as z.output<B>, p);
         const submission = { idempotencyKey: request.headers['idempotency-key'] as string, submittedBy: principal.sub, command };
-        const result = await callWorkflow(`unit ${p.unitCode}`, () => executeUpdate(deps.temporal.workflow.getHandle(location.owner), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }));
+        const result = await callWorkflow(`unit ${p.unitCode}`, () =>
+          executeUpdate(deps.temporal.workflow.getHandle(location.owner), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }),
+        );
         return reply.code(201).send(result);
       },
     });
 
   const modelParams = unitParams().extend({ modelId: modelIdSchema.meta({ examples: [EXAMPLE_PARAMS.modelId] }) });
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/study-sessions', "Report a chi bộ's thematic study session", unitParams(EXAMPLE_PARTY_CELL), studySessionSchema.meta({ examples: EXAMPLES.studySession }), 'report:study-session', (unitCode, report) => ({ kind: 'study-session', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/dialogues', "Report a commune's dialogue conference", unitParams(), dialogueSchema.meta({ examples: EXAMPLES.dialogue }), 'report:dialogue', (unitCode, report) => ({ kind: 'dialogue', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/petitions', 'Record a petition (kiến nghị, khiếu nại, tố cáo)', unitParams(), petitionSchema.meta({ examples: EXAMPLES.petition }), 'report:petition', (unitCode, report) => ({ kind: 'petition', unitCode, report }));
-  report('PATCH', '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId', "Record a petition's resolution", unitParams().extend({ petitionId: petitionIdSchema.meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }), petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }), 'report:petition-resolution', (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models', 'Register a "Dân vận khéo" model', unitParams(), modelRegistrationSchema.meta({ examples: EXAMPLES.model }), 'report:model-registration', (unitCode, report) => ({ kind: 'model-registration', unitCode, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment', 'Assess, recognize or reject a model', modelParams, modelAssessmentSchema.meta({ examples: EXAMPLES.assessment }), 'model:assessment', (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }));
-  report('POST', '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation', 'Commend a model, or propose it one level up', modelParams, modelCommendationSchema.meta({ examples: EXAMPLES.commendation }), 'model:commendation', (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }));
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/study-sessions',
+    "Report a chi bộ's thematic study session",
+    unitParams(EXAMPLE_PARTY_CELL),
+    studySessionSchema.meta({ examples: EXAMPLES.studySession }),
+    'report:study-session',
+    (unitCode, report) => ({ kind: 'study-session', unitCode, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/dialogues',
+    "Report a commune's dialogue conference",
+    unitParams(),
+    dialogueSchema.meta({ examples: EXAMPLES.dialogue }),
+    'report:dialogue',
+    (unitCode, report) => ({ kind: 'dialogue', unitCode, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/petitions',
+    'Record a petition (kiến nghị, khiếu nại, tố cáo)',
+    unitParams(),
+    petitionSchema.meta({ examples: EXAMPLES.petition }),
+    'report:petition',
+    (unitCode, report) => ({ kind: 'petition', unitCode, report }),
+  );
+  report(
+    'PATCH',
+    '/v1/campaigns/:campaignId/units/:unitCode/petitions/:petitionId',
+    "Record a petition's resolution",
+    unitParams().extend({ petitionId: petitionIdSchema.meta({ examples: [EXAMPLE_PARAMS.petitionId] }) }),
+    petitionResolutionSchema.meta({ examples: EXAMPLES.petitionResolution }),
+    'report:petition-resolution',
+    (unitCode, report, p) => ({ kind: 'petition-resolution', unitCode, petitionId: p.petitionId, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/models',
+    'Register a "Dân vận khéo" model',
+    unitParams(),
+    modelRegistrationSchema.meta({ examples: EXAMPLES.model }),
+    'report:model-registration',
+    (unitCode, report) => ({ kind: 'model-registration', unitCode, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/assessment',
+    'Assess, recognize or reject a model',
+    modelParams,
+    modelAssessmentSchema.meta({ examples: EXAMPLES.assessment }),
+    'model:assessment',
+    (unitCode, report, p) => ({ kind: 'model-assessment', unitCode, modelId: p.modelId, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/models/:modelId/commendation',
+    'Commend a model, or propose it one level up',
+    modelParams,
+    modelCommendationSchema.meta({ examples: EXAMPLES.commendation }),
+    'model:commendation',
+    (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }),
+  );
 }

@@ -39,12 +39,31 @@ export interface Bench {
   stop(): Promise<Awaited<ReturnType<WorkerProcess['stop']>>>;
 }
 
-export async function startBench(opts: { temporalAddress: string; kafkaBrokers: string[]; concurrency: number; workerCache: number | undefined; workerHeapMb: number | undefined; workerLog: string; log: (line: string) => void }): Promise<Bench> {
+export async function startBench(opts: {
+  temporalAddress: string;
+  kafkaBrokers: string[];
+  concurrency: number;
+  workerCache: number | undefined;
+  workerHeapMb: number | undefined;
+  workerLog: string;
+  log: (line: string) => void;
+}): Promise<Bench> {
   const logger = createLogger('warn');
   // The worker bundles danvan's workflow code in its own process meanwhile.
-  const starting = startWorkerProcess({ name: 'danvan worker', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.kafkaBrokers, taskQueue: DANVAN_QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache, heapMb: opts.workerHeapMb });
+  const starting = startWorkerProcess({
+    name: 'danvan worker',
+    temporalAddress: opts.temporalAddress,
+    kafkaBrokers: opts.kafkaBrokers,
+    taskQueue: DANVAN_QUEUE,
+    logFile: opts.workerLog,
+    maxCachedWorkflows: opts.workerCache,
+    heapMb: opts.workerHeapMb,
+  });
   starting.catch(() => undefined);
-  const services = await connectServices({ temporalAddress: opts.temporalAddress, namespace: 'default', kafkaBrokers: opts.kafkaBrokers, kafkaClientId: 'danvan-bench' }, logger);
+  const services = await connectServices(
+    { temporalAddress: opts.temporalAddress, namespace: 'default', kafkaBrokers: opts.kafkaBrokers, kafkaClientId: 'danvan-bench' },
+    logger,
+  );
   const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
   const baselineWorker = await Worker.create({
     connection: services.workerConnection,
@@ -71,7 +90,11 @@ export async function startBench(opts: { temporalAddress: string; kafkaBrokers: 
     log: opts.log,
     async issue(plan, tree) {
       const campaignId = campaignIdFor(plan);
-      await services.temporal.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue: DANVAN_QUEUE, args: [{ campaignId, plan, tree }] });
+      await services.temporal.workflow.start('campaignWorkflow', {
+        workflowId: campaignWorkflowId(campaignId),
+        taskQueue: DANVAN_QUEUE,
+        args: [{ campaignId, plan, tree }],
+      });
       return campaignId;
     },
     async stop() {

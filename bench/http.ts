@@ -17,7 +17,12 @@ export function jsonClient(baseUrl: string, token: string, maxSockets: number) {
           port: url.port,
           path,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(data),
+            authorization: `Bearer ${token}`,
+            'idempotency-key': idempotencyKey,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -42,7 +42,12 @@ export async function closedLoop<T>(items: readonly T[], concurrency: number, ma
 }
 
 /** An open loop: one send every 1/rate s whatever the answers, for `count` items; `onAnswer` learns when each was answered. */
-export async function openLoop<T>(items: readonly T[], ratePerSecond: number, send: (item: T) => Promise<unknown>, onAnswer: (item: T, at: number, sentAt: number) => void = () => undefined): Promise<LoadResult> {
+export async function openLoop<T>(
+  items: readonly T[],
+  ratePerSecond: number,
+  send: (item: T) => Promise<unknown>,
+  onAnswer: (item: T, at: number, sentAt: number) => void = () => undefined,
+): Promise<LoadResult> {
   const started = Date.now();
   const result: LoadResult = { sent: 0, ok: 0, failed: 0, seconds: 0, perSecond: 0, latencies: [] };
   const inFlight: Promise<void>[] = [];

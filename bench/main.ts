@@ -64,10 +64,25 @@ runMain('bench', async () => {
 
   try {
     const timeSkipping = await ensureTimeSkippingServer(layout.cacheDir, say);
-    b = await startBench({ temporalAddress: temporalAddress!, kafkaBrokers: kafkaBrokers!, concurrency: opts.concurrency, workerCache: opts.workerCache, workerHeapMb: opts.workerHeapMb, workerLog: path.join(layout.dataDir, 'worker.log'), log: say });
+    b = await startBench({
+      temporalAddress: temporalAddress!,
+      kafkaBrokers: kafkaBrokers!,
+      concurrency: opts.concurrency,
+      workerCache: opts.workerCache,
+      workerHeapMb: opts.workerHeapMb,
+      workerLog: path.join(layout.dataDir, 'worker.log'),
+      log: say,
+    });
     const w = b.worker;
-    say(`servers, API and worker process (pid ${w.pid}, log ${path.relative(process.cwd(), w.logFile)}, ${w.maxCachedWorkflows} cached workflows${opts.workerCache === undefined ? ": the SDK's default" : ''}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s; worker RSS ${w.readyRssMiB} MiB`);
-    const pids = { bench: process.pid, worker: w.pid, temporal: external ? undefined : runningPid(layout.runDir, 'temporal'), kafka: external ? undefined : runningPid(layout.runDir, 'kafka') };
+    say(
+      `servers, API and worker process (pid ${w.pid}, log ${path.relative(process.cwd(), w.logFile)}, ${w.maxCachedWorkflows} cached workflows${opts.workerCache === undefined ? ": the SDK's default" : ''}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s; worker RSS ${w.readyRssMiB} MiB`,
+    );
+    const pids = {
+      bench: process.pid,
+      worker: w.pid,
+      temporal: external ? undefined : runningPid(layout.runDir, 'temporal'),
+      kafka: external ? undefined : runningPid(layout.runDir, 'kafka'),
+    };
     const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
       say(`▶ ${name}`);
       const meter = cpuMeter(pids);
@@ -81,7 +96,9 @@ runMain('bench', async () => {
       const memory = w.rss.mark();
       cpu[name] = { ...meter(), workerRssMiB: memory.rssMiB, workerScenarioPeakRssMiB: memory.windowPeakMiB, workerHwmMiB: memory.hwmMiB };
       results[name] = result;
-      say(`  worker RSS ${memory.rssMiB} MiB (highest sampled in this scenario ${memory.windowPeakMiB}, peak so far ${memory.hwmMiB}); ${JSON.stringify(cpu[name])}`);
+      say(
+        `  worker RSS ${memory.rssMiB} MiB (highest sampled in this scenario ${memory.windowPeakMiB}, peak so far ${memory.hwmMiB}); ${JSON.stringify(cpu[name])}`,
+      );
       return result;
     };
     const tree = generateNationalTree({ provinces: opts.provinces, communes: opts.communes });
@@ -94,18 +111,33 @@ runMain('bench', async () => {
     const { campaignId } = deployed;
     let used = 0;
     const take = (n: number) => cells.slice(used, (used += Math.min(n, cells.length - used)));
-    const tp = await scenario('throughput', () => throughput(bench, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }));
+    const tp = await scenario('throughput', () =>
+      throughput(bench, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }),
+    );
     used += tp.consumed;
     const rate = Math.max(1, Math.min(opts.rate, Math.floor(0.7 * tp.danvan.perSecond)));
     if (rate < opts.rate) say(`latency: offered load capped at ${rate}/s, 70% of the throughput measured above (asked ${opts.rate}/s)`);
     await scenario('latency', () => latency(bench, campaignId, take(Math.round(rate * opts.latencySeconds)), { rate, seconds: opts.latencySeconds, accepted }));
-    await scenario('bulk-reports', () => bulk(bench, campaignId, cells.slice(used), { maxSeconds: opts.reportsSeconds, concurrency: opts.concurrency, accepted }));
+    await scenario('bulk-reports', () =>
+      bulk(bench, campaignId, cells.slice(used), { maxSeconds: opts.reportsSeconds, concurrency: opts.concurrency, accepted }),
+    );
     await scenario('exactly-once', () => exactlyOnce(bench, campaignId, accepted, { settleSeconds: opts.quick ? 60 : 600 }));
     await scenario('outbox', () => outbox(bench, { workflows: opts.outboxWorkflows, batches: opts.outboxBatches, batchSize: opts.outboxBatchSize }));
     await scenario('histories', () => largestHistory(bench, campaignId, tree));
 
     const stormTree = generateNationalTree({ provinces: Math.min(opts.provinces, opts.stormCommunes), communes: opts.stormCommunes, seed: 2026 });
-    await scenario('storm', () => storm({ serverPath: timeSkipping, kafka: bench.kafka, kafkaBrokers: kafkaBrokers!, tree: stormTree, workerLog: path.join(layout.dataDir, 'storm-worker.log'), workerCache: opts.workerCache, workerHeapMb: opts.workerHeapMb, log: say }));
+    await scenario('storm', () =>
+      storm({
+        serverPath: timeSkipping,
+        kafka: bench.kafka,
+        kafkaBrokers: kafkaBrokers!,
+        tree: stormTree,
+        workerLog: path.join(layout.dataDir, 'storm-worker.log'),
+        workerCache: opts.workerCache,
+        workerHeapMb: opts.workerHeapMb,
+        log: say,
+      }),
+    );
   } finally {
     loadAt['end' as 'start'] = os.loadavg();
     try {
@@ -135,7 +167,13 @@ runMain('bench', async () => {
       kafka: KAFKA.version,
       servers: external ? 'external (TEMPORAL_ADDRESS, KAFKA_BROKERS)' : 'embedded, bench profile',
     },
-    worker: { entry: 'worker/main.ts', log: path.relative(process.cwd(), logFile), workerCacheFlag: opts.workerCache ?? null, workerHeapMbFlag: opts.workerHeapMb ?? null, ...workerFigures },
+    worker: {
+      entry: 'worker/main.ts',
+      log: path.relative(process.cwd(), logFile),
+      workerCacheFlag: opts.workerCache ?? null,
+      workerHeapMbFlag: opts.workerHeapMb ?? null,
+      ...workerFigures,
+    },
     /** The bench process alone: the API, the baselines' worker, the load driver. */
     benchPeakRssMiB: rssMiB,
     results,

@@ -11,5 +11,11 @@ export function round(value: number, digits = 1): number {
 }
 
 export function latencySummary(sample: readonly number[]) {
-  return { n: sample.length, p50: round(percentile(sample, 50)), p95: round(percentile(sample, 95)), p99: round(percentile(sample, 99)), max: round(percentile(sample, 100)) };
+  return {
+    n: sample.length,
+    p50: round(percentile(sample, 50)),
+    p95: round(percentile(sample, 95)),
+    p99: round(percentile(sample, 99)),
+    max: round(percentile(sample, 100)),
+  };
 }

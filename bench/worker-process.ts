@@ -89,7 +89,9 @@ export async function startWorkerProcess(opts: WorkerProcessOptions) {
   process.once('exit', killOnExit);
 
   let stopping = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const died: Promise<never> = exited.then(({ code, signal }) => {
     if (stopping) return new Promise<never>(() => undefined);
     throw new WorkerDiedError(opts.name, pid, `exited (${signal ?? `code ${code}`}) before the bench stopped it`, opts.logFile, tail());
@@ -104,7 +106,8 @@ export async function startWorkerProcess(opts: WorkerProcessOptions) {
   try {
     while (ready === undefined) {
       if (child.exitCode !== null || child.signalCode !== null) await died;
-      if (Date.now() > deadline) throw new WorkerDiedError(opts.name, pid, `did not log "worker running" within ${Math.round((deadline - started) / 1000)} s`, opts.logFile, tail());
+      if (Date.now() > deadline)
+        throw new WorkerDiedError(opts.name, pid, `did not log "worker running" within ${Math.round((deadline - started) / 1000)} s`, opts.logFile, tail());
       await sleep(200);
       ready = readyLine(opts.logFile);
     }

@@ -32,7 +32,8 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { workflows: { type: 'string', default: '300' } } });
   const count = Number(values.workflows);
-  if (!Number.isInteger(count) || count < 10 || count > 3_000) throw new Error(`--workflows expects a whole number from 10 to 3000, got ${JSON.stringify(values.workflows)}`);
+  if (!Number.isInteger(count) || count < 10 || count > 3_000)
+    throw new Error(`--workflows expects a whole number from 10 to 3000, got ${JSON.stringify(values.workflows)}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const log = (line: string) => console.log(`[memory] ${line}`);
 
@@ -40,7 +41,12 @@ async function main(): Promise<void> {
   const env = await TestWorkflowEnvironment.createLocal({ client: { dataConverter }, server: { executable: { type: 'existing-path', path: cli } } });
   const common = { connection: env.nativeConnection, dataConverter, debugMode: true, maxCachedWorkflows: count + 10 } as const;
   const bare = await Worker.create({ ...common, taskQueue: 'memory-bare', workflowsPath: require.resolve('./memory-workflows') });
-  const danvan = await Worker.create({ ...common, taskQueue: 'memory-danvan', workflowsPath: WORKFLOWS_PATH, activities: { publishEvents: async () => undefined } });
+  const danvan = await Worker.create({
+    ...common,
+    taskQueue: 'memory-danvan',
+    workflowsPath: WORKFLOWS_PATH,
+    activities: { publishEvents: async () => undefined },
+  });
   const running = [bare.run(), danvan.run()];
   try {
     const sinkId = 'memory-sink';
@@ -57,7 +63,9 @@ async function main(): Promise<void> {
       const perWorkflowKiB = ((liveHeapMiB() - before) * 1024) / count;
       // RSS also counts what the SDK's Rust core keeps per cached run, outside the V8 heap, and heap not yet returned.
       const rssPerWorkflowKiB = ((process.memoryUsage().rss / 2 ** 20 - rssBefore) * 1024) / count;
-      log(`${what}: ${count} workflows cached, ${perWorkflowKiB.toFixed(0)} KiB of live heap each (RSS grew ${rssPerWorkflowKiB.toFixed(0)} KiB each); started and through their first tasks in ${seconds.toFixed(1)} s`);
+      log(
+        `${what}: ${count} workflows cached, ${perWorkflowKiB.toFixed(0)} KiB of live heap each (RSS grew ${rssPerWorkflowKiB.toFixed(0)} KiB each); started and through their first tasks in ${seconds.toFixed(1)} s`,
+      );
       return { perWorkflowKiB, rssPerWorkflowKiB, seconds };
     };
 
@@ -73,13 +81,29 @@ async function main(): Promise<void> {
     const since = Object.fromEntries(Object.keys(plan.deadlines).map((d) => [d, new Date(0).toISOString()])) as UnitInput['deadlinesSince'];
     const commune = await measure('danvan commune workflow (its chi bộ in the ledger, deployed, reporting to its parent)', async (i) => {
       const unit = communes[i]!;
-      const input: UnitInput = { campaignId, plan, unitCode: unit.code, units: index.subtree(unit.code), parentWorkflowId: sinkId, phase: 'in-progress', deadlines: plan.deadlines, deadlinesSince: since, limits: DEFAULT_RUN_LIMITS };
-      const handle = await env.client.workflow.start('unitWorkflow', { taskQueue: 'memory-danvan', workflowId: unitWorkflowId(campaignId, unit.code), args: [input] });
+      const input: UnitInput = {
+        campaignId,
+        plan,
+        unitCode: unit.code,
+        units: index.subtree(unit.code),
+        parentWorkflowId: sinkId,
+        phase: 'in-progress',
+        deadlines: plan.deadlines,
+        deadlinesSince: since,
+        limits: DEFAULT_RUN_LIMITS,
+      };
+      const handle = await env.client.workflow.start('unitWorkflow', {
+        taskQueue: 'memory-danvan',
+        workflowId: unitWorkflowId(campaignId, unit.code),
+        args: [input],
+      });
       await handle.query(snapshotQuery);
     });
     const national = 3_355;
     const mib = (kib: number) => ((kib * national) / 1024).toFixed(0);
-    log(`a national campaign's ${national} unit workflows, all cached: ≈ ${mib(commune.perWorkflowKiB)} MiB of live heap, RSS ≈ ${mib(commune.rssPerWorkflowKiB)} MiB (SDK alone: ≈ ${mib(sdk.perWorkflowKiB)} / ${mib(sdk.rssPerWorkflowKiB)} MiB)`);
+    log(
+      `a national campaign's ${national} unit workflows, all cached: ≈ ${mib(commune.perWorkflowKiB)} MiB of live heap, RSS ≈ ${mib(commune.rssPerWorkflowKiB)} MiB (SDK alone: ≈ ${mib(sdk.perWorkflowKiB)} / ${mib(sdk.rssPerWorkflowKiB)} MiB)`,
+    );
   } finally {
     bare.shutdown();
     danvan.shutdown();

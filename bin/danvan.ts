@@ -52,12 +52,18 @@ async function request(opts: Options, method: string, url: string, body?: unknow
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (error) {
-    throw new CliError(`cannot reach the API at ${opts.api} (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message}); is \`npm start\` running?`);
+    throw new CliError(
+      `cannot reach the API at ${opts.api} (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message}); is \`npm start\` running?`,
+    );
   }
   const text = await response.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   if (!response.ok) {
-    const fields = Array.isArray(json.errors) ? (json.errors as Array<{ field: string; value?: unknown; reason: string }>).map((e) => `\n  ${e.field}${e.value !== undefined ? `=${JSON.stringify(e.value)}` : ''}: ${e.reason}`).join('') : '';
+    const fields = Array.isArray(json.errors)
+      ? (json.errors as Array<{ field: string; value?: unknown; reason: string }>)
+          .map((e) => `\n  ${e.field}${e.value !== undefined ? `=${JSON.stringify(e.value)}` : ''}: ${e.reason}`)
+          .join('')
+      : '';
     throw new CliError(`${response.status} ${String(json.title ?? response.statusText)}${json.detail ? ` — ${String(json.detail)}` : ''}${fields}`);
   }
   return json;
@@ -104,7 +110,11 @@ function showSnapshot(s: CampaignSnapshot): string {
     `${s.campaignId} — ${s.phase}`,
     `deadlines: ${deadlines}`,
     '',
-    table([['unit', 'study sessions', '%', 'overdue', 'dialogues', 'conferences', 'attendance'], ...s.children.map((c) => row(`${c.unitCode} ${c.name}`, c.progress)), row('total', s.progress)]),
+    table([
+      ['unit', 'study sessions', '%', 'overdue', 'dialogues', 'conferences', 'attendance'],
+      ...s.children.map((c) => row(`${c.unitCode} ${c.name}`, c.progress)),
+      row('total', s.progress),
+    ]),
   ].join('\n');
 }
 
@@ -167,7 +177,8 @@ async function main(argv: string[]): Promise<void> {
     case 'token': {
       need(1, 'a role');
       const principal = principalSchema.safeParse({ sub: values.sub ?? `dev-${args[0]}`, role: args[0], ...(values.unit ? { unit: values.unit } : {}) });
-      if (!principal.success) throw new CliError(`cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}`);
+      if (!principal.success)
+        throw new CliError(`cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}`);
       console.log(await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')), principal.data, values.ttl ?? '12h'));
       return;
     }
@@ -186,12 +197,19 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'list': {
-      const query = new URLSearchParams(Object.entries({ year: values.year, phase: values.phase, issuer: values.issuer, province: values.province }).filter((e): e is [string, string] => e[1] !== undefined));
+      const query = new URLSearchParams(
+        Object.entries({ year: values.year, phase: values.phase, issuer: values.issuer, province: values.province }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      );
       const rows: string[][] = [['campaign', 'plan', 'year', 'phase']];
       let cursor: string | null = null;
       do {
         if (cursor) query.set('cursor', cursor);
-        const page = (await request(opts, 'GET', `/v1/campaigns?${query}`)) as { items: Array<{ campaignId: string; planNumber: string; year: number; phase: string }>; nextCursor: string | null };
+        const page = (await request(opts, 'GET', `/v1/campaigns?${query}`)) as {
+          items: Array<{ campaignId: string; planNumber: string; year: number; phase: string }>;
+          nextCursor: string | null;
+        };
         for (const c of page.items) rows.push([c.campaignId, c.planNumber, String(c.year), c.phase]);
         cursor = page.nextCursor;
       } while (cursor);

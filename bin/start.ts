@@ -24,7 +24,13 @@ async function runBounded(step: Cleanup): Promise<string | undefined> {
     timer = setTimeout(() => resolve(`did not finish within ${step.timeoutMs / 1000} s`), step.timeoutMs);
   });
   try {
-    return await Promise.race([step.run().then(() => undefined, (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`), timedOut]);
+    return await Promise.race([
+      step.run().then(
+        () => undefined,
+        (error: unknown) => `failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+      timedOut,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -77,10 +83,15 @@ runMain('start', async () => {
   let kafkaBrokers = config.KAFKA_BROKERS;
   let temporalUi: string | undefined;
   if (embedded.temporal || embedded.kafka) {
-    say(`starting the embedded ${[embedded.temporal && 'Temporal dev server', embedded.kafka && 'Kafka broker'].filter(Boolean).join(' and ')} (data in ${path.relative(process.cwd(), layout.dataDir) || layout.dataDir})`);
+    say(
+      `starting the embedded ${[embedded.temporal && 'Temporal dev server', embedded.kafka && 'Kafka broker'].filter(Boolean).join(' and ')} (data in ${path.relative(process.cwd(), layout.dataDir) || layout.dataDir})`,
+    );
     const starting = stackUp(layout, { ...embedded, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log: say, signal: interrupt.signal });
     // A failed or interrupted stackUp has already stopped what it started.
-    serversStarted = starting.then((up) => up.started, () => []);
+    serversStarted = starting.then(
+      (up) => up.started,
+      () => [],
+    );
     const up = await starting.catch((error: unknown) => {
       if (stopping) return undefined;
       throw error;
@@ -103,7 +114,13 @@ runMain('start', async () => {
   );
   cleanups.push({ what: 'the connections to Temporal and Kafka', timeoutMs: 5_000, run: () => services.close() });
 
-  const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer, maxCachedWorkflows: config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS });
+  const worker = await createDanvanWorker({
+    connection: services.workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    producer: services.producer,
+    maxCachedWorkflows: config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS,
+  });
   const running = worker.run();
   cleanups.push({
     what: 'the worker',
@@ -114,12 +131,20 @@ runMain('start', async () => {
     },
   });
 
-  const app = await buildApp({ temporal: services.temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, verifyToken: tokenVerifierFor(config, layout.dataDir), logger, readiness: services.readiness });
+  const app = await buildApp({
+    temporal: services.temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    verifyToken: tokenVerifierFor(config, layout.dataDir),
+    logger,
+    readiness: services.readiness,
+  });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
   cleanups.push({ what: 'the API', timeoutMs: 5_000, run: () => app.close() });
 
   // With a JWKS configured, tokens come from the identity provider; the development token exists only for the secret.
-  const token = config.DANVAN_JWKS_URL ? '(issued by the identity provider at DANVAN_JWKS_URL)' : await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
+  const token = config.DANVAN_JWKS_URL
+    ? '(issued by the identity provider at DANVAN_JWKS_URL)'
+    : await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${url}`);
   say(`API docs     ${url}/docs`);

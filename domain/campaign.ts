@@ -22,10 +22,23 @@ export const PHASE_NAMES_VI: Record<Phase, string> = {
 export function phaseMoveProblem(from: Phase, to: Phase): Rejection | undefined {
   if (from === 'closed') return reject('conflict', 'the campaign is closed', 'Kế hoạch đã kết thúc', 'to', to);
   if (phaseIndex(to) <= phaseIndex(from)) {
-    return reject('conflict', `the campaign is already ${from}; phases only move forward`, `Kế hoạch đang ở giai đoạn ${PHASE_NAMES_VI[from]}; giai đoạn chỉ chuyển tiếp, không quay lại`, 'to', to);
+    return reject(
+      'conflict',
+      `the campaign is already ${from}; phases only move forward`,
+      `Kế hoạch đang ở giai đoạn ${PHASE_NAMES_VI[from]}; giai đoạn chỉ chuyển tiếp, không quay lại`,
+      'to',
+      to,
+    );
   }
   const next = PHASES[phaseIndex(from) + 1]!;
-  if (to !== next) return reject('conflict', `from ${from} the next phase is ${next}, not ${to}`, `Từ giai đoạn ${PHASE_NAMES_VI[from]} chỉ chuyển sang giai đoạn ${PHASE_NAMES_VI[next]}`, 'to', to);
+  if (to !== next)
+    return reject(
+      'conflict',
+      `from ${from} the next phase is ${next}, not ${to}`,
+      `Từ giai đoạn ${PHASE_NAMES_VI[from]} chỉ chuyển sang giai đoạn ${PHASE_NAMES_VI[next]}`,
+      'to',
+      to,
+    );
   return undefined;
 }
 
@@ -79,6 +92,11 @@ export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, dea
  */
 export function phaseAt(now: Date, phase: Phase, window: { opensOn: string }, deadlines: Deadlines): Phase {
   let current = phase;
-  for (let move = nextAutomaticMove(current, window, deadlines); move && move.at.getTime() <= now.getTime(); move = nextAutomaticMove(current, window, deadlines)) current = move.to;
+  for (
+    let move = nextAutomaticMove(current, window, deadlines);
+    move && move.at.getTime() <= now.getTime();
+    move = nextAutomaticMove(current, window, deadlines)
+  )
+    current = move.to;
   return current;
 }

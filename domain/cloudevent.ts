@@ -108,5 +108,8 @@ export function envelope(name: string, version: number, fields: EventFields, dat
 /** Every event one change publishes: the current version, then each version published beside it, sharing its sequence. */
 export function envelopes(name: string, publication: Publication, fields: EventFields, payload: unknown): DanvanEvent[] {
   const derivations = (publication.alsoPublished ?? {}) as Record<number, (payload: unknown) => unknown>;
-  return [envelope(name, publication.current, fields, payload), ...Object.entries(derivations).map(([version, derive]) => envelope(name, Number(version), fields, derive(payload)))];
+  return [
+    envelope(name, publication.current, fields, payload),
+    ...Object.entries(derivations).map(([version, derive]) => envelope(name, Number(version), fields, derive(payload))),
+  ];
 }

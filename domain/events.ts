@@ -48,7 +48,13 @@ export function defineEvent<V extends Record<number, z.ZodType>, C extends keyof
 }
 
 const audit = { submittedBy: z.string() };
-const unitSummary = z.object({ code: z.string(), name: z.string(), kind: unitKindSchema, parent: z.string().optional(), obligations: z.array(z.enum(OBLIGATIONS)) });
+const unitSummary = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: unitKindSchema,
+  parent: z.string().optional(),
+  obligations: z.array(z.enum(OBLIGATIONS)),
+});
 const modelStep = { modelId: z.string(), field: modelFieldSchema, from: z.enum(MODEL_STAGES), to: z.enum(MODEL_STAGES), ...audit };
 
 export const EVENT_SCHEMAS = {
@@ -81,14 +87,24 @@ export const EVENT_SCHEMAS = {
     summary: 'One per owning workflow and reminder, before a deadline or after it: every unit in `units` was reminded once.',
     ...EVENT_VERSIONS['reminder.sent'],
     versions: {
-      1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, kind: z.enum(['before', 'overdue']), days: z.number().int(), units: z.array(z.string()).min(1) }),
+      1: z.object({
+        deadline: deadlineSchema,
+        deadlineDate: isoDateSchema,
+        kind: z.enum(['before', 'overdue']),
+        days: z.number().int(),
+        units: z.array(z.string()).min(1),
+      }),
     },
   }),
   'deadline.escalated': defineEvent({
     summary: 'A reporting deadline passed: the units that missed it, escalated to their parents and the campaign.',
     ...EVENT_VERSIONS['deadline.escalated'],
     versions: {
-      1: z.object({ deadline: deadlineSchema, deadlineDate: isoDateSchema, units: z.array(z.object({ code: z.string(), parent: z.string().optional() })).min(1) }),
+      1: z.object({
+        deadline: deadlineSchema,
+        deadlineDate: isoDateSchema,
+        units: z.array(z.object({ code: z.string(), parent: z.string().optional() })).min(1),
+      }),
     },
   }),
   'study-session.reported': defineEvent({
@@ -159,22 +175,32 @@ function cloudEventSchema(type: string, version: number, dataschema: string, dat
       specversion: z.literal('1.0'),
       id: z
         .string()
-        .regex(new RegExp(`^[^/]+/[^/]+/[1-9][0-9]*${version === 1 ? '' : `/v${version}`}$`), `expected <campaignId>/<unit>/<sequence>${version === 1 ? '' : `/v${version}`}`)
+        .regex(
+          new RegExp(`^[^/]+/[^/]+/[1-9][0-9]*${version === 1 ? '' : `/v${version}`}$`),
+          `expected <campaignId>/<unit>/<sequence>${version === 1 ? '' : `/v${version}`}`,
+        )
         .meta({ description: 'Deterministic, fixed when the change entered workflow history: the key to drop duplicates by.' }),
-      source: z.string().regex(/^urn:danvan:\S+$/, 'expected urn:danvan:<workflow id>').meta({ description: 'urn:danvan:<workflow id>, the workflow that emitted the event.' }),
+      source: z
+        .string()
+        .regex(/^urn:danvan:\S+$/, 'expected urn:danvan:<workflow id>')
+        .meta({ description: 'urn:danvan:<workflow id>, the workflow that emitted the event.' }),
       type: z.literal(type),
       subject: unitCodeSchema.meta({ description: 'Code of the unit the event is about.' }),
       time: utcInstantSchema.meta({ description: 'Workflow time of the change, UTC.' }),
       datacontenttype: z.literal('application/json'),
       dataschema: z.literal(dataschema),
       campaignid: campaignIdSchema.meta({ description: 'The campaign, also the Kafka record key.' }),
-      sequence: z.number().int().min(1).meta({ description: 'Position in the source workflow\'s stream, gap-free from 1.' }),
+      sequence: z.number().int().min(1).meta({ description: "Position in the source workflow's stream, gap-free from 1." }),
       data,
     })
     .superRefine((event, ctx) => {
       // The id is derived from these attributes; a record where they disagree was not written by danvan.
       if (!event.id.startsWith(`${event.campaignid}/`) || event.id.split('/')[2] !== String(event.sequence)) {
-        ctx.addIssue({ code: 'custom', path: ['id'], message: `expected ${event.campaignid}/<unit>/${event.sequence}, the campaignid and sequence of the event` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['id'],
+          message: `expected ${event.campaignid}/<unit>/${event.sequence}, the campaignid and sequence of the event`,
+        });
       }
     });
 }
@@ -215,7 +241,15 @@ export function eventContract<R extends Record<string, AnyDefinition>>(registry:
       const type = eventTypeOf(name, version);
       const dataschema = dataschemaOf(name, version);
       const { summary, versions } = registry[name]!;
-      return { name, version, type, dataschema, summary, published: publishedVersions(name).includes(version), schema: cloudEventSchema(type, version, dataschema, versions[version]!) };
+      return {
+        name,
+        version,
+        type,
+        dataschema,
+        summary,
+        published: publishedVersions(name).includes(version),
+        schema: cloudEventSchema(type, version, dataschema, versions[version]!),
+      };
     }),
   );
   const byType = new Map(released.map((e) => [e.type, e]));
@@ -252,10 +286,16 @@ export function eventContract<R extends Record<string, AnyDefinition>>(registry:
     const known = eventName(type);
     if (!known) return { ok: false, reason: `type: unknown event type ${describeValue(type)}` };
     const definition = byType.get(type);
-    if (!definition) return { ok: false, reason: `type: version ${known.version} of ${known.name} is not released (released: ${releasedVersions(known.name).join(', ')}), got ${describeValue(type)}` };
+    if (!definition)
+      return {
+        ok: false,
+        reason: `type: version ${known.version} of ${known.name} is not released (released: ${releasedVersions(known.name).join(', ')}), got ${describeValue(type)}`,
+      };
     const parsed = definition.schema.safeParse(raw);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'event'}: ${issue.message}, got ${describeValue(valueAt(raw, issue.path))}`);
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || 'event'}: ${issue.message}, got ${describeValue(valueAt(raw, issue.path))}`,
+      );
       return { ok: false, reason: `${type}: ${problems.join('; ')}` };
     }
     return { ok: true, event: parsed.data, name: known.name, version: known.version };

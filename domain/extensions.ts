@@ -12,10 +12,17 @@ const PHASE_ENDED_BY: Partial<Record<Deadline, Phase>> = { assessment: 'assessme
 export function extensionProblem(deadlines: Deadlines, request: { deadline: Deadline; to: string }, phase: Phase): Rejection | undefined {
   const { deadline, to } = request;
   if (phase === 'closed') return reject('conflict', 'the campaign is closed', 'Kế hoạch đã kết thúc, không thể gia hạn', 'deadline', deadline);
-  if (typeof to !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return reject('invalid', `to: expected a date YYYY-MM-DD, got ${JSON.stringify(to)}`, 'Ngày gia hạn không hợp lệ', 'to', to);
+  if (typeof to !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(to))
+    return reject('invalid', `to: expected a date YYYY-MM-DD, got ${JSON.stringify(to)}`, 'Ngày gia hạn không hợp lệ', 'to', to);
   const current = deadlines[deadline];
   if (to <= current) {
-    return reject('conflict', `${deadline} is already ${current}; an extension must move it later`, `Thời hạn hiện là ${formatVietnameseDate(current)}; gia hạn phải lùi thời hạn về sau`, 'to', to);
+    return reject(
+      'conflict',
+      `${deadline} is already ${current}; an extension must move it later`,
+      `Thời hạn hiện là ${formatVietnameseDate(current)}; gia hạn phải lùi thời hạn về sau`,
+      'to',
+      to,
+    );
   }
   const next = { ...deadlines, [deadline]: to };
   const lastReport = lastReportingDeadline(next);
@@ -39,7 +46,13 @@ export function extensionProblem(deadlines: Deadlines, request: { deadline: Dead
   }
   const ended = PHASE_ENDED_BY[deadline];
   if (ended && phaseIndex(phase) > phaseIndex(ended)) {
-    return reject('conflict', `the ${ended} phase is over; its deadline can no longer move`, 'Giai đoạn này đã kết thúc, không thể gia hạn', 'deadline', deadline);
+    return reject(
+      'conflict',
+      `the ${ended} phase is over; its deadline can no longer move`,
+      'Giai đoạn này đã kết thúc, không thể gia hạn',
+      'deadline',
+      deadline,
+    );
   }
   return undefined;
 }

@@ -89,9 +89,21 @@ function check(node: Node, value: unknown, path: string): Shape {
     if (branch) return check(branch, value, path);
     const passing = node.oneOf.map((b) => check(b, value, path)).filter((r) => r.ok);
     if (passing.length === 1) return passing[0]!;
-    const tags = node.oneOf.flatMap((b) => Object.entries(b.properties ?? {}).filter(([, p]) => p.const !== undefined).map(([name, p]) => ({ name, value: p.const })));
+    const tags = node.oneOf.flatMap((b) =>
+      Object.entries(b.properties ?? {})
+        .filter(([, p]) => p.const !== undefined)
+        .map(([name, p]) => ({ name, value: p.const })),
+    );
     const tag = tags[0]?.name;
-    if (tag !== undefined) return fail(at(path, tag), `expected one of ${tags.filter((t) => t.name === tag).map((t) => JSON.stringify(t.value)).join(', ')}`, (value as Record<string, unknown> | null)?.[tag]);
+    if (tag !== undefined)
+      return fail(
+        at(path, tag),
+        `expected one of ${tags
+          .filter((t) => t.name === tag)
+          .map((t) => JSON.stringify(t.value))
+          .join(', ')}`,
+        (value as Record<string, unknown> | null)?.[tag],
+      );
     return fail(path, 'expected exactly one of the allowed forms', value);
   }
   const wrongType = typeProblem(node, value);

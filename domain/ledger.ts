@@ -114,7 +114,15 @@ export type LedgerEventType =
 export function createLedger(units: readonly Unit[]): Ledger {
   const ledger: Ledger = { units: {}, processed: {} };
   for (const unit of units) {
-    ledger.units[unit.code] = { code: unit.code, name: unit.name, kind: unit.kind, ...(unit.parent ? { parent: unit.parent } : {}), dialogues: [], petitions: [], models: [] };
+    ledger.units[unit.code] = {
+      code: unit.code,
+      name: unit.name,
+      kind: unit.kind,
+      ...(unit.parent ? { parent: unit.parent } : {}),
+      dialogues: [],
+      petitions: [],
+      models: [],
+    };
   }
   return ledger;
 }
@@ -134,7 +142,14 @@ const ACTION_OF: Record<ReportKind, UnitAction | undefined> = {
 
 function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejection | undefined {
   const today = vietnamDateOf(ctx.now);
-  if (date > today) return reject('invalid', `${field} ${date} is in the future (today is ${today} in Vietnam)`, `Ngày ${formatVietnameseDate(date)} chưa tới`, `report.${field}`, date);
+  if (date > today)
+    return reject(
+      'invalid',
+      `${field} ${date} is in the future (today is ${today} in Vietnam)`,
+      `Ngày ${formatVietnameseDate(date)} chưa tới`,
+      `report.${field}`,
+      date,
+    );
   return undefined;
 }
 
@@ -142,12 +157,22 @@ function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejec
  * Checks a submission against the ledger without changing it. Returns the earlier answer for a repeated
  * idempotency key with the same content, a rejection for anything that may not be applied, or nothing.
  */
-export function checkSubmission(ledger: Ledger, ctx: LedgerContext, submission: Submission): { duplicate: SubmissionResult } | { rejection: Rejection } | undefined {
+export function checkSubmission(
+  ledger: Ledger,
+  ctx: LedgerContext,
+  submission: Submission,
+): { duplicate: SubmissionResult } | { rejection: Rejection } | undefined {
   const earlier = ledger.processed[submission.idempotencyKey];
   if (earlier) {
     if (earlier.fingerprint === fingerprint(submission.command)) return { duplicate: earlier.result };
     return {
-      rejection: reject('idempotency-conflict', `idempotency key ${submission.idempotencyKey} was already used for a different report`, 'Khóa chống trùng lặp đã được dùng cho một báo cáo khác', 'idempotencyKey', submission.idempotencyKey),
+      rejection: reject(
+        'idempotency-conflict',
+        `idempotency key ${submission.idempotencyKey} was already used for a different report`,
+        'Khóa chống trùng lặp đã được dùng cho một báo cáo khác',
+        'idempotencyKey',
+        submission.idempotencyKey,
+      ),
     };
   }
   const rejection = problemWith(ledger, ctx, submission.command);
@@ -156,7 +181,14 @@ export function checkSubmission(ledger: Ledger, ctx: LedgerContext, submission: 
 
 function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand): Rejection | undefined {
   const unit = ledger.units[command.unitCode];
-  if (!unit) return reject('not-found', `unit ${command.unitCode} is not part of this campaign here`, `Đơn vị ${command.unitCode} không thuộc phạm vi báo cáo này`, 'unitCode', command.unitCode);
+  if (!unit)
+    return reject(
+      'not-found',
+      `unit ${command.unitCode} is not part of this campaign here`,
+      `Đơn vị ${command.unitCode} không thuộc phạm vi báo cáo này`,
+      'unitCode',
+      command.unitCode,
+    );
   const action = ACTION_OF[command.kind];
   if (action) {
     const phaseProblem = actionPhaseProblem(action, ctx.phase);
@@ -168,36 +200,87 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
       const obligation: Obligation = command.kind;
       if (!obligationsOf(unit).includes(obligation)) {
         const who = obligation === 'study-session' ? 'chi bộ (party cells)' : 'communes';
-        return reject('invalid', `unit ${unit.code} is a ${unit.kind}; ${obligation} reports come from ${who}`, `Đơn vị ${unit.name} không thuộc diện báo cáo này`, 'unitCode', unit.code);
+        return reject(
+          'invalid',
+          `unit ${unit.code} is a ${unit.kind}; ${obligation} reports come from ${who}`,
+          `Đơn vị ${unit.name} không thuộc diện báo cáo này`,
+          'unitCode',
+          unit.code,
+        );
       }
       const { heldOn } = command.report;
       if (heldOn < ctx.plan.window.opensOn) {
-        return reject('invalid', `heldOn ${heldOn} is before the campaign window opens (${ctx.plan.window.opensOn})`, `Ngày tổ chức ${formatVietnameseDate(heldOn)} trước thời gian của Tháng Dân vận (${formatVietnameseDate(ctx.plan.window.opensOn)})`, 'report.heldOn', heldOn);
+        return reject(
+          'invalid',
+          `heldOn ${heldOn} is before the campaign window opens (${ctx.plan.window.opensOn})`,
+          `Ngày tổ chức ${formatVietnameseDate(heldOn)} trước thời gian của Tháng Dân vận (${formatVietnameseDate(ctx.plan.window.opensOn)})`,
+          'report.heldOn',
+          heldOn,
+        );
       }
       const future = dateNotInFuture('heldOn', heldOn, ctx);
       if (future) return future;
       // The API's schema refuses this too; checked again for callers that reach the workflow directly.
       const members = command.kind === 'study-session' ? membersProblem(command.report) : undefined;
-      if (members && command.kind === 'study-session') return reject('invalid', `report.membersPresent: ${members}`, 'Số đảng viên dự nhiều hơn tổng số đảng viên của chi bộ', 'report.membersPresent', command.report.membersPresent);
+      if (members && command.kind === 'study-session')
+        return reject(
+          'invalid',
+          `report.membersPresent: ${members}`,
+          'Số đảng viên dự nhiều hơn tổng số đảng viên của chi bộ',
+          'report.membersPresent',
+          command.report.membersPresent,
+        );
       if (command.kind === 'study-session' && unit.studySession) {
-        return reject('conflict', `chi bộ ${unit.code} already reported its study session held on ${unit.studySession.heldOn}`, `Chi bộ đã báo cáo sinh hoạt chuyên đề ngày ${formatVietnameseDate(unit.studySession.heldOn)}`, 'unitCode', unit.code);
+        return reject(
+          'conflict',
+          `chi bộ ${unit.code} already reported its study session held on ${unit.studySession.heldOn}`,
+          `Chi bộ đã báo cáo sinh hoạt chuyên đề ngày ${formatVietnameseDate(unit.studySession.heldOn)}`,
+          'unitCode',
+          unit.code,
+        );
       }
       return undefined;
     }
     case 'petition': {
       const { receivedOn } = command.report;
       if (receivedOn < ctx.plan.issuedOn) {
-        return reject('invalid', `receivedOn ${receivedOn} is before the plan was issued (${ctx.plan.issuedOn})`, `Ngày tiếp nhận trước ngày ban hành kế hoạch`, 'report.receivedOn', receivedOn);
+        return reject(
+          'invalid',
+          `receivedOn ${receivedOn} is before the plan was issued (${ctx.plan.issuedOn})`,
+          `Ngày tiếp nhận trước ngày ban hành kế hoạch`,
+          'report.receivedOn',
+          receivedOn,
+        );
       }
       return dateNotInFuture('receivedOn', receivedOn, ctx);
     }
     case 'petition-resolution': {
       const petition = unit.petitions.find((p) => p.id === command.petitionId);
-      if (!petition) return reject('not-found', `unit ${unit.code} has no petition ${command.petitionId}`, `Không có kiến nghị ${command.petitionId}`, 'petitionId', command.petitionId);
-      if (petition.status === 'resolved') return reject('conflict', `petition ${petition.id} was already resolved on ${petition.resolvedOn}`, `Kiến nghị đã được giải quyết ngày ${formatVietnameseDate(petition.resolvedOn ?? '')}`, 'petitionId', petition.id);
+      if (!petition)
+        return reject(
+          'not-found',
+          `unit ${unit.code} has no petition ${command.petitionId}`,
+          `Không có kiến nghị ${command.petitionId}`,
+          'petitionId',
+          command.petitionId,
+        );
+      if (petition.status === 'resolved')
+        return reject(
+          'conflict',
+          `petition ${petition.id} was already resolved on ${petition.resolvedOn}`,
+          `Kiến nghị đã được giải quyết ngày ${formatVietnameseDate(petition.resolvedOn ?? '')}`,
+          'petitionId',
+          petition.id,
+        );
       const { resolvedOn } = command.report;
       if (resolvedOn < petition.receivedOn) {
-        return reject('invalid', `resolvedOn ${resolvedOn} is before the petition was received (${petition.receivedOn})`, 'Ngày giải quyết trước ngày tiếp nhận', 'report.resolvedOn', resolvedOn);
+        return reject(
+          'invalid',
+          `resolvedOn ${resolvedOn} is before the petition was received (${petition.receivedOn})`,
+          'Ngày giải quyết trước ngày tiếp nhận',
+          'report.resolvedOn',
+          resolvedOn,
+        );
       }
       return dateNotInFuture('resolvedOn', resolvedOn, ctx);
     }
@@ -205,14 +288,21 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
       const { registeredOn } = command.report;
       const yearStart = `${ctx.plan.year}-01-01`;
       if (registeredOn < yearStart) {
-        return reject('invalid', `registeredOn ${registeredOn} is before ${ctx.plan.year} began; models are registered for the campaign's year`, `Mô hình phải đăng ký trong năm ${ctx.plan.year}`, 'report.registeredOn', registeredOn);
+        return reject(
+          'invalid',
+          `registeredOn ${registeredOn} is before ${ctx.plan.year} began; models are registered for the campaign's year`,
+          `Mô hình phải đăng ký trong năm ${ctx.plan.year}`,
+          'report.registeredOn',
+          registeredOn,
+        );
       }
       return dateNotInFuture('registeredOn', registeredOn, ctx);
     }
     case 'model-assessment':
     case 'model-commendation': {
       const model = unit.models.find((m) => m.id === command.modelId);
-      if (!model) return reject('not-found', `unit ${unit.code} has no model ${command.modelId}`, `Không có mô hình ${command.modelId}`, 'modelId', command.modelId);
+      if (!model)
+        return reject('not-found', `unit ${unit.code} has no model ${command.modelId}`, `Không có mô hình ${command.modelId}`, 'modelId', command.modelId);
       const step: ModelStep = command.report.action;
       const phaseProblem = actionPhaseProblem(MODEL_STEPS[step].action, ctx.phase);
       if (phaseProblem) return reject('wrong-phase', phaseProblem, 'Chưa đến hoặc đã hết giai đoạn thẩm định, khen thưởng');
@@ -279,7 +369,13 @@ export function applySubmission(ledger: Ledger, ctx: LedgerContext, submission: 
       model.stage = MODEL_STEPS[action].to;
       if (command.report.action === 'assess') model.score = command.report.score;
       result = { kind: command.kind, unitCode: unit.code, id: model.id, stage: model.stage };
-      events = [{ type: `model.${model.stage}` as LedgerEventType, unitCode: unit.code, payload: { modelId: model.id, field: model.field, from, to: model.stage, ...details, ...audit } }];
+      events = [
+        {
+          type: `model.${model.stage}` as LedgerEventType,
+          unitCode: unit.code,
+          payload: { modelId: model.id, field: model.field, from, to: model.stage, ...details, ...audit },
+        },
+      ];
       break;
     }
   }

@@ -41,7 +41,9 @@ export function formatVietnameseDate(date: string): string {
 
 /** 4819 → "4.819", as Vietnamese writes thousands. */
 export function formatVietnameseNumber(n: number): string {
-  return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return Math.trunc(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 }
 
 /** Reports are owed until the later of the two obligation deadlines; assessment starts after it. */

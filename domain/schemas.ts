@@ -35,7 +35,9 @@ export const isoDateSchema = z.string().refine(isCalendarDate, { message: 'expec
 export const utcInstantSchema = z
   .string()
   .regex(UTC_INSTANT, 'expected a UTC instant ending in Z, e.g. 2024-10-09T05:00:00.000Z')
-  .refine((value) => isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)), { message: 'expected an instant that exists, e.g. 2024-10-09T05:00:00.000Z' })
+  .refine((value) => isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)), {
+    message: 'expected an instant that exists, e.g. 2024-10-09T05:00:00.000Z',
+  })
   .meta({ format: 'date-time' });
 
 // ---- phases and deadlines -----------------------------------------------------------------------------------
@@ -111,19 +113,29 @@ const planFields = {
 };
 
 /** A plan with every default filled in: what workflows hold and what events carry. */
-export const planRecordSchema = z
-  .object({ ...planFields, deadlines: deadlinesSchema, reminders: reminderPolicyRecordSchema })
-  .superRefine((plan, ctx) => {
-    const ordinals = plan.tasks.map((t) => t.ordinal);
-    if (new Set(ordinals).size !== ordinals.length) ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
-    const d = plan.deadlines;
-    for (const key of ['study-sessions', 'dialogues'] as const) {
-      if (d[key] < plan.window.opensOn) ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `${key} deadline ${d[key]} is before the window opens (${plan.window.opensOn})` });
-    }
-    const latestObligation = d['study-sessions'] > d.dialogues ? d['study-sessions'] : d.dialogues;
-    if (d.assessment < latestObligation) ctx.addIssue({ code: 'custom', path: ['deadlines', 'assessment'], message: `assessment ${d.assessment} must not end before the reporting deadlines (${latestObligation})` });
-    if (d.commendation < d.assessment) ctx.addIssue({ code: 'custom', path: ['deadlines', 'commendation'], message: `commendation ${d.commendation} must not end before assessment (${d.assessment})` });
-  });
+export const planRecordSchema = z.object({ ...planFields, deadlines: deadlinesSchema, reminders: reminderPolicyRecordSchema }).superRefine((plan, ctx) => {
+  const ordinals = plan.tasks.map((t) => t.ordinal);
+  if (new Set(ordinals).size !== ordinals.length)
+    ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
+  const d = plan.deadlines;
+  for (const key of ['study-sessions', 'dialogues'] as const) {
+    if (d[key] < plan.window.opensOn)
+      ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `${key} deadline ${d[key]} is before the window opens (${plan.window.opensOn})` });
+  }
+  const latestObligation = d['study-sessions'] > d.dialogues ? d['study-sessions'] : d.dialogues;
+  if (d.assessment < latestObligation)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deadlines', 'assessment'],
+      message: `assessment ${d.assessment} must not end before the reporting deadlines (${latestObligation})`,
+    });
+  if (d.commendation < d.assessment)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deadlines', 'commendation'],
+      message: `commendation ${d.commendation} must not end before assessment (${d.assessment})`,
+    });
+});
 
 /** A plan as an administrator writes it: deadlines and reminder policy may be left to their defaults. */
 export const planSchema = z
@@ -254,7 +266,12 @@ export const petitionResolutionSchema = z.object({
 export type PetitionResolution = z.infer<typeof petitionResolutionSchema>;
 
 /** Identifies a report across retries: the API's Idempotency-Key, or any key the caller chooses. */
-export const idempotencyKeySchema = z.string().trim().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'expected 8–200 visible ASCII characters');
+export const idempotencyKeySchema = z
+  .string()
+  .trim()
+  .min(8)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'expected 8–200 visible ASCII characters');
 
 // ---- "Dân vận khéo" models ----------------------------------------------------------------------------------
 

@@ -33,7 +33,10 @@ export const gzipCodec: PayloadCodec = {
     return payloads.map((payload) => {
       if ((payload.data?.byteLength ?? 0) < GZIP_THRESHOLD_BYTES) return payload;
       const { encoding, ...rest } = payload.metadata ?? {};
-      return { metadata: { ...rest, ...(encoding ? { [ORIGINAL_ENCODING]: encoding } : {}), encoding: encoder.encode(GZIP_ENCODING) }, data: gzipSync(payload.data!) };
+      return {
+        metadata: { ...rest, ...(encoding ? { [ORIGINAL_ENCODING]: encoding } : {}), encoding: encoder.encode(GZIP_ENCODING) },
+        data: gzipSync(payload.data!),
+      };
     });
   },
   async decode(payloads) {

@@ -17,7 +17,12 @@ const brokerList = z
   .string()
   .trim()
   .min(1)
-  .transform((value) => value.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0),
+  )
   .pipe(z.array(hostPort.regex(/^[^,]+$/)).min(1, 'expected a comma-separated list of host:port'));
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -41,8 +46,14 @@ export const configSchema = z.object({
   DANVAN_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Production: verify tokens with the identity provider's keys (RS256, PS256, ES256, EdDSA) instead of the shared secret. */
   DANVAN_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL of a JWKS document' }).optional(),
-  DANVAN_CACHE_DIR: z.string().min(1).default(path.join(os.homedir(), '.cache', 'danvan')),
-  DANVAN_DATA_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.data')),
+  DANVAN_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(os.homedir(), '.cache', 'danvan')),
+  DANVAN_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(path.resolve(__dirname, '..', '.data')),
   /** The analytics projection (SQLite) `npm run analytics` writes and `danvan report` reads; unset: see analyticsDbFile. */
   DANVAN_ANALYTICS_DB: z.string().min(1).optional(),
   DANVAN_TEMPORAL_PORT: port.default(7233),
@@ -56,7 +67,11 @@ export const configSchema = z.object({
    * the cache replays its whole history at its next task. At least 2: the SDK raises 1 to 2, and 0 (no cache, every
    * task a full replay) is no setting for workflows that live a whole month.
    */
-  DANVAN_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a whole number of workflows' }).int('expected a whole number of workflows').min(2, 'expected at least 2 (the SDK raises 1 to 2; 0 would replay every workflow at every task)').optional(),
+  DANVAN_WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'expected a whole number of workflows' })
+    .int('expected a whole number of workflows')
+    .min(2, 'expected at least 2 (the SDK raises 1 to 2; 0 would replay every workflow at every task)')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

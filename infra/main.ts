@@ -36,7 +36,9 @@ export function requireKafkaBrokers(config: Config): string[] {
 }
 
 function unsetError(names: Array<string | undefined>): ConfigError {
-  return new ConfigError(names.filter((name) => name !== undefined).map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`));
+  return new ConfigError(
+    names.filter((name) => name !== undefined).map((name) => `${name} is required here (only \`npm start\` runs embedded servers when it is unset)`),
+  );
 }
 
 export async function listenOrExplain(app: FastifyInstance, host: string, port: number): Promise<string> {

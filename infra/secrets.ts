@@ -18,4 +18,3 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
     return secret;
   }
 }
-

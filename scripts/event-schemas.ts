@@ -38,7 +38,8 @@ export function submitUpdateJsonSchema(): Record<string, unknown> {
     $schema,
     $id: 'https://danvan.vn/schemas/updates/submit.json',
     title: 'submit',
-    description: 'The argument of the `submit` Update of a unit workflow: one report under an idempotency key. Rules that need the campaign state are checked by the workflow after this shape.',
+    description:
+      'The argument of the `submit` Update of a unit workflow: one report under an idempotency key. Rules that need the campaign state are checked by the workflow after this shape.',
     ...body,
   };
 }
@@ -55,7 +56,12 @@ function channelOf(topic: string, description: string, messages: string[]) {
 }
 
 function sendOperation(channel: string, summary: string, messages: string[]) {
-  return { action: 'send', channel: { $ref: `#/channels/${channel}` }, summary, messages: messages.map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` })) };
+  return {
+    action: 'send',
+    channel: { $ref: `#/channels/${channel}` },
+    summary,
+    messages: messages.map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` })),
+  };
 }
 
 /** The AsyncAPI 3.0 document: danvan's three topics, what is sent to each, one message per released event type. */
@@ -84,15 +90,23 @@ export function asyncApiDocument(): Record<string, unknown> {
       version: '1.0.0',
       description:
         'Every state change of a "Tháng Dân vận" campaign, as CloudEvents 1.0 in structured mode: the Kafka record value is the whole event as JSON, ' +
-        'the key is the campaign id, so one campaign\'s events stay in order on one partition. Delivery is at least once; drop duplicates by `id`.',
+        "the key is the campaign id, so one campaign's events stay in order on one partition. Delivery is at least once; drop duplicates by `id`.",
     },
     defaultContentType: 'application/cloudevents+json',
     servers: {
-      embedded: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'The single-node broker `npm start` runs; production brokers come from KAFKA_BROKERS.' },
+      embedded: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description: 'The single-node broker `npm start` runs; production brokers come from KAFKA_BROKERS.',
+      },
     },
     channels: {
       campaignEvents: channelOf(TOPICS.campaignEvents, 'Every domain event of every campaign.', types),
-      reminders: channelOf(TOPICS.reminders, 'Reminders and escalations, for notification services (SMS, e-mail); the same events are also on the campaign topic.', notificationTypes),
+      reminders: channelOf(
+        TOPICS.reminders,
+        'Reminders and escalations, for notification services (SMS, e-mail); the same events are also on the campaign topic.',
+        notificationTypes,
+      ),
       deadLetter: {
         address: TOPICS.deadLetter,
         description: 'Records a consumer could not validate, for inspection; consumption never stops on one bad record.',
@@ -101,8 +115,16 @@ export function asyncApiDocument(): Record<string, unknown> {
       },
     },
     operations: {
-      publishCampaignEvents: sendOperation('campaignEvents', 'The workflows publish their outbox, in order per workflow, retrying until Kafka takes it.', types),
-      publishReminders: sendOperation('reminders', 'Reminders and escalations, published in the same produce request as on the campaign topic.', notificationTypes),
+      publishCampaignEvents: sendOperation(
+        'campaignEvents',
+        'The workflows publish their outbox, in order per workflow, retrying until Kafka takes it.',
+        types,
+      ),
+      publishReminders: sendOperation(
+        'reminders',
+        'Reminders and escalations, published in the same produce request as on the campaign topic.',
+        notificationTypes,
+      ),
       deadLetterRecords: sendOperation('deadLetter', 'A consumer (analytics/) sets aside a record it could not validate.', ['deadLetter']),
     },
     components: {
@@ -110,7 +132,9 @@ export function asyncApiDocument(): Record<string, unknown> {
         campaignKey: { type: 'string', description: 'The campaign id, UTF-8, e.g. BG-2024-202-KH-BDVTU.' },
         cloudEventsHeaders: {
           type: 'object',
-          properties: { 'content-type': { type: 'string', const: CLOUDEVENTS_CONTENT_TYPE, description: 'CloudEvents structured mode: the value is the whole event.' } },
+          properties: {
+            'content-type': { type: 'string', const: CLOUDEVENTS_CONTENT_TYPE, description: 'CloudEvents structured mode: the value is the whole event.' },
+          },
           required: ['content-type'],
         },
       },

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     const sorted = [...row.seconds].sort((a, b) => a - b);
     console.log(`| ${path.basename(row.suite)} | ${row.passed} | ${row.failed} | ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} |`);
   }
-  if (options.out) fs.writeFileSync(options.out, `${JSON.stringify({ at: new Date().toISOString(), runs: options.runs, hog: options.hog, results }, null, 2)}\n`);
+  if (options.out)
+    fs.writeFileSync(options.out, `${JSON.stringify({ at: new Date().toISOString(), runs: options.runs, hog: options.hog, results }, null, 2)}\n`);
   if (results.some((r) => r.failed > 0)) process.exitCode = 1;
 }
 

@@ -7,14 +7,21 @@ async function main(argv: string[]): Promise<void> {
   const [command] = argv;
   const profileIndex = argv.indexOf('--profile');
   const profile = (profileIndex >= 0 ? argv[profileIndex + 1] : 'dev') as Profile;
-  if (profile !== 'dev' && profile !== 'test' && profile !== 'bench') throw new StackError(`--profile must be dev, test or bench, got ${JSON.stringify(profile)}`);
+  if (profile !== 'dev' && profile !== 'test' && profile !== 'bench')
+    throw new StackError(`--profile must be dev, test or bench, got ${JSON.stringify(profile)}`);
   const config = loadConfig();
   const layout = stackLayout(config, profile);
   const log = (line: string) => console.log(`[stack] ${line}`);
 
   switch (command) {
     case 'up': {
-      const { endpoints, started } = await stackUp(layout, { temporal: true, kafka: true, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log, outliveCaller: true });
+      const { endpoints, started } = await stackUp(layout, {
+        temporal: true,
+        kafka: true,
+        topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+        log,
+        outliveCaller: true,
+      });
       log(started.length > 0 ? `started ${started.join(' and ')}` : 'already running');
       log(`Temporal   ${endpoints.temporalAddress} (namespace ${layout.namespace})`);
       if (endpoints.temporalUiUrl) log(`Temporal UI ${endpoints.temporalUiUrl}`);

@@ -22,7 +22,16 @@ export async function ensureKafkaBroker(cacheDir: string, log: (line: string) =>
     runStep(
       `fetching Apache Kafka ${KAFKA.version} from Maven Central (first use only)`,
       mvn,
-      ['-B', '-q', '-f', POM, `-Dkafka.version=${KAFKA.version}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(scratch, 'lib')}`],
+      [
+        '-B',
+        '-q',
+        '-f',
+        POM,
+        `-Dkafka.version=${KAFKA.version}`,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${path.join(scratch, 'lib')}`,
+      ],
       { log },
     ),
   );
@@ -88,9 +97,13 @@ export function prepareKafkaBroker(opts: KafkaBrokerOptions): string {
     // KRaft cluster ids are 16 random bytes in URL-safe base64 without padding; one in 64 starts with "-",
     // so it is passed as --cluster-id=… where the argument parser cannot take it for an option.
     const clusterId = randomBytes(16).toString('base64url');
-    const format = spawnSync(java, [...log4jFlag(opts.dataDir), '-cp', `${opts.lib}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', configFile], {
-      encoding: 'utf8',
-    });
+    const format = spawnSync(
+      java,
+      [...log4jFlag(opts.dataDir), '-cp', `${opts.lib}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', configFile],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (format.status !== 0) {
       throw new StackError(`formatting Kafka storage in ${logDir} failed:\n${(format.stderr || format.stdout || '').trim().split('\n').slice(-10).join('\n')}`);
     }
@@ -131,7 +144,12 @@ export async function kafkaIsReady(brokers: string[]): Promise<boolean> {
  * idempotent producer and first consumer group, instead of each of them retrying through that window.
  */
 async function warmUp(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ brokers, clientId: 'danvan-warm-up', logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+  const kafka = new Kafka({
+    brokers,
+    clientId: 'danvan-warm-up',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
   const admin = kafka.admin();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([admin.connect(), producer.connect()]);

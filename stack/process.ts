@@ -186,7 +186,9 @@ export async function waitUntilReady(
       throw new StackError(`${what} exited during start-up; last lines of ${logFile(opts.runDir, opts.name)}:\n${tailLog(opts.runDir, opts.name)}`);
     }
     if (Date.now() > deadline) {
-      throw new StackError(`${what} was not ready after ${Math.round(opts.timeoutMs / 1000)} s; see ${logFile(opts.runDir, opts.name)}:\n${tailLog(opts.runDir, opts.name)}`);
+      throw new StackError(
+        `${what} was not ready after ${Math.round(opts.timeoutMs / 1000)} s; see ${logFile(opts.runDir, opts.name)}:\n${tailLog(opts.runDir, opts.name)}`,
+      );
     }
     await sleep(250);
   }

@@ -109,7 +109,10 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
     busy['Kafka broker'] = layout.ports.kafka;
     busy['Kafka controller'] = layout.ports.kafkaController;
   }
-  await assertPortsFree(busy, `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${PORT_OFFSET[layout.profile]})`);
+  await assertPortsFree(
+    busy,
+    `move danvan to other ports with DANVAN_TEMPORAL_PORT / DANVAN_TEMPORAL_UI_PORT / DANVAN_KAFKA_PORT / DANVAN_KAFKA_CONTROLLER_PORT (the ${layout.profile} stack adds ${PORT_OFFSET[layout.profile]})`,
+  );
 
   // Every missing prerequisite is reported before anything starts, so a failed start leaves nothing running.
   if (toStart.includes('kafka')) requireTool('java', 'to run the local Apache Kafka broker');
@@ -136,7 +139,14 @@ export async function stackUp(layout: StackLayout, opts: UpOptions): Promise<{ e
   }
   if (opts.kafka) {
     const pid = tools.kafkaLib
-      ? startKafkaBroker({ lib: tools.kafkaLib, dataDir: layout.dataDir, runDir: layout.runDir, port: layout.ports.kafka, controllerPort: layout.ports.kafkaController, outliveCaller: opts.outliveCaller ?? false })
+      ? startKafkaBroker({
+          lib: tools.kafkaLib,
+          dataDir: layout.dataDir,
+          runDir: layout.runDir,
+          port: layout.ports.kafka,
+          controllerPort: layout.ports.kafkaController,
+          outliveCaller: opts.outliveCaller ?? false,
+        })
       : runningPid(layout.runDir, 'kafka');
     waits.push(waitForKafka(ep.kafkaBrokers, { runDir: layout.runDir, pid, signal: opts.signal }));
   }

@@ -67,7 +67,11 @@ export async function temporalIsReady(address: string, namespace: string): Promi
   }
 }
 
-export async function waitForTemporal(address: string, namespace: string, opts: { runDir: string; pid?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<void> {
+export async function waitForTemporal(
+  address: string,
+  namespace: string,
+  opts: { runDir: string; pid?: number; timeoutMs?: number; signal?: AbortSignal },
+): Promise<void> {
   await waitUntilReady(`Temporal dev server at ${address}`, () => temporalIsReady(address, namespace), {
     timeoutMs: opts.timeoutMs ?? 60_000,
     runDir: opts.runDir,

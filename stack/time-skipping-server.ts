@@ -65,9 +65,13 @@ async function portOpen(port: number): Promise<boolean> {
  */
 async function recordSharedArchive(java: string, dir: string, archive: string): Promise<boolean> {
   const port = await freePort();
-  const child = spawn(java, [...JVM_FLAGS, `-XX:ArchiveClassesAtExit=${archive}`, '-cp', classPath(dir), LAUNCHER_CLASS, String(port), '--enable-time-skipping'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    java,
+    [...JVM_FLAGS, `-XX:ArchiveClassesAtExit=${archive}`, '-cp', classPath(dir), LAUNCHER_CLASS, String(port), '--enable-time-skipping'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !(await portOpen(port))) await sleep(100);
@@ -82,16 +86,30 @@ export async function ensureTimeSkippingServer(cacheDir: string, log: (line: str
   if (fs.existsSync(executable)) return executable;
   const java = requireTool('java', 'to run the Temporal time-skipping test server');
   const mvn = requireTool('mvn', 'to fetch the Temporal time-skipping test server from Maven Central on first use');
-  const javac = requireTool('javac', 'to compile the time-skipping server\'s launcher (stack/java) on first use');
+  const javac = requireTool('javac', "to compile the time-skipping server's launcher (stack/java) on first use");
   const dir = path.dirname(executable);
   await buildAtomically(dir, async (scratch) => {
     await runStep(
       `fetching temporal-test-server ${TIME_SKIPPING_SERVER.version} from Maven Central (first use only)`,
       mvn,
-      ['-B', '-q', '-f', POM, `-Dtemporal.version=${TIME_SKIPPING_SERVER.version}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(scratch, 'lib')}`],
+      [
+        '-B',
+        '-q',
+        '-f',
+        POM,
+        `-Dtemporal.version=${TIME_SKIPPING_SERVER.version}`,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${path.join(scratch, 'lib')}`,
+      ],
       { log },
     );
-    await runStep('compiling the time-skipping server\'s launcher', javac, ['-d', path.join(scratch, 'classes'), '-cp', `${path.join(scratch, 'lib')}/*`, LAUNCHER], { log });
+    await runStep(
+      "compiling the time-skipping server's launcher",
+      javac,
+      ['-d', path.join(scratch, 'classes'), '-cp', `${path.join(scratch, 'lib')}/*`, LAUNCHER],
+      { log },
+    );
   });
   // The archive pins the absolute class path, so it is recorded in place, after the jars have moved there.
   const archive = path.join(dir, 'classes.jsa');
@@ -107,6 +125,8 @@ export async function ensureTimeSkippingServer(cacheDir: string, log: (line: str
 export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
+    searchAttributes: Object.fromEntries(
+      Object.values(searchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
+    ),
   });
 }

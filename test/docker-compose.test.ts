@@ -125,16 +125,7 @@ function listeners(value: string | undefined): Map<string, { host: string; port:
 
 describe('docker-compose.yml (scale-out deployment)', () => {
   it('defines every service of the deployment', () => {
-    const expected = [
-      'postgresql',
-      'temporal',
-      'temporal-ui',
-      SEARCH_ATTRIBUTE_INIT,
-      ...KAFKA_SERVICES,
-      'kafka-init',
-      'worker',
-      'api',
-    ];
+    const expected = ['postgresql', 'temporal', 'temporal-ui', SEARCH_ATTRIBUTE_INIT, ...KAFKA_SERVICES, 'kafka-init', 'worker', 'api'];
     expect(expected.filter((name) => !serviceNames.includes(name))).toEqual([]);
   });
 
@@ -173,10 +164,7 @@ describe('docker-compose.yml (scale-out deployment)', () => {
         if (condition === 'service_healthy' && (!dependency.healthcheck || dependency.healthcheck.disable)) {
           problems.push(`${name} waits for "${target}" to be healthy, but it has no healthcheck`);
         }
-        if (
-          condition === 'service_completed_successfully' &&
-          (dependency.restart === 'always' || dependency.restart === 'unless-stopped')
-        ) {
+        if (condition === 'service_completed_successfully' && (dependency.restart === 'always' || dependency.restart === 'unless-stopped')) {
           problems.push(`${name} waits for "${target}" to complete, but it restarts ${dependency.restart}`);
         }
       }
@@ -373,7 +361,9 @@ describe('docker-compose.yml (scale-out deployment)', () => {
   it('registers the danvan search attributes, with their types, in the app namespace', () => {
     const script = commandText(service(SEARCH_ATTRIBUTE_INIT));
     expect(script).toContain('temporal operator search-attribute create');
-    const missing = SEARCH_ATTRIBUTES.filter(({ name, type }) => !new RegExp(`--name\\s+${name}\\s+--type\\s+${type}\\b`).test(script)).map(({ name, type }) => `${name} (${type})`);
+    const missing = SEARCH_ATTRIBUTES.filter(({ name, type }) => !new RegExp(`--name\\s+${name}\\s+--type\\s+${type}\\b`).test(script)).map(
+      ({ name, type }) => `${name} (${type})`,
+    );
     expect(missing).toEqual([]);
     const created = [...script.matchAll(/--name\s+(\S+)/g)].map((m) => m[1]);
     expect(created.sort()).toEqual(SEARCH_ATTRIBUTES.map(({ name }) => name).sort());
@@ -421,8 +411,7 @@ describe('docker-compose.yml (scale-out deployment)', () => {
   });
 
   it('runs entry points that `npm run build` compiles into dist/', () => {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
-      .scripts;
+    const scripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
     expect(scripts?.build ?? '').toMatch(/tsc\b.*-p\s+tsconfig\.build\.json/);
 
     const configPath = path.join(root, 'tsconfig.build.json');

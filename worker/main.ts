@@ -12,7 +12,13 @@ runMain('worker', async () => {
   Runtime.install({ logger: temporalLogger(logger) });
   const services = await connectServices(requireEndpoints(config), logger);
   const maxCachedWorkflows = config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS;
-  const worker = await createDanvanWorker({ connection: services.workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, producer: services.producer, maxCachedWorkflows });
+  const worker = await createDanvanWorker({
+    connection: services.workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    producer: services.producer,
+    maxCachedWorkflows,
+  });
   // The cache size the SDK settled on, default or not: what an operator sizing the worker's memory needs to see.
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: worker.options.maxCachedWorkflows }, 'worker running');
   // The Temporal runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight tasks finish, then run() resolves.

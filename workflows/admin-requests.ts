@@ -15,7 +15,8 @@ export interface AdminAction<R extends AdminRequest> {
 function requestProblem(request: unknown): Rejection | undefined {
   if (typeof request !== 'object' || request === null) return reject('invalid', 'expected a request object', 'Yêu cầu không hợp lệ');
   const { requestedBy, reason } = request as Partial<AdminRequest>;
-  if (typeof requestedBy !== 'string' || requestedBy === '') return reject('invalid', 'requestedBy: say who asks', 'Thiếu người yêu cầu', 'requestedBy', requestedBy);
+  if (typeof requestedBy !== 'string' || requestedBy === '')
+    return reject('invalid', 'requestedBy: say who asks', 'Thiếu người yêu cầu', 'requestedBy', requestedBy);
   if (typeof reason !== 'string' || reason.trim() === '') return reject('invalid', 'reason: say why', 'Cần nêu lý do', 'reason', reason);
   return undefined;
 }
@@ -25,13 +26,27 @@ function requestProblem(request: unknown): Rejection | undefined {
  * request again answers the snapshot with no second effect; another request under a used key is refused.
  * Temporal's own Update-id dedupe covers only the current run.
  */
-export function registerAdminUpdate<R extends AdminRequest>(definition: UpdateDefinition<CampaignSnapshot, [R]>, node: Node, run: Run, answer: () => CampaignSnapshot, action: AdminAction<R>): void {
+export function registerAdminUpdate<R extends AdminRequest>(
+  definition: UpdateDefinition<CampaignSnapshot, [R]>,
+  node: Node,
+  run: Run,
+  answer: () => CampaignSnapshot,
+  action: AdminAction<R>,
+): void {
   const isRepeat = (request: R): boolean => {
     const key = request.idempotencyKey;
     const known = key === undefined ? undefined : node.adminKey(key);
     if (known === undefined) return false;
     if (known !== adminRequestFingerprint(definition.name, request)) {
-      refuse(reject('idempotency-conflict', `idempotency key ${key} was already used for a different request`, 'Khóa chống trùng lặp đã được dùng cho một yêu cầu khác', 'headers.idempotency-key', key));
+      refuse(
+        reject(
+          'idempotency-conflict',
+          `idempotency key ${key} was already used for a different request`,
+          'Khóa chống trùng lặp đã được dùng cho một yêu cầu khác',
+          'headers.idempotency-key',
+          key,
+        ),
+      );
     }
     return true;
   };

@@ -78,7 +78,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   setHandler(locateQuery, (unitCode) => locateUnit(input.campaignId, index, unitCode));
   setHandler(unitTreeQuery, () => tree);
   registerAdminUpdate(deployUpdate, node, run, snapshot, {
-    problem: () => (node.phase === 'issued' ? undefined : reject('conflict', `the campaign is already ${node.phase}; it is deployed once`, 'Kế hoạch đã được triển khai', 'phase', node.phase)),
+    problem: () =>
+      node.phase === 'issued'
+        ? undefined
+        : reject('conflict', `the campaign is already ${node.phase}; it is deployed once`, 'Kế hoạch đã được triển khai', 'phase', node.phase),
     apply: deploy,
   });
   registerAdminUpdate(advancePhaseUpdate, node, run, snapshot, {

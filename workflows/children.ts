@@ -56,5 +56,7 @@ export class Children extends Loop {
 }
 
 function signal(handle: ReturnType<typeof getExternalWorkflowHandle>, message: ChildMessage): Promise<void> {
-  return message.kind === 'phase' ? handle.signal(phaseSignal, { phase: message.phase }) : handle.signal(deadlinesSignal, { deadlines: message.deadlines, deadlinesSince: message.deadlinesSince });
+  return message.kind === 'phase'
+    ? handle.signal(phaseSignal, { phase: message.phase })
+    : handle.signal(deadlinesSignal, { deadlines: message.deadlines, deadlinesSince: message.deadlinesSince });
 }

@@ -118,7 +118,14 @@ export class Node {
   /** Appends the change to the outbox as the CloudEvents that go on the wire (more than one while versions are published side by side). */
   emit<T extends EventType>(type: T, subject: string, payload: EventPayload<T>): void {
     this.carry.sequence += 1;
-    const fields = { campaignId: this.campaignId, workflowId: this.workflowId, sourceUnit: this.unit.code, subject, sequence: this.carry.sequence, time: new Date() };
+    const fields = {
+      campaignId: this.campaignId,
+      workflowId: this.workflowId,
+      sourceUnit: this.unit.code,
+      subject,
+      sequence: this.carry.sequence,
+      time: new Date(),
+    };
     this.carry.outbox.push(...eventsOf(type, fields, payload));
     this.changed();
   }
@@ -148,7 +155,13 @@ export class Node {
 
   /** Emits `unit.deployed` for the units this node tracks, so consumers know who owes what. */
   announceDeployment(): void {
-    const units = Object.values(this.carry.ledger.units).map((u) => ({ code: u.code, name: u.name, kind: u.kind, ...(u.parent ? { parent: u.parent } : {}), obligations: obligationsOf(u) }));
+    const units = Object.values(this.carry.ledger.units).map((u) => ({
+      code: u.code,
+      name: u.name,
+      kind: u.kind,
+      ...(u.parent ? { parent: u.parent } : {}),
+      obligations: obligationsOf(u),
+    }));
     this.emit('unit.deployed', this.unit.code, { units });
     this.carry.deployedAt ??= new Date().toISOString();
   }

@@ -23,7 +23,13 @@ export class Run {
   /** Called by every Update validator: refuses once the run is full or handing over. */
   admit(): void {
     if (this.handingOver || this.accepted >= this.limits.maxUpdatesPerRun) {
-      refuse(reject('run-handover', 'this workflow is handing over to its next run; send the same request again', 'Hệ thống đang chuyển sang lượt chạy mới; vui lòng gửi lại yêu cầu'));
+      refuse(
+        reject(
+          'run-handover',
+          'this workflow is handing over to its next run; send the same request again',
+          'Hệ thống đang chuyển sang lượt chạy mới; vui lòng gửi lại yêu cầu',
+        ),
+      );
     }
   }
 

@@ -49,7 +49,14 @@ function subtreeOverdue(node: Node): OverdueUnit[] {
 /** What the node tells its parent. */
 export function reportOf(node: Node): ChildReport {
   const phase = subtreePhase(node) ?? node.phase;
-  return { unitCode: node.unit.code, progress: subtreeProgress(node), overdueUnits: subtreeOverdue(node), finished: node.finished(), phase, deadlinesKey: subtreeDeadlinesKey(node) };
+  return {
+    unitCode: node.unit.code,
+    progress: subtreeProgress(node),
+    overdueUnits: subtreeOverdue(node),
+    finished: node.finished(),
+    phase,
+    deadlinesKey: subtreeDeadlinesKey(node),
+  };
 }
 
 export function snapshotOf(node: Node, updatesThisRun: number): NodeSnapshot {

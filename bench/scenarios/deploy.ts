@@ -19,7 +19,10 @@ async function watchRunning(b: Bench, campaignId: string, expected: number, t0: 
   let printedAt = t0;
   for (;;) {
     // A count the busy server does not answer in time is a missed sample, not a failed deploy.
-    const running = await b.client.workflow.count(query).then((r) => r.count, () => undefined);
+    const running = await b.client.workflow.count(query).then(
+      (r) => r.count,
+      () => undefined,
+    );
     const now = Date.now();
     if (running !== undefined && running >= expected) return (now - t0) / 1000;
     if (settled) return undefined;
@@ -53,10 +56,16 @@ export async function deploy(b: Bench, plan: Plan, tree: Unit[]) {
   await deployed;
   const seconds = (Date.now() - t1) / 1000;
   const allRunningSeconds = Math.min(running ?? seconds, seconds);
-  b.log(`  danvan: ${workflows} workflows (${communes} communes, ${cells} chi bộ) all running after ${allRunningSeconds.toFixed(1)} s, reported in and deployed in ${seconds.toFixed(1)} s`);
+  b.log(
+    `  danvan: ${workflows} workflows (${communes} communes, ${cells} chi bộ) all running after ${allRunningSeconds.toFixed(1)} s, reported in and deployed in ${seconds.toFixed(1)} s`,
+  );
 
   const t2 = Date.now();
-  await b.client.workflow.execute('bareRootWorkflow', { workflowId: `bare-root-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [provinces.map((p) => index.children(p.code).length)] });
+  await b.client.workflow.execute('bareRootWorkflow', {
+    workflowId: `bare-root-${randomUUID()}`,
+    taskQueue: BASELINE_QUEUE,
+    args: [provinces.map((p) => index.children(p.code).length)],
+  });
   const baselineSeconds = (Date.now() - t2) / 1000;
   b.log(`  baseline: the same ${workflows} bare child workflows started and ended in ${baselineSeconds.toFixed(1)} s`);
   return {
@@ -87,6 +96,8 @@ export async function nationalIssue(b: Bench, plan: Plan) {
   const campaignId = await b.issue(plan, tree);
   const snapshot = await b.client.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
   const seconds = (Date.now() - t0) / 1000;
-  b.log(`  ${tree.length} units: ${(json.length / 1e6).toFixed(1)} MB of JSON, ${(gzipSync(json).length / 1e3).toFixed(0)} KB on the wire; issued and answering in ${seconds.toFixed(1)} s (phase ${snapshot.phase})`);
+  b.log(
+    `  ${tree.length} units: ${(json.length / 1e6).toFixed(1)} MB of JSON, ${(gzipSync(json).length / 1e3).toFixed(0)} KB on the wire; issued and answering in ${seconds.toFixed(1)} s (phase ${snapshot.phase})`,
+  );
   return { units: tree.length, treeJsonBytes: json.length, treeGzipBytes: gzipSync(json).length, seconds: round(seconds, 1), phase: snapshot.phase };
 }

@@ -21,7 +21,11 @@ export async function outbox(b: Bench, opts: { workflows: number; batches: numbe
   const t0 = Date.now();
   await Promise.all(
     Array.from({ length: opts.workflows }, (_, w) =>
-      b.client.workflow.execute('outboxWorkflow', { workflowId: `bench-outbox-${w}-${randomUUID()}`, taskQueue: BASELINE_QUEUE, args: [{ template: template!, sourceUnit: `P01-X000${w + 1}`, batches: opts.batches, batchSize: opts.batchSize }] }),
+      b.client.workflow.execute('outboxWorkflow', {
+        workflowId: `bench-outbox-${w}-${randomUUID()}`,
+        taskQueue: BASELINE_QUEUE,
+        args: [{ template: template!, sourceUnit: `P01-X000${w + 1}`, batches: opts.batches, batchSize: opts.batchSize }],
+      }),
     ),
   );
   const seconds = (Date.now() - t0) / 1000;
@@ -34,12 +38,22 @@ export async function outbox(b: Bench, opts: { workflows: number; batches: numbe
   await Promise.all(
     Array.from({ length: opts.workflows }, async () => {
       for (let i = 0; i < opts.batches; i++) {
-        await producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.campaignEvents, messages: Array.from({ length: opts.batchSize }, () => ({ key: campaignId, value })) }] });
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [{ topic: TOPICS.campaignEvents, messages: Array.from({ length: opts.batchSize }, () => ({ key: campaignId, value })) }],
+        });
       }
     }),
   );
   const rawSeconds = (Date.now() - t1) / 1000;
   await producer.disconnect();
   b.log(`  baseline: raw producer ${events} events in ${rawSeconds.toFixed(1)} s = ${(events / rawSeconds).toFixed(0)}/s`);
-  return { events, batchSize: opts.batchSize, messageBytes: Buffer.byteLength(value), perSecond: round(events / seconds, 0), baselinePerSecond: round(events / rawSeconds, 0), ratio: round(rawSeconds / seconds, 2) };
+  return {
+    events,
+    batchSize: opts.batchSize,
+    messageBytes: Buffer.byteLength(value),
+    perSecond: round(events / seconds, 0),
+    baselinePerSecond: round(events / rawSeconds, 0),
+    ratio: round(rawSeconds / seconds, 2),
+  };
 }

@@ -21,7 +21,15 @@ export function reportSender(b: Bench, campaignId: string, accepted: Set<string>
   };
 }
 
-const summary = (r: LoadResult) => ({ sent: r.sent, ok: r.ok, failed: r.failed, seconds: round(r.seconds), perSecond: round(r.perSecond), latencyMs: latencySummary(r.latencies), ...(r.firstError ? { firstError: r.firstError } : {}) });
+const summary = (r: LoadResult) => ({
+  sent: r.sent,
+  ok: r.ok,
+  failed: r.failed,
+  seconds: round(r.seconds),
+  perSecond: round(r.perSecond),
+  latencyMs: latencySummary(r.latencies),
+  ...(r.firstError ? { firstError: r.firstError } : {}),
+});
 
 /**
  * Sustained report throughput through API → Update → outbox → Kafka, against bare workflows accepting the same
@@ -35,8 +43,15 @@ export async function throughput(b: Bench, campaignId: string, cells: readonly U
   // HTTP API and its `locate` query on the campaign root, to split danvan's cost between the API and the workflows.
   const heldOn = todayInVietnam();
   const direct = await closedLoop(cells.slice(danvan.sent, 2 * danvan.sent), opts.concurrency, opts.seconds * 1000, async (cell) => {
-    const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: cell.code, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
-    await executeUpdate(b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) });
+    const submission = {
+      idempotencyKey: randomUUID(),
+      submittedBy: 'bench',
+      command: { kind: 'study-session' as const, unitCode: cell.code, report: { heldOn, membersPresent: 11, membersTotal: 12 } },
+    };
+    await executeUpdate(b.client.workflow.getHandle(unitWorkflowId(campaignId, cell.parent!)), submitUpdate, {
+      args: [submission],
+      updateId: submissionUpdateId(submission),
+    });
     opts.accepted.add(cell.code);
   });
   b.log(`  danvan without the API (Updates to the owning workflow): ${direct.ok} in ${direct.seconds.toFixed(1)} s = ${direct.perSecond.toFixed(1)}/s`);
@@ -47,12 +62,23 @@ export async function throughput(b: Bench, campaignId: string, cells: readonly U
   let i = 0;
   const items = Array.from({ length: cells.length * 4 }, () => i++);
   const baseline = await closedLoop(items, opts.concurrency, opts.seconds * 1000, async (n) => {
-    const submission = { idempotencyKey: randomUUID(), submittedBy: 'bench', command: { kind: 'study-session' as const, unitCode: `X-CB${n}`, report: { heldOn, membersPresent: 11, membersTotal: 12 } } };
+    const submission = {
+      idempotencyKey: randomUUID(),
+      submittedBy: 'bench',
+      command: { kind: 'study-session' as const, unitCode: `X-CB${n}`, report: { heldOn, membersPresent: 11, membersTotal: 12 } },
+    };
     await handles[n % handles.length]!.executeUpdate('submit', { args: [submission], updateId: submissionUpdateId(submission) });
   });
   b.log(`  baseline: ${baseline.ok} Updates in ${baseline.seconds.toFixed(1)} s = ${baseline.perSecond.toFixed(1)}/s on ${handles.length} bare workflows`);
   await Promise.all(handles.map((h) => h.terminate('benchmark baseline done').catch(() => undefined)));
-  return { danvan: summary(danvan), withoutApi: summary(direct), baseline: summary(baseline), baselineWorkflows: handles.length, ratio: round(danvan.perSecond / baseline.perSecond, 2), consumed: danvan.sent + direct.sent };
+  return {
+    danvan: summary(danvan),
+    withoutApi: summary(direct),
+    baseline: summary(baseline),
+    baselineWorkflows: handles.length,
+    ratio: round(danvan.perSecond / baseline.perSecond, 2),
+    consumed: danvan.sent + direct.sent,
+  };
 }
 
 /**
@@ -94,7 +120,11 @@ export async function latency(b: Bench, campaignId: string, cells: readonly Unit
   const producer = b.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const value = sampleValue || JSON.stringify({ pad: 'x'.repeat(600) });
-  const raw = await openLoop(Array.from({ length: count }, (_, i) => i), opts.rate, (i) => producer.send({ topic: rawTopic, acks: -1, messages: [{ key: `${campaignId}-${i % 64}`, value }] }));
+  const raw = await openLoop(
+    Array.from({ length: count }, (_, i) => i),
+    opts.rate,
+    (i) => producer.send({ topic: rawTopic, acks: -1, messages: [{ key: `${campaignId}-${i % 64}`, value }] }),
+  );
   await producer.disconnect();
   b.log(`  baseline: raw produce acks=all p99 ${latencySummary(raw.latencies).p99} ms`);
   return {

@@ -35,8 +35,20 @@ const STALL_MS = 120_000;
  * the reminders topic, workflow-task timeouts in every history, and that each chi bộ is escalated exactly once.
  * The tree's workflows run on a danvan worker process of their own, on that server, so its memory is measured too.
  */
-export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBrokers: string[]; tree: Unit[]; workerLog: string; workerCache: number | undefined; workerHeapMb: number | undefined; log: (line: string) => void }) {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: opts.serverPath } }, client: { dataConverter } });
+export async function storm(opts: {
+  serverPath: string;
+  kafka: Kafka;
+  kafkaBrokers: string[];
+  tree: Unit[];
+  workerLog: string;
+  workerCache: number | undefined;
+  workerHeapMb: number | undefined;
+  log: (line: string) => void;
+}) {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: opts.serverPath } },
+    client: { dataConverter },
+  });
   // The skip is one call that lasts as long as the storm, and a skip sent twice unbalances the server's clock lock
   // ("Unbalanced lock and unlock calls"): its clock never moves again. The SDK's connection retries calls that
   // fail in transit, so the skip goes over a connection of its own with no retry (the internal option is how
@@ -53,7 +65,15 @@ export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBroke
   };
   try {
     await registerSearchAttributes(env.connection);
-    const worker = await startWorkerProcess({ name: 'storm worker', temporalAddress: env.address, kafkaBrokers: opts.kafkaBrokers, taskQueue: QUEUE, logFile: opts.workerLog, maxCachedWorkflows: opts.workerCache, heapMb: opts.workerHeapMb });
+    const worker = await startWorkerProcess({
+      name: 'storm worker',
+      temporalAddress: env.address,
+      kafkaBrokers: opts.kafkaBrokers,
+      taskQueue: QUEUE,
+      logFile: opts.workerLog,
+      maxCachedWorkflows: opts.workerCache,
+      heapMb: opts.workerHeapMb,
+    });
     const cpuAtReady = cpuSeconds(worker.pid);
     const readyAt = Date.now();
     const run = async () => {
@@ -74,11 +94,18 @@ export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBroke
         if (!parsed.ok || parsed.name !== 'deadline.escalated') return;
         records++;
         lastAt = r.receivedAt;
-        escalated.set(parsed.event.id, (parsed.event.data as { units: Array<{ code: string }> }).units.map((u) => u.code));
+        escalated.set(
+          parsed.event.id,
+          (parsed.event.data as { units: Array<{ code: string }> }).units.map((u) => u.code),
+        );
       });
 
       const t0 = Date.now();
-      const campaign = await env.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue: QUEUE, args: [{ campaignId, plan, tree: opts.tree }] });
+      const campaign = await env.client.workflow.start('campaignWorkflow', {
+        workflowId: campaignWorkflowId(campaignId),
+        taskQueue: QUEUE,
+        args: [{ campaignId, plan, tree: opts.tree }],
+      });
       await campaign.executeUpdate(deployUpdate, { args: [{ requestedBy: 'bench', reason: 'benchmark' }] });
       const deploySeconds = (Date.now() - t0) / 1000;
       opts.log(`  deployed ${communes.length} communes on the time-skipping server in ${deploySeconds.toFixed(1)} s; skipping past the deadline`);
@@ -102,7 +129,10 @@ export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBroke
         stalled = Date.now() - (lastAt || t1) >= STALL_MS || Date.now() - t1 >= SKIP_LIMIT_MS;
       }
       if (failure !== undefined) throw failure;
-      if (stalled) opts.log(`  no escalation for ${STALL_MS / 1000} s (or ${SKIP_LIMIT_MS / 60_000} minutes in all) with the skip unfinished: the server's clock stopped; counting what arrived`);
+      if (stalled)
+        opts.log(
+          `  no escalation for ${STALL_MS / 1000} s (or ${SKIP_LIMIT_MS / 60_000} minutes in all) with the skip unfinished: the server's clock stopped; counting what arrived`,
+        );
       // A stopped clock fires nothing more: count what arrived without waiting for the rest.
       const waitUntil = Date.now() + (stalled ? 2_000 : 600_000);
       while (escalated.size < communes.length && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 200));
@@ -115,14 +145,19 @@ export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBroke
       const missing = cells.filter((c) => !times.has(c.code)).length;
       const twice = [...times.values()].filter((n) => n > 1).length;
 
-      const ids = [campaignWorkflowId(campaignId), ...opts.tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
+      const ids = [
+        campaignWorkflowId(campaignId),
+        ...opts.tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code)),
+      ];
       const histories = await mapLimit(ids, 16, async (id) => {
         const history = await env.client.workflow.getHandle(id).fetchHistory();
         const events = history.events ?? [];
         return { length: events.length, timeouts: events.filter((e) => e.workflowTaskTimedOutEventAttributes).length };
       });
       const timeouts = histories.reduce((sum, h) => sum + h.timeouts, 0);
-      opts.log(`  ${escalated.size}/${communes.length} escalations (${cells.length - missing}/${cells.length} chi bộ) on Kafka ${seconds.toFixed(1)} s after the skip; ${timeouts} workflow-task timeouts`);
+      opts.log(
+        `  ${escalated.size}/${communes.length} escalations (${cells.length - missing}/${cells.length} chi bộ) on Kafka ${seconds.toFixed(1)} s after the skip; ${timeouts} workflow-task timeouts`,
+      );
       return {
         clockStalled: stalled,
         communes: communes.length,
@@ -149,8 +184,13 @@ export async function storm(opts: { serverPath: string; kafka: Kafka; kafkaBroke
     const busySeconds = (Date.now() - readyAt) / 1000;
     const stopped = await worker.stop();
     const { logFile: _log, ...memory } = stopped;
-    const stormWorker = { ...memory, cpuPercentOfOneCore: cpuAtReady === undefined || cpuAtEnd === undefined ? undefined : Math.round(((cpuAtEnd - cpuAtReady) / busySeconds) * 100) };
-    opts.log(`  storm worker: peak RSS ${stormWorker.peakRssMiB} MiB (VmHWM; ${stormWorker.readyRssMiB} MiB when it started polling), ${stormWorker.cpuPercentOfOneCore} % of a core`);
+    const stormWorker = {
+      ...memory,
+      cpuPercentOfOneCore: cpuAtReady === undefined || cpuAtEnd === undefined ? undefined : Math.round(((cpuAtEnd - cpuAtReady) / busySeconds) * 100),
+    };
+    opts.log(
+      `  storm worker: peak RSS ${stormWorker.peakRssMiB} MiB (VmHWM; ${stormWorker.readyRssMiB} MiB when it started polling), ${stormWorker.cpuPercentOfOneCore} % of a core`,
+    );
     return { ...figures, worker: stormWorker };
   } finally {
     await skipper.close();

@@ -39,7 +39,11 @@ export async function exactlyOnce(b: Bench, campaignId: string, accepted: Readon
   const opened = openProjection(file);
   if (!opened.ok) throw new Error(`projection: ${JSON.stringify(opened)}`);
   const projection = opened.value;
-  const events: ProjectedEvent[] = records.flatMap((p) => (p.ok ? [{ id: p.event.id, name: p.name, campaignId: p.event.campaignid, subject: p.event.subject, time: p.event.time, data: p.event.data } as ProjectedEvent] : []));
+  const events: ProjectedEvent[] = records.flatMap((p) =>
+    p.ok
+      ? [{ id: p.event.id, name: p.name, campaignId: p.event.campaignid, subject: p.event.subject, time: p.event.time, data: p.event.data } as ProjectedEvent]
+      : [],
+  );
   const t1 = Date.now();
   let applied = 0;
   for (let i = 0; i < events.length; i += 1000) {
@@ -79,8 +83,17 @@ export async function largestHistory(b: Bench, campaignId: string, tree: Unit[])
     closedMax = Math.max(closedMax, run.historyLength);
   }
   const index = new UnitIndex(tree);
-  const ids = [campaignWorkflowId(campaignId), ...tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
+  const ids = [
+    campaignWorkflowId(campaignId),
+    ...tree.filter((u) => u.parent !== undefined && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code)),
+  ];
   const lengths = await mapLimit(ids, 16, async (id) => ({ id, length: (await b.client.workflow.getHandle(id).describe()).historyLength }));
   const top = lengths.reduce((a, c) => (c.length > a.length ? c : a));
-  return { largest: Math.max(closedMax, top.length), largestRunning: top, largestContinuedAsNew: closedMax, runsContinuedAsNew: continued, workflows: ids.length };
+  return {
+    largest: Math.max(closedMax, top.length),
+    largestRunning: top,
+    largestContinuedAsNew: closedMax,
+    runsContinuedAsNew: continued,
+    workflows: ids.length,
+  };
 }

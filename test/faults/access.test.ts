@@ -19,7 +19,13 @@ const today = vietnamDateOf(new Date());
 const window = { opensOn: addDays(today, -10), closesOn: addDays(today, 20) };
 const year = Number(window.opensOn.slice(0, 4));
 const bg = plan202({ number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, year, issuedOn: addDays(today, -20), window });
-const bn = plan202({ number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' }, year, issuedOn: addDays(today, -20), window });
+const bn = plan202({
+  number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
+  issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
+  year,
+  issuedOn: addDays(today, -20),
+  window,
+});
 const bgId = campaignIdFor(bg);
 const bnId = campaignIdFor(bn);
 
@@ -34,27 +40,71 @@ const POSITIONS = {
 } as const;
 type Position = keyof typeof POSITIONS;
 
-type UnitAction = 'unit:read' | 'report:study-session' | 'report:dialogue' | 'report:petition' | 'report:petition-resolution' | 'report:model-registration' | 'model:assessment' | 'model:commendation';
+type UnitAction =
+  | 'unit:read'
+  | 'report:study-session'
+  | 'report:dialogue'
+  | 'report:petition'
+  | 'report:petition-resolution'
+  | 'report:model-registration'
+  | 'model:assessment'
+  | 'model:commendation';
 type CampaignAction = 'campaign:issue' | 'campaign:list' | 'campaign:read' | 'campaign:deploy' | 'campaign:phase' | 'campaign:extend';
 
 const UNIT_REQUESTS: Record<UnitAction, (p: { campaignId: string; unit: string }) => { method: string; path: string; body?: unknown }> = {
   'unit:read': (p) => ({ method: 'GET', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}` }),
-  'report:study-session': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/study-sessions`, body: { heldOn: today, membersPresent: 9, membersTotal: 10 } }),
-  'report:dialogue': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/dialogues`, body: { heldOn: today, topic: 'Đối thoại', attendance: 80 } }),
-  'report:petition': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/petitions`, body: { kind: 'kien-nghi', content: 'Kiến nghị', receivedOn: today } }),
-  'report:petition-resolution': (p) => ({ method: 'PATCH', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/petitions/P1`, body: { resolvedOn: today, outcome: 'Đã giải quyết' } }),
-  'report:model-registration': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models`, body: { name: 'Dân vận khéo', field: 'economy', registeredOn: today } }),
-  'model:assessment': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models/M1/assessment`, body: { action: 'assess', score: 80, remarks: 'Đạt' } }),
-  'model:commendation': (p) => ({ method: 'POST', path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models/M1/commendation`, body: { action: 'commend', form: 'Giấy khen' } }),
+  'report:study-session': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/study-sessions`,
+    body: { heldOn: today, membersPresent: 9, membersTotal: 10 },
+  }),
+  'report:dialogue': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/dialogues`,
+    body: { heldOn: today, topic: 'Đối thoại', attendance: 80 },
+  }),
+  'report:petition': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/petitions`,
+    body: { kind: 'kien-nghi', content: 'Kiến nghị', receivedOn: today },
+  }),
+  'report:petition-resolution': (p) => ({
+    method: 'PATCH',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/petitions/P1`,
+    body: { resolvedOn: today, outcome: 'Đã giải quyết' },
+  }),
+  'report:model-registration': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models`,
+    body: { name: 'Dân vận khéo', field: 'economy', registeredOn: today },
+  }),
+  'model:assessment': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models/M1/assessment`,
+    body: { action: 'assess', score: 80, remarks: 'Đạt' },
+  }),
+  'model:commendation': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models/M1/commendation`,
+    body: { action: 'commend', form: 'Giấy khen' },
+  }),
 };
 
 const CAMPAIGN_REQUESTS: Record<CampaignAction, () => { method: string; path: string; body?: unknown }> = {
-  'campaign:issue': () => ({ method: 'POST', path: '/v1/campaigns', body: { plan: { ...bg, number: `${randomInt(1_000, 99_999)}-KH/BDVTU` }, tree: { sample: 'bac-giang' } } }),
+  'campaign:issue': () => ({
+    method: 'POST',
+    path: '/v1/campaigns',
+    body: { plan: { ...bg, number: `${randomInt(1_000, 99_999)}-KH/BDVTU` }, tree: { sample: 'bac-giang' } },
+  }),
   'campaign:list': () => ({ method: 'GET', path: '/v1/campaigns?province=BG' }),
   'campaign:read': () => ({ method: 'GET', path: `/v1/campaigns/${bgId}` }),
   'campaign:deploy': () => ({ method: 'POST', path: `/v1/campaigns/${bgId}/deploy`, body: { reason: 'triển khai' } }),
   'campaign:phase': () => ({ method: 'POST', path: `/v1/campaigns/${bnId}/phase`, body: { to: 'assessment', reason: 'thẩm định' } }),
-  'campaign:extend': () => ({ method: 'POST', path: `/v1/campaigns/${bgId}/deadlines/dialogues/extension`, body: { to: addDays(today, 22 + randomInt(0, 5)), reason: 'mưa lũ' } }),
+  'campaign:extend': () => ({
+    method: 'POST',
+    path: `/v1/campaigns/${bgId}/deadlines/dialogues/extension`,
+    body: { to: addDays(today, 22 + randomInt(0, 5)), reason: 'mưa lũ' },
+  }),
 };
 
 /** The rules, as the issue states them: admins do everything, viewers read everything, reporters report and council members assess for their unit and below, and read there. */
@@ -81,7 +131,10 @@ const PRINCIPALS: Principal[] = [
 async function call(token: string | undefined, request: { method: string; path: string; body?: unknown }) {
   const response = await fetch(`${danvan.baseUrl}${request.path}`, {
     method: request.method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(request.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(request.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+    },
     ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
   });
   await response.arrayBuffer();
@@ -91,11 +144,17 @@ async function call(token: string | undefined, request: { method: string; path: 
 beforeAll(async () => {
   danvan = await startDanvan('access');
   const admin = await danvan.token(PRINCIPALS[0]!);
-  for (const [plan, sample, id] of [[bg, 'bac-giang', bgId], [bn, 'bac-ninh-2025', bnId]] as const) {
+  for (const [plan, sample, id] of [
+    [bg, 'bac-giang', bgId],
+    [bn, 'bac-ninh-2025', bnId],
+  ] as const) {
     expect(await call(admin, { method: 'POST', path: '/v1/campaigns', body: { plan, tree: { sample } } })).toBe(201);
     expect(await call(admin, { method: 'POST', path: `/v1/campaigns/${id}/deploy`, body: { reason: 'triển khai' } })).toBe(200);
   }
-  await eventually(async () => call(admin, { method: 'GET', path: `/v1/campaigns/${bgId}/units/${HOME}` }), (status) => status === 200);
+  await eventually(
+    async () => call(admin, { method: 'GET', path: `/v1/campaigns/${bgId}/units/${HOME}` }),
+    (status) => status === 200,
+  );
 });
 
 afterAll(async () => {
@@ -107,7 +166,12 @@ it('lets no role reach a unit or an action outside its scope: every role × posi
   let escapes = 0;
   let wronglyRefused = 0;
   const mismatches: string[] = [];
-  const judge = async (principal: Principal, action: UnitAction | CampaignAction, request: { method: string; path: string; body?: unknown }, position?: Position) => {
+  const judge = async (
+    principal: Principal,
+    action: UnitAction | CampaignAction,
+    request: { method: string; path: string; body?: unknown },
+    position?: Position,
+  ) => {
     const status = await call(await danvan.token(principal), request);
     tried += 1;
     const allowed = expectedAllowed(principal.role, action, position);
@@ -137,15 +201,25 @@ it('refuses every forged, expired or incomplete token with a 401', async () => {
   const secret = danvan.secret;
   const key = new TextEncoder().encode(secret);
   const sign = (claims: Record<string, unknown>, edit: (jwt: SignJWT) => SignJWT = (j) => j) =>
-    edit(new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('danvan').setAudience('danvan-api').setIssuedAt().setExpirationTime('1h')).sign(key);
+    edit(
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('danvan').setAudience('danvan-api').setIssuedAt().setExpirationTime('1h'),
+    ).sign(key);
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const reporter = await danvan.token({ sub: 'bt-thang', role: 'reporter', unit: HOME });
   const [header, payload, signature] = reporter.split('.') as [string, string, string];
   const forgedUnit = `${header}.${b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), unit: 'BG' })}.${signature}`;
   const forgedRole = `${header}.${b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })}.${signature}`;
   const attacks: Record<string, string> = {
-    expired: await sign({ sub: 'x', role: 'admin' }, (j) => j.setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 60)),
-    'wrong signature': await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer('danvan').setAudience('danvan-api').setExpirationTime('1h').sign(new TextEncoder().encode(randomUUID() + randomUUID())),
+    expired: await sign({ sub: 'x', role: 'admin' }, (j) =>
+      j.setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 60),
+    ),
+    'wrong signature': await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('danvan')
+      .setAudience('danvan-api')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(randomUUID() + randomUUID())),
     'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', role: 'admin', iss: 'danvan', aud: 'danvan-api', exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
     'alg none, signature kept': `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.${signature}`,
     'missing role': await sign({ sub: 'x' }),

@@ -23,17 +23,26 @@ let port: number;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-api-crash-'));
 
 async function startApi(): Promise<void> {
-  api = spawnTs('api/server.ts', [], {
-    TEMPORAL_ADDRESS: testTemporalAddress(),
-    KAFKA_BROKERS: testKafkaBrokers().join(','),
-    TEMPORAL_TASK_QUEUE: danvan.taskQueue,
-    API_PORT: String(port),
-    DANVAN_JWT_SECRET: danvan.secret,
-    DANVAN_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  }, { detached: true });
+  api = spawnTs(
+    'api/server.ts',
+    [],
+    {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      TEMPORAL_TASK_QUEUE: danvan.taskQueue,
+      API_PORT: String(port),
+      DANVAN_JWT_SECRET: danvan.secret,
+      DANVAN_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
+    { detached: true },
+  );
   await eventually(
-    () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0),
+    () =>
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      ),
     (status) => status === 200,
     60_000,
   );
@@ -78,7 +87,8 @@ it('takes a report killed mid-request and retried with its key exactly once', as
     expect({ cell, status }).toEqual({ cell, status: 201 });
   }
 
-  const studySessions = (events: Array<{ name: string; subject: string; id: string }>, cell: string) => new Set(events.filter((e) => e.name === 'study-session.reported' && e.subject === cell).map((e) => e.id)).size;
+  const studySessions = (events: Array<{ name: string; subject: string; id: string }>, cell: string) =>
+    new Set(events.filter((e) => e.name === 'study-session.reported' && e.subject === cell).map((e) => e.id)).size;
   const events = await eventually(
     async () =>
       (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaign.campaignId)).flatMap((m) => {
@@ -91,7 +101,9 @@ it('takes a report killed mid-request and retried with its key exactly once', as
   const effects = cells.map((cell) => studySessions(events, cell));
   const doubled = effects.filter((n) => n > 1).length;
   const lost = effects.filter((n) => n === 0).length;
-  const recorded = await Promise.all(cells.map(async (cell) => (await campaign.get(`/v1/campaigns/${campaign.campaignId}/units/${cell}`)).units[0].studySession !== undefined));
+  const recorded = await Promise.all(
+    cells.map(async (cell) => (await campaign.get(`/v1/campaigns/${campaign.campaignId}/units/${cell}`)).units[0].studySession !== undefined),
+  );
 
   recordFault({
     fault: 'API process killed mid-request',

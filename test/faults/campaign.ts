@@ -30,16 +30,29 @@ export async function openCampaign(danvan: DanvanUnderTest, baseUrl = danvan.bas
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
-  if ((await send(`${baseUrl}/v1/campaigns`, 'POST', { plan, tree: { sample: 'bac-ninh-2025' } })).status !== 201) throw new Error('could not issue the fault campaign');
-  if ((await send(`${baseUrl}/v1/campaigns/${campaignId}/deploy`, 'POST', { reason: 'triển khai' })).status !== 200) throw new Error('could not deploy the fault campaign');
+  if ((await send(`${baseUrl}/v1/campaigns`, 'POST', { plan, tree: { sample: 'bac-ninh-2025' } })).status !== 201)
+    throw new Error('could not issue the fault campaign');
+  if ((await send(`${baseUrl}/v1/campaigns/${campaignId}/deploy`, 'POST', { reason: 'triển khai' })).status !== 200)
+    throw new Error('could not deploy the fault campaign');
   const tree = bacNinh2025Tree();
   const communes = tree.filter((u) => u.kind === 'commune').map((u) => u.code);
-  await eventually(async () => (await send(`${baseUrl}/v1/campaigns/${campaignId}/units/${communes[0]}`, 'GET')).body.phase, (phase) => phase === 'in-progress');
+  await eventually(
+    async () => (await send(`${baseUrl}/v1/campaigns/${campaignId}/units/${communes[0]}`, 'GET')).body.phase,
+    (phase) => phase === 'in-progress',
+  );
   return {
     campaignId,
     communes,
     cells: tree.filter((u) => u.kind === 'party-cell').map((u) => u.code),
-    report: async (cell, opts = {}) => (await send(`${opts.baseUrl ?? baseUrl}/v1/campaigns/${campaignId}/units/${cell}/study-sessions`, 'POST', { heldOn: today, membersPresent: 11, membersTotal: 12 }, opts.key)).status,
+    report: async (cell, opts = {}) =>
+      (
+        await send(
+          `${opts.baseUrl ?? baseUrl}/v1/campaigns/${campaignId}/units/${cell}/study-sessions`,
+          'POST',
+          { heldOn: today, membersPresent: 11, membersTotal: 12 },
+          opts.key,
+        )
+      ).status,
     get: async (path) => (await send(`${baseUrl}${path}`, 'GET')).body,
   };
 }

@@ -51,30 +51,151 @@ interface Endpoint {
 }
 
 const ENDPOINTS: Endpoint[] = [
-  { name: 'issue', method: 'POST', path: () => '/v1/campaigns', ids: { unit: '', id: '' }, body: { plan, tree: { sample: 'bac-ninh-2025' } }, fields: { 'plan.number': 'text', 'plan.issuedOn': 'date', 'plan.year': 'int', 'plan.window.opensOn': 'date', 'plan.title': 'text', 'tree.sample': 'enum', plan: 'object' } },
-  { name: 'deploy', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/deploy`, ids: { unit: '', id: '' }, body: { reason: 'triển khai lại' }, fields: { reason: 'text' } },
-  { name: 'phase', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/phase`, ids: { unit: '', id: '' }, body: { to: 'assessment', reason: 'thẩm định' }, fields: { to: 'enum', reason: 'text' } },
-  { name: 'extension', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/deadlines/dialogues/extension`, ids: { unit: '', id: '' }, body: { to: addDays(today, 25), reason: 'mưa lũ' }, fields: { to: 'date', reason: 'text' } },
-  { name: 'study session', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/study-sessions`, ids: { unit: cell.code, id: '' }, body: { heldOn: today, membersPresent: 14, membersTotal: 15 }, fields: { heldOn: 'date', membersPresent: 'int', membersTotal: 'int' } },
-  { name: 'dialogue', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/dialogues`, ids: { unit: commune.code, id: '' }, body: { heldOn: today, topic: 'Đối thoại về đất đai', attendance: 120 }, fields: { heldOn: 'date', topic: 'text', attendance: 'int' } },
-  { name: 'petition', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/petitions`, ids: { unit: commune.code, id: '' }, body: { kind: 'kien-nghi', content: 'Đề nghị sửa đường', receivedOn: today }, fields: { kind: 'enum', content: 'text', receivedOn: 'date' } },
-  { name: 'petition resolution', method: 'PATCH', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/petitions/${i.id}`, ids: { unit: commune.code, id: 'P1' }, body: { resolvedOn: today, outcome: 'Đã giải quyết' }, fields: { resolvedOn: 'date', outcome: 'text' } },
-  { name: 'model', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models`, ids: { unit: commune.code, id: '' }, body: { name: 'Dân vận khéo', field: 'economy', registeredOn: today }, fields: { name: 'text', field: 'enum', registeredOn: 'date' } },
-  { name: 'assessment', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models/${i.id}/assessment`, ids: { unit: commune.code, id: 'M1' }, body: { action: 'assess', score: 90, remarks: 'Tốt' }, fields: { action: 'enum', score: 'number', remarks: 'text' } },
-  { name: 'commendation', method: 'POST', path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models/${i.id}/commendation`, ids: { unit: commune.code, id: 'M1' }, body: { action: 'commend', form: 'Giấy khen' }, fields: { action: 'enum', form: 'text' } },
+  {
+    name: 'issue',
+    method: 'POST',
+    path: () => '/v1/campaigns',
+    ids: { unit: '', id: '' },
+    body: { plan, tree: { sample: 'bac-ninh-2025' } },
+    fields: {
+      'plan.number': 'text',
+      'plan.issuedOn': 'date',
+      'plan.year': 'int',
+      'plan.window.opensOn': 'date',
+      'plan.title': 'text',
+      'tree.sample': 'enum',
+      plan: 'object',
+    },
+  },
+  {
+    name: 'deploy',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/deploy`,
+    ids: { unit: '', id: '' },
+    body: { reason: 'triển khai lại' },
+    fields: { reason: 'text' },
+  },
+  {
+    name: 'phase',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/phase`,
+    ids: { unit: '', id: '' },
+    body: { to: 'assessment', reason: 'thẩm định' },
+    fields: { to: 'enum', reason: 'text' },
+  },
+  {
+    name: 'extension',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/deadlines/dialogues/extension`,
+    ids: { unit: '', id: '' },
+    body: { to: addDays(today, 25), reason: 'mưa lũ' },
+    fields: { to: 'date', reason: 'text' },
+  },
+  {
+    name: 'study session',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/study-sessions`,
+    ids: { unit: cell.code, id: '' },
+    body: { heldOn: today, membersPresent: 14, membersTotal: 15 },
+    fields: { heldOn: 'date', membersPresent: 'int', membersTotal: 'int' },
+  },
+  {
+    name: 'dialogue',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/dialogues`,
+    ids: { unit: commune.code, id: '' },
+    body: { heldOn: today, topic: 'Đối thoại về đất đai', attendance: 120 },
+    fields: { heldOn: 'date', topic: 'text', attendance: 'int' },
+  },
+  {
+    name: 'petition',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/petitions`,
+    ids: { unit: commune.code, id: '' },
+    body: { kind: 'kien-nghi', content: 'Đề nghị sửa đường', receivedOn: today },
+    fields: { kind: 'enum', content: 'text', receivedOn: 'date' },
+  },
+  {
+    name: 'petition resolution',
+    method: 'PATCH',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/petitions/${i.id}`,
+    ids: { unit: commune.code, id: 'P1' },
+    body: { resolvedOn: today, outcome: 'Đã giải quyết' },
+    fields: { resolvedOn: 'date', outcome: 'text' },
+  },
+  {
+    name: 'model',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models`,
+    ids: { unit: commune.code, id: '' },
+    body: { name: 'Dân vận khéo', field: 'economy', registeredOn: today },
+    fields: { name: 'text', field: 'enum', registeredOn: 'date' },
+  },
+  {
+    name: 'assessment',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models/${i.id}/assessment`,
+    ids: { unit: commune.code, id: 'M1' },
+    body: { action: 'assess', score: 90, remarks: 'Tốt' },
+    fields: { action: 'enum', score: 'number', remarks: 'text' },
+  },
+  {
+    name: 'commendation',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models/${i.id}/commendation`,
+    ids: { unit: commune.code, id: 'M1' },
+    body: { action: 'commend', form: 'Giấy khen' },
+    fields: { action: 'enum', form: 'text' },
+  },
 ];
 
 /** Values that are wrong for a field of each kind, whatever the field's other rules. */
 const wrongFor: Record<FieldKind, fc.Arbitrary<unknown>> = {
   date: fc.oneof(
-    fc.constantFrom('2024-02-30', '2024-13-01', '2023-02-29', '24-10-09', '2024-10-9', '09/10/2024', '2024‐10‐09', '２０２４-10-09', '2024-10-09T00:00:00Z', '', ' ', '2024-10-09\u0000', '\u202e90-01-4202'),
+    fc.constantFrom(
+      '2024-02-30',
+      '2024-13-01',
+      '2023-02-29',
+      '24-10-09',
+      '2024-10-9',
+      '09/10/2024',
+      '2024‐10‐09',
+      '２０２４-10-09',
+      '2024-10-09T00:00:00Z',
+      '',
+      ' ',
+      '2024-10-09\u0000',
+      '\u202e90-01-4202',
+    ),
     fc.integer(),
     fc.constant(null),
   ),
-  int: fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 1_000_001 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }).map((f) => 5 + f), fc.constantFrom('14', '', null, true, [], {}, 1e308)),
-  number: fc.oneof(fc.double({ min: -1e9, max: -0.0001, noNaN: true }), fc.double({ min: 100.0001, max: 1e9, noNaN: true }), fc.constantFrom('90', null, false, [90], 1e308)),
-  text: fc.oneof(fc.constantFrom('', '   ', null, 42, ['x'], { text: 'x' }), fc.integer({ min: 5_000, max: 200_000 }).map((n) => 'Dân vận '.repeat(Math.ceil(n / 8)))),
-  enum: fc.oneof(fc.constantFrom('ASSESSMENT', 'kiến-nghị', 'economy\u200b', 'economy ', '', 'closed; drop', null, 3), fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national)$/.test(s))),
+  int: fc.oneof(
+    fc.integer({ max: -1 }),
+    fc.integer({ min: 1_000_001 }),
+    fc.double({ min: 0.01, max: 0.99, noNaN: true }).map((f) => 5 + f),
+    fc.constantFrom('14', '', null, true, [], {}, 1e308),
+  ),
+  number: fc.oneof(
+    fc.double({ min: -1e9, max: -0.0001, noNaN: true }),
+    fc.double({ min: 100.0001, max: 1e9, noNaN: true }),
+    fc.constantFrom('90', null, false, [90], 1e308),
+  ),
+  text: fc.oneof(
+    fc.constantFrom('', '   ', null, 42, ['x'], { text: 'x' }),
+    fc.integer({ min: 5_000, max: 200_000 }).map((n) => 'Dân vận '.repeat(Math.ceil(n / 8))),
+  ),
+  enum: fc.oneof(
+    fc.constantFrom('ASSESSMENT', 'kiến-nghị', 'economy\u200b', 'economy ', '', 'closed; drop', null, 3),
+    fc
+      .string({ minLength: 1, maxLength: 30 })
+      .filter(
+        (s) =>
+          !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national)$/.test(
+            s,
+          ),
+      ),
+  ),
   object: fc.constantFrom(null, 'plan', 7, []),
 };
 
@@ -94,31 +215,60 @@ const caseArbitrary: fc.Arbitrary<Case> = fc.constantFrom(...ENDPOINTS).chain((e
   const fields = Object.keys(endpoint.fields);
   const ok = JSON.stringify(endpoint.body);
   const kinds: fc.Arbitrary<Case>[] = [
-    fc.constantFrom(...fields).chain((field) => wrongFor[endpoint.fields[field]!].map((value) => ({ endpoint, fault: `wrong ${endpoint.fields[field]} in ${field}`, body: JSON.stringify(setPath(endpoint.body, field, value)) }))),
+    fc.constantFrom(...fields).chain((field) =>
+      wrongFor[endpoint.fields[field]!].map((value) => ({
+        endpoint,
+        fault: `wrong ${endpoint.fields[field]} in ${field}`,
+        body: JSON.stringify(setPath(endpoint.body, field, value)),
+      })),
+    ),
     fc.constantFrom(...fields).map((field) => ({ endpoint, fault: `missing ${field}`, body: JSON.stringify(setPath(endpoint.body, field, undefined, true)) })),
-    fc.constantFrom('{', '{"heldOn": ', '[', 'null', '"x"', '{"a":1}}', ok.slice(0, -1), `${ok}garbage`, '\u0000').map((body) => ({ endpoint, fault: 'malformed JSON', body })),
-    fc.integer({ min: 1_100_000, max: 1_600_000 }).map((n) => ({ endpoint, fault: 'oversized body', body: JSON.stringify({ ...endpoint.body, padding: 'x'.repeat(n) }) })),
+    fc
+      .constantFrom('{', '{"heldOn": ', '[', 'null', '"x"', '{"a":1}}', ok.slice(0, -1), `${ok}garbage`, '\u0000')
+      .map((body) => ({ endpoint, fault: 'malformed JSON', body })),
+    fc
+      .integer({ min: 1_100_000, max: 1_600_000 })
+      .map((n) => ({ endpoint, fault: 'oversized body', body: JSON.stringify({ ...endpoint.body, padding: 'x'.repeat(n) }) })),
     fc.constant({ endpoint, fault: 'no Idempotency-Key', body: ok, headers: { 'idempotency-key': '' } }),
-    fc.constantFrom('short', 'clé-ñandú-12345', ' '.repeat(10), 'x'.repeat(201)).map((key) => ({ endpoint, fault: 'bad Idempotency-Key', body: ok, headers: { 'idempotency-key': key } })),
-    fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x').map((type) => ({ endpoint, fault: 'wrong content type', body: ok, headers: { 'content-type': type } })),
+    fc
+      .constantFrom('short', 'clé-ñandú-12345', ' '.repeat(10), 'x'.repeat(201))
+      .map((key) => ({ endpoint, fault: 'bad Idempotency-Key', body: ok, headers: { 'idempotency-key': key } })),
+    fc
+      .constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x')
+      .map((type) => ({ endpoint, fault: 'wrong content type', body: ok, headers: { 'content-type': type } })),
   ];
   if (endpoint.name !== 'issue') {
     kinds.push(
-      fc.constantFrom(`BN-${plan.year}-1-KH-BDVTU`, 'BN-1999-77777-KH-BDVTU', 'BN-2024-202-KH-bdvtu', '..%2F..%2Fetc', 'BN-2024-202-KH-BDVTU%00', `${campaignId}%E2%80%8B`).map((id) => ({
-        endpoint,
-        fault: 'unknown or malformed campaign id',
-        path: endpoint.path({ campaignId: id, ...endpoint.ids }),
-        body: ok,
-      })),
+      fc
+        .constantFrom(
+          `BN-${plan.year}-1-KH-BDVTU`,
+          'BN-1999-77777-KH-BDVTU',
+          'BN-2024-202-KH-bdvtu',
+          '..%2F..%2Fetc',
+          'BN-2024-202-KH-BDVTU%00',
+          `${campaignId}%E2%80%8B`,
+        )
+        .map((id) => ({
+          endpoint,
+          fault: 'unknown or malformed campaign id',
+          path: endpoint.path({ campaignId: id, ...endpoint.ids }),
+          body: ok,
+        })),
     );
   }
   if (endpoint.ids.unit) {
     kinds.push(
-      fc.constantFrom('BN-NOWHERE', 'BG-HH-THANG', 'bn', '%20', 'BN-KINHBAC%E2%80%8B', 'a'.repeat(65)).map((unit) => ({ endpoint, fault: 'unknown unit', path: endpoint.path({ campaignId, unit, id: endpoint.ids.id }), body: ok })),
+      fc
+        .constantFrom('BN-NOWHERE', 'BG-HH-THANG', 'bn', '%20', 'BN-KINHBAC%E2%80%8B', 'a'.repeat(65))
+        .map((unit) => ({ endpoint, fault: 'unknown unit', path: endpoint.path({ campaignId, unit, id: endpoint.ids.id }), body: ok })),
     );
   }
   if (endpoint.ids.id) {
-    kinds.push(fc.constantFrom('P999', 'M999', 'P0x1', '1', 'M-1').map((id) => ({ endpoint, fault: 'unknown id', path: endpoint.path({ campaignId, unit: endpoint.ids.unit, id }), body: ok })));
+    kinds.push(
+      fc
+        .constantFrom('P999', 'M999', 'P0x1', '1', 'M-1')
+        .map((id) => ({ endpoint, fault: 'unknown id', path: endpoint.path({ campaignId, unit: endpoint.ids.unit, id }), body: ok })),
+    );
   }
   return fc.oneof(...kinds);
 });
@@ -126,13 +276,28 @@ const caseArbitrary: fc.Arbitrary<Case> = fc.constantFrom(...ENDPOINTS).chain((e
 /** What must not move: the events every workflow of the campaign has emitted, and the topic's end offsets. */
 async function stateFingerprint() {
   const snapshot = await send('GET', `/v1/campaigns/${campaignId}`);
-  const root = JSON.parse(snapshot.body) as { eventsEmitted: number; phase: string; deadlines: unknown; progress: unknown; children: Array<{ unitCode: string }> };
-  const units = await Promise.all(communes.map(async (c) => (JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${c.code}`)).body) as { eventsEmitted: number; units: unknown }).eventsEmitted));
+  const root = JSON.parse(snapshot.body) as {
+    eventsEmitted: number;
+    phase: string;
+    deadlines: unknown;
+    progress: unknown;
+    children: Array<{ unitCode: string }>;
+  };
+  const units = await Promise.all(
+    communes.map(
+      async (c) =>
+        (JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${c.code}`)).body) as { eventsEmitted: number; units: unknown }).eventsEmitted,
+    ),
+  );
   const admin = testKafka('danvan-fuzz').admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(TOPICS.campaignEvents);
   await admin.disconnect();
-  return { root: { eventsEmitted: root.eventsEmitted, phase: root.phase, deadlines: root.deadlines, progress: root.progress }, units, offsets: offsets.map((o) => `${o.partition}:${o.high}`).sort() };
+  return {
+    root: { eventsEmitted: root.eventsEmitted, phase: root.phase, deadlines: root.deadlines, progress: root.progress },
+    units,
+    offsets: offsets.map((o) => `${o.partition}:${o.high}`).sort(),
+  };
 }
 
 beforeAll(async () => {
@@ -140,15 +305,37 @@ beforeAll(async () => {
   adminToken = await danvan.token({ sub: 'admin-fuzz', role: 'admin' });
   expect((await send('POST', '/v1/campaigns', { body: JSON.stringify({ plan, tree: { sample: 'bac-ninh-2025' } }) })).status).toBe(201);
   expect((await send('POST', `/v1/campaigns/${campaignId}/deploy`, { body: JSON.stringify({ reason: 'triển khai' }) })).status).toBe(200);
-  await eventually(async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${commune.code}`)).body).phase, (phase) => phase === 'in-progress');
+  await eventually(
+    async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${commune.code}`)).body).phase,
+    (phase) => phase === 'in-progress',
+  );
   // One petition and one model exist, so fuzzed ids can also hit real ones.
-  expect((await send('POST', `/v1/campaigns/${campaignId}/units/${commune.code}/petitions`, { body: JSON.stringify({ kind: 'kien-nghi', content: 'Đề nghị sửa đường', receivedOn: today }) })).status).toBe(201);
-  expect((await send('POST', `/v1/campaigns/${campaignId}/units/${commune.code}/models`, { body: JSON.stringify({ name: 'Dân vận khéo', field: 'economy', registeredOn: today }) })).status).toBe(201);
+  expect(
+    (
+      await send('POST', `/v1/campaigns/${campaignId}/units/${commune.code}/petitions`, {
+        body: JSON.stringify({ kind: 'kien-nghi', content: 'Đề nghị sửa đường', receivedOn: today }),
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await send('POST', `/v1/campaigns/${campaignId}/units/${commune.code}/models`, {
+        body: JSON.stringify({ name: 'Dân vận khéo', field: 'economy', registeredOn: today }),
+      })
+    ).status,
+  ).toBe(201);
   // Let the outboxes drain so the offsets taken before the fuzzing are final.
-  await eventually(async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${commune.code}`)).body).eventsPending, (pending) => pending === 0);
+  await eventually(
+    async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}/units/${commune.code}`)).body).eventsPending,
+    (pending) => pending === 0,
+  );
   // And the figures reach the campaign root (a node reports to its parent at most every 2 s), so the root's figures taken before are final too.
   await eventually(
-    async () => JSON.parse((await send('GET', `/v1/campaigns/${campaignId}`)).body).progress as { petitions: Record<string, { recorded: number }>; models: Record<string, { registered: number }> },
+    async () =>
+      JSON.parse((await send('GET', `/v1/campaigns/${campaignId}`)).body).progress as {
+        petitions: Record<string, { recorded: number }>;
+        models: Record<string, { registered: number }>;
+      },
     (progress) => progress.petitions['kien-nghi']?.recorded === 1 && progress.models.economy?.registered === 1,
   );
 });
@@ -166,7 +353,10 @@ it(`answers ${RUNS} fuzzed requests to every write endpoint with a 4xx problem a
   let escapes = 0;
   await fc.assert(
     fc.asyncProperty(caseArbitrary, async (c) => {
-      const answer = await send(c.endpoint.method, c.path ?? c.endpoint.path({ campaignId, ...c.endpoint.ids }), { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.headers ? { headers: c.headers } : {}) });
+      const answer = await send(c.endpoint.method, c.path ?? c.endpoint.path({ campaignId, ...c.endpoint.ids }), {
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        ...(c.headers ? { headers: c.headers } : {}),
+      });
       tried += 1;
       statuses[String(answer.status)] = (statuses[String(answer.status)] ?? 0) + 1;
       byFault[c.fault.replace(/ in .*/, '')] = (byFault[c.fault.replace(/ in .*/, '')] ?? 0) + 1;
@@ -178,12 +368,20 @@ it(`answers ${RUNS} fuzzed requests to every write endpoint with a 4xx problem a
   );
   const after = await stateFingerprint();
   const unchanged = JSON.stringify(after) === JSON.stringify(before);
-  const fiveHundreds = Object.entries(statuses).filter(([s]) => s.startsWith('5')).reduce((n, [, count]) => n + count, 0);
+  const fiveHundreds = Object.entries(statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((n, [, count]) => n + count, 0);
   recordFault({
     fault: 'fuzzed requests',
     how: `fast-check, seed ${seed}, every write endpoint`,
     mustHold: 'every one a 4xx problem+json; 0 state changes; 0 5xx',
-    counts: { cases: tried, escapes, '5xx': fiveHundreds, 'state changed': unchanged ? 0 : 1, ...Object.fromEntries(Object.entries(statuses).map(([s, n]) => [`HTTP ${s}`, n])) },
+    counts: {
+      cases: tried,
+      escapes,
+      '5xx': fiveHundreds,
+      'state changed': unchanged ? 0 : 1,
+      ...Object.fromEntries(Object.entries(statuses).map(([s, n]) => [`HTTP ${s}`, n])),
+    },
     held: escapes === 0 && unchanged && fiveHundreds === 0 && tried >= RUNS,
   });
   expect(after).toEqual(before);

@@ -67,14 +67,25 @@ it('accepts reports while Kafka is down for 60 s and delivers every event afterw
     nextOf.set(event.source, event.sequence + 1);
   }
   const failed = [];
-  for await (const execution of danvan.temporal.client.workflow.list({ query: `ExecutionStatus = 'Failed' AND WorkflowId STARTS_WITH 'unit:${campaign.campaignId}'` })) failed.push(execution.workflowId);
+  for await (const execution of danvan.temporal.client.workflow.list({
+    query: `ExecutionStatus = 'Failed' AND WorkflowId STARTS_WITH 'unit:${campaign.campaignId}'`,
+  }))
+    failed.push(execution.workflowId);
   const rootFailed = (await danvan.temporal.client.workflow.getHandle(`campaign:${campaign.campaignId}`).describe()).status.name !== 'RUNNING';
 
   recordFault({
     fault: 'Kafka broker stopped',
     how: `stopped ${Math.round(outage / 1000)} s during reporting, restarted on its data`,
     mustHold: 'reports accepted; every event delivered after, in order per campaign; 0 duplicates after dedupe; no workflow failed',
-    counts: { 'reports accepted': accepted.length, refused: refused.length, lost, 'redelivered (dropped by id)': duplicates, 'out of order': outOfOrder, 'workflows failed': failed.length + (rootFailed ? 1 : 0), 'caught up in s': Math.round(catchUp / 1000) },
+    counts: {
+      'reports accepted': accepted.length,
+      refused: refused.length,
+      lost,
+      'redelivered (dropped by id)': duplicates,
+      'out of order': outOfOrder,
+      'workflows failed': failed.length + (rootFailed ? 1 : 0),
+      'caught up in s': Math.round(catchUp / 1000),
+    },
     held: refused.length === 0 && lost === 0 && outOfOrder === 0 && failed.length === 0 && !rootFailed,
   });
   expect(refused).toEqual([]);

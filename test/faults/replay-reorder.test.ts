@@ -46,16 +46,27 @@ afterAll(async () => {
 it('gives the same figures from replayed and reordered deliveries as from the stream read once', async () => {
   const campaign = await openCampaign(danvan);
   for (const cell of campaign.cells.slice(0, 40)) expect(await campaign.report(cell)).toBe(201);
-  const settled = await eventually(() => campaign.get(`/v1/campaigns/${campaign.campaignId}`), (s) => s.progress.studySessions.done === 40, 60_000);
-  await eventually(async () => Promise.all(campaign.communes.map(async (c) => (await campaign.get(`/v1/campaigns/${campaign.campaignId}/units/${c}`)).eventsPending)), (pending) => pending.every((n) => n === 0), 60_000);
+  const settled = await eventually(
+    () => campaign.get(`/v1/campaigns/${campaign.campaignId}`),
+    (s) => s.progress.studySessions.done === 40,
+    60_000,
+  );
+  await eventually(
+    async () => Promise.all(campaign.communes.map(async (c) => (await campaign.get(`/v1/campaigns/${campaign.campaignId}/units/${c}`)).eventsPending)),
+    (pending) => pending.every((n) => n === 0),
+    60_000,
+  );
   const records = await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaign.campaignId);
 
   const inOrder = openProjection(path.join(dir, 'in-order.sqlite'));
   if (!inOrder.ok) throw new Error(inOrder.error.message);
-  await projectionSink(inOrder.value)(records.flatMap((m) => {
-    const parsed = parseEvent(JSON.parse(m.value!));
-    return parsed.ok ? [{ ...parsed.event, name: parsed.name, version: parsed.version } as never] : [];
-  }), { topic: TOPICS.campaignEvents, partition: 0, firstOffset: '0', lastOffset: '0' });
+  await projectionSink(inOrder.value)(
+    records.flatMap((m) => {
+      const parsed = parseEvent(JSON.parse(m.value!));
+      return parsed.ok ? [{ ...parsed.event, name: parsed.name, version: parsed.version } as never] : [];
+    }),
+    { topic: TOPICS.campaignEvents, partition: 0, firstOffset: '0', lastOffset: '0' },
+  );
 
   // The disordered stream: every record one to three times, shuffled, then the whole stream once more.
   const next = random(seed);
@@ -80,7 +91,15 @@ it('gives the same figures from replayed and reordered deliveries as from the st
   const reordered = openProjection(path.join(dir, 'reordered.sqlite'));
   if (!reordered.ok) throw new Error(reordered.error.message);
   const groupId = `replay-${randomUUID()}`;
-  const consumer = await startEventConsumer({ kafka, groupId, topics: [topic], logger: createLogger('warn'), signals: [], rememberIds: 0, sink: projectionSink(reordered.value) });
+  const consumer = await startEventConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    logger: createLogger('warn'),
+    signals: [],
+    rememberIds: 0,
+    sink: projectionSink(reordered.value),
+  });
   if (!consumer.ok) throw new Error(consumer.error.message);
   // Done when the group has committed every partition to its end: each delivery was handed to the sink.
   const watcher = kafka.admin();

@@ -5,10 +5,22 @@ class FaultTableReporter {
   onRunComplete() {
     const file = process.env.DANVAN_FAULT_TABLE;
     if (!file || !fs.existsSync(file)) return;
-    const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const rows = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     if (rows.length === 0) return;
     const cells = [['fault or attack', 'how', 'must hold', 'counts', 'held']].concat(
-      rows.map((r) => [r.fault, r.how, r.mustHold, Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', '), r.held ? 'yes' : 'NO']),
+      rows.map((r) => [
+        r.fault,
+        r.how,
+        r.mustHold,
+        Object.entries(r.counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+        r.held ? 'yes' : 'NO',
+      ]),
     );
     const widths = cells[0].map((_, i) => Math.min(60, Math.max(...cells.map((row) => String(row[i]).length))));
     const line = (row) => `| ${row.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;

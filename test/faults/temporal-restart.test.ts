@@ -53,28 +53,58 @@ it('goes on from where it was after the Temporal server restarts on its data', a
   await stack.start('temporal');
   const down = Date.now() - stoppedAt;
 
-  const snapshotAfter = await eventually(() => campaign.get(`/v1/campaigns/${campaign.campaignId}`).catch(() => undefined), (s) => s !== undefined && s.phase !== undefined, 60_000);
+  const snapshotAfter = await eventually(
+    () => campaign.get(`/v1/campaigns/${campaign.campaignId}`).catch(() => undefined),
+    (s) => s !== undefined && s.phase !== undefined,
+    60_000,
+  );
   const timersAfter = { root: await pendingTimers(root), commune: await pendingTimers(commune) };
   const same = ['phase', 'deadlines', 'eventsEmitted', 'progress'].every((k) => JSON.stringify(snapshotAfter[k]) === JSON.stringify(snapshotBefore[k]));
 
   let acceptedAfter = 0;
-  for (const cell of after) if ((await eventually(() => campaign.report(cell).catch(() => 0), (status) => status !== 0, 60_000)) === 201) acceptedAfter += 1;
+  for (const cell of after)
+    if (
+      (await eventually(
+        () => campaign.report(cell).catch(() => 0),
+        (status) => status !== 0,
+        60_000,
+      )) === 201
+    )
+      acceptedAfter += 1;
   const delivered = await eventually(
-    async () => new Set((await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaign.campaignId)).flatMap((m) => {
-      const parsed = parseEvent(JSON.parse(m.value!));
-      return parsed.ok && parsed.name === 'study-session.reported' ? [parsed.event.subject] : [];
-    })),
+    async () =>
+      new Set(
+        (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaign.campaignId)).flatMap((m) => {
+          const parsed = parseEvent(JSON.parse(m.value!));
+          return parsed.ok && parsed.name === 'study-session.reported' ? [parsed.event.subject] : [];
+        }),
+      ),
     (subjects) => campaign.cells.every((cell) => subjects.has(cell)),
     90_000,
   );
-  const final = await eventually(() => campaign.get(`/v1/campaigns/${campaign.campaignId}`), (s) => s.progress.studySessions.done === campaign.cells.length, 60_000);
+  const final = await eventually(
+    () => campaign.get(`/v1/campaigns/${campaign.campaignId}`),
+    (s) => s.progress.studySessions.done === campaign.cells.length,
+    60_000,
+  );
 
   recordFault({
     fault: 'Temporal dev server restarted',
     how: `SIGTERM mid-campaign, down ${Math.round(down / 1000)} s, restarted on its SQLite file`,
     mustHold: 'campaign continues from where it was; timers still pending',
-    counts: { 'snapshot unchanged': same ? 'yes' : 'no', 'reports after restart': `${acceptedAfter}/${after.length}`, 'events delivered': delivered.size, 'timers pending before/after': `${timersBefore.root + timersBefore.commune}/${timersAfter.root + timersAfter.commune}` },
-    held: same && acceptedAfter === after.length && final.phase === snapshotBefore.phase && timersAfter.root === timersBefore.root && timersAfter.commune === timersBefore.commune && timersBefore.commune > 0,
+    counts: {
+      'snapshot unchanged': same ? 'yes' : 'no',
+      'reports after restart': `${acceptedAfter}/${after.length}`,
+      'events delivered': delivered.size,
+      'timers pending before/after': `${timersBefore.root + timersBefore.commune}/${timersAfter.root + timersAfter.commune}`,
+    },
+    held:
+      same &&
+      acceptedAfter === after.length &&
+      final.phase === snapshotBefore.phase &&
+      timersAfter.root === timersBefore.root &&
+      timersAfter.commune === timersBefore.commune &&
+      timersBefore.commune > 0,
   });
   expect(same).toBe(true);
   expect(acceptedAfter).toBe(after.length);

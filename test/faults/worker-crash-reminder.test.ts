@@ -48,17 +48,27 @@ const started = Date.now();
 const progress = (line: string) => process.stderr.write(`[worker-crash-reminder +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
 function startWorker(entry: 'worker/main.ts' | 'test/helpers/uncached-worker.ts'): Spawned {
-  return spawnTs(entry, [], { TEMPORAL_ADDRESS: env.address, KAFKA_BROKERS: testKafkaBrokers().join(','), TEMPORAL_TASK_QUEUE: taskQueue, DANVAN_DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { detached: true });
+  return spawnTs(
+    entry,
+    [],
+    { TEMPORAL_ADDRESS: env.address, KAFKA_BROKERS: testKafkaBrokers().join(','), TEMPORAL_TASK_QUEUE: taskQueue, DANVAN_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    { detached: true },
+  );
 }
 
 /** Settles within `ms` of wall-clock time or fails with `what`. */
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)))]).finally(
+    () => clearTimeout(timer),
+  );
 }
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } }, client: { dataConverter } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+    client: { dataConverter },
+  });
   await registerSearchAttributes(env.connection);
 }, 120_000);
 
@@ -71,16 +81,26 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 const millis = (e: HistoryEvent) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
-const ACTIVITY_ENDS = new Set([EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED]);
+const ACTIVITY_ENDS = new Set([
+  EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+]);
 
 /** Nothing outstanding in a workflow's history: its last workflow task completed and every activity it scheduled ended. */
 function idle(events: HistoryEvent[]): boolean {
-  const tasks = events.filter((e) => [EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED].includes(e.eventType!));
+  const tasks = events.filter((e) =>
+    [EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED].includes(
+      e.eventType!,
+    ),
+  );
   const activities = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length;
-  return tasks.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && events.filter((e) => ACTIVITY_ENDS.has(e.eventType!)).length === activities;
+  return (
+    tasks.at(-1)?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && events.filter((e) => ACTIVITY_ENDS.has(e.eventType!)).length === activities
+  );
 }
 
 it('sends a reminder that fell due while the worker was dead exactly once after the restart, to exactly the units that owe', async () => {
@@ -103,7 +123,13 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
     if (instant.getTime() > now) await env.sleep(instant.getTime() - now);
   };
   const plan = planSchema.parse(
-    plan202({ number: `${200 + (Date.now() % 90_000)}-KH/BDVTU`, issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' }, year, issuedOn: day('09-06'), window: { opensOn: day('10-01'), closesOn: day('10-31') } }),
+    plan202({
+      number: `${200 + (Date.now() % 90_000)}-KH/BDVTU`,
+      issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
+      year,
+      issuedOn: day('09-06'),
+      window: { opensOn: day('10-01'), closesOn: day('10-31') },
+    }),
   );
   const campaignId = campaignIdFor(plan);
   const rootId = campaignWorkflowId(campaignId);
@@ -113,7 +139,11 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   // A query the worker drops (the uncached worker discards a task that arrives while it evicts the same workflow)
   // would otherwise wait forever on this server: each one gets 10 s and is asked again.
   const snapshotOf = (id: string) =>
-    env.connection.withDeadline(Date.now() + 10_000, () => (id === rootId ? env.client.workflow.getHandle(id).query(campaignSnapshotQuery) : env.client.workflow.getHandle(id).query(snapshotQuery))).catch(() => undefined);
+    env.connection
+      .withDeadline(Date.now() + 10_000, () =>
+        id === rootId ? env.client.workflow.getHandle(id).query(campaignSnapshotQuery) : env.client.workflow.getHandle(id).query(snapshotQuery),
+      )
+      .catch(() => undefined);
   const settled = async () => {
     for (const id of nodeIds) await eventually(() => history(id), idle, 60_000);
   };
@@ -126,25 +156,46 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   const campaign = await env.client.workflow.start('campaignWorkflow', { workflowId: rootId, taskQueue, args: [{ campaignId, plan, tree }] });
   await campaign.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bn', reason: 'triển khai' }] });
   await advanceTo(at(day('10-05'), 12));
-  await eventually(() => snapshotOf(rootId), (s) => s?.phase === 'in-progress' && s.children.length === communes.length && s.children.every((c) => c.progress.studySessions.required > 0), 120_000);
+  await eventually(
+    () => snapshotOf(rootId),
+    (s) => s?.phase === 'in-progress' && s.children.length === communes.length && s.children.every((c) => c.progress.studySessions.required > 0),
+    120_000,
+  );
 
   // 10/10: the reports, one at a time and each to a different workflow than the one before, sent straight to the
   // workflow that owns the unit (no locate query).
   await advanceTo(at(day('10-10')));
   const reporter = new Reporter(env.client, campaignId);
   for (const [i, cell] of reportingCells.entries()) {
-    await reporter.submit({ kind: 'study-session', unitCode: cell.code, report: { heldOn: day('10-09'), membersPresent: 11, membersTotal: 12 } }, randomUUID(), communeIds[i]);
+    await reporter.submit(
+      { kind: 'study-session', unitCode: cell.code, report: { heldOn: day('10-09'), membersPresent: 11, membersTotal: 12 } },
+      randomUUID(),
+      communeIds[i],
+    );
   }
   for (const [i, commune] of communes.entries()) {
-    await reporter.submit({ kind: 'dialogue', unitCode: commune.code, report: { heldOn: day('10-09'), topic: 'Lắng nghe ý kiến Nhân dân', attendance: 90 } }, randomUUID(), communeIds[i]);
+    await reporter.submit(
+      { kind: 'dialogue', unitCode: commune.code, report: { heldOn: day('10-09'), topic: 'Lắng nghe ý kiến Nhân dân', attendance: 90 } },
+      randomUUID(),
+      communeIds[i],
+    );
   }
   const reports = reportingCells.length + communes.length;
   progress(`${reportingCells.length} study sessions and ${communes.length} dialogues reported; ${owingCodes.length} chi bộ owe theirs`);
 
   // Settled before the kill: every Update answered, the figures rolled up to the root, every outbox empty, and no
   // workflow task or activity outstanding anywhere.
-  await eventually(() => snapshotOf(rootId), (s) => s?.progress.studySessions.done === reportingCells.length && s.progress.dialogues.done === communes.length, 120_000);
-  for (const id of communeIds) await eventually(() => snapshotOf(id), (s) => s?.eventsPending === 0, 60_000);
+  await eventually(
+    () => snapshotOf(rootId),
+    (s) => s?.progress.studySessions.done === reportingCells.length && s.progress.dialogues.done === communes.length,
+    120_000,
+  );
+  for (const id of communeIds)
+    await eventually(
+      () => snapshotOf(id),
+      (s) => s?.eventsPending === 0,
+      60_000,
+    );
   await settled();
 
   killGroup(worker);
@@ -160,7 +211,11 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
     const handled = fired && events.some((e) => Number(e.eventId) > Number(fired.eventId) && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     return fired && !handled ? millis(fired) : undefined;
   };
-  await eventually(async () => Promise.all(communeIds.map(history)), (all) => all.some((events) => firedUnhandled(events) !== undefined), 60_000);
+  await eventually(
+    async () => Promise.all(communeIds.map(history)),
+    (all) => all.some((events) => firedUnhandled(events) !== undefined),
+    60_000,
+  );
   // Give the server's clock, now at wall-clock pace, no more time: restart at once and note what fell due meanwhile.
   const histories = await Promise.all(nodeIds.map(history));
   const dueWhileDown = nodeIds.flatMap((id, i) => {
@@ -168,7 +223,9 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
     return firedAt === undefined ? [] : [{ id, firedAt }];
   });
   const remindersBeforeRestart = (await readTopicToEnd(TOPICS.reminders, (m) => m.key === campaignId)).length;
-  progress(`with no worker: ${dueWhileDown.map((d) => `${d.id.split(':').at(-1)} fired ${new Date(d.firedAt).toISOString()}`).join(', ')}; ${remindersBeforeRestart} reminders on Kafka`);
+  progress(
+    `with no worker: ${dueWhileDown.map((d) => `${d.id.split(':').at(-1)} fired ${new Date(d.firedAt).toISOString()}`).join(', ')}; ${remindersBeforeRestart} reminders on Kafka`,
+  );
 
   const restartedAt = Date.now();
   worker = startWorker('worker/main.ts');
@@ -181,8 +238,18 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   await advanceTo(at(day('10-24'), 12));
   await settled();
   const emitted = new Map<string, number>();
-  for (const id of nodeIds) emitted.set(`urn:danvan:${id}`, (await eventually(() => snapshotOf(id), (s) => s?.eventsPending === 0))!.eventsEmitted);
-  const final = (await eventually(() => snapshotOf(rootId), (s) => s !== undefined)) as CampaignSnapshot;
+  for (const id of nodeIds)
+    emitted.set(
+      `urn:danvan:${id}`,
+      (await eventually(
+        () => snapshotOf(id),
+        (s) => s?.eventsPending === 0,
+      ))!.eventsEmitted,
+    );
+  const final = (await eventually(
+    () => snapshotOf(rootId),
+    (s) => s !== undefined,
+  )) as CampaignSnapshot;
 
   const parse = (value: string | null): DanvanEvent[] => {
     const parsed = parseEvent(JSON.parse(value!));
@@ -200,7 +267,10 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   // 0 lost: each workflow's events are all on the topic, sequences 1…what it emitted; 0 duplicated: one record per id.
   const sequences = new Map<string, Set<number>>();
   for (const e of records) sequences.set(e.source, (sequences.get(e.source) ?? new Set()).add(e.sequence));
-  const lost = [...emitted].reduce((sum, [source, n]) => sum + Array.from({ length: n }, (_, i) => i + 1).filter((seq) => !sequences.get(source)?.has(seq)).length, 0);
+  const lost = [...emitted].reduce(
+    (sum, [source, n]) => sum + Array.from({ length: n }, (_, i) => i + 1).filter((seq) => !sequences.get(source)?.has(seq)).length,
+    0,
+  );
   const duplicated = records.length - new Set(records.map((e) => e.id)).size;
 
   const expected = {
@@ -216,7 +286,8 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
     duplicated: 0,
   };
   const actual = {
-    dueWhileDown: dueWhileDown.length > 0 && dueWhileDown.every((d) => d.firedAt >= at(day('10-24'), 8).getTime() && d.firedAt < at(day('10-24'), 8, 20).getTime()),
+    dueWhileDown:
+      dueWhileDown.length > 0 && dueWhileDown.every((d) => d.firedAt >= at(day('10-24'), 8).getTime() && d.firedAt < at(day('10-24'), 8, 20).getTime()),
     remindersBeforeRestart,
     raw: owingCodes.map(raw),
     distinct: owingCodes.map(distinct),
@@ -245,7 +316,8 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   recordFault({
     fault: 'worker killed (SIGKILL) while reminders fall due',
     how: `time-skipping server: after ${reports} reports settled, the worker process (workflow cache off: this server never times out a dead worker's sticky queue) SIGKILLed; the clock moved to 24/10 09:00, past the 7-days-before reminders, with no worker; worker/main.ts restarted`,
-    mustHold: 'each owing unit reminded exactly once (raw Kafka records and distinct ids), compliant units never; snapshot figures match; 0 events lost or duplicated',
+    mustHold:
+      'each owing unit reminded exactly once (raw Kafka records and distinct ids), compliant units never; snapshot figures match; 0 events lost or duplicated',
     counts,
     held: isDeepStrictEqual(actual, expected),
   });

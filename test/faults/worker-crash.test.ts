@@ -33,7 +33,18 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-worker-crash-'));
 const progress = (line: string) => process.stderr.write(`[worker-crash] ${line}\n`);
 
 async function startWorker(): Promise<void> {
-  worker = spawnTs('worker/main.ts', [], { TEMPORAL_ADDRESS: testTemporalAddress(), KAFKA_BROKERS: testKafkaBrokers().join(','), TEMPORAL_TASK_QUEUE: taskQueue, DANVAN_DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { detached: true });
+  worker = spawnTs(
+    'worker/main.ts',
+    [],
+    {
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DANVAN_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    },
+    { detached: true },
+  );
   await worker.waitFor(/worker running/, 120_000);
 }
 
@@ -63,9 +74,16 @@ it('keeps every report of a burst during which the worker is killed, each event 
     }),
   );
   const campaignId = campaignIdFor(plan);
-  const campaign = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree }] });
+  const campaign = await temporal.client.workflow.start('campaignWorkflow', {
+    workflowId: campaignWorkflowId(campaignId),
+    taskQueue,
+    args: [{ campaignId, plan, tree }],
+  });
   await campaign.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bn', reason: 'triển khai' }] });
-  await eventually(async () => (await campaign.query(campaignSnapshotQuery)).phase, (phase) => phase === 'in-progress');
+  await eventually(
+    async () => (await campaign.query(campaignSnapshotQuery)).phase,
+    (phase) => phase === 'in-progress',
+  );
 
   const reporter = new Reporter(temporal.client, campaignId);
   const keys = new Map(cells.map((c) => [c.code, randomUUID()]));
@@ -87,7 +105,11 @@ it('keeps every report of a burst during which the worker is killed, each event 
   const lanes = Array.from({ length: 8 }, async () => {
     for (let cell = queue.shift(); cell !== undefined; cell = queue.shift()) await submit(cell);
   });
-  await eventually(async () => done, (n) => n >= cells.length / 3, 120_000);
+  await eventually(
+    async () => done,
+    (n) => n >= cells.length / 3,
+    120_000,
+  );
   progress(`killing the worker after ${done} reports`);
   killGroup(worker!);
   await worker!.exited;
@@ -96,7 +118,11 @@ it('keeps every report of a burst during which the worker is killed, each event 
   await Promise.all(lanes);
   progress(`all ${done} reports taken`);
 
-  const snapshot = await eventually(() => campaign.query(campaignSnapshotQuery), (s) => s.progress.studySessions.done === cells.length, 60_000);
+  const snapshot = await eventually(
+    () => campaign.query(campaignSnapshotQuery),
+    (s) => s.progress.studySessions.done === cells.length,
+    60_000,
+  );
   const events = await eventually(
     async () =>
       (await readTopicToEnd(TOPICS.campaignEvents, (m) => m.key === campaignId)).flatMap((m) => {
@@ -116,7 +142,13 @@ it('keeps every report of a burst during which the worker is killed, each event 
     fault: 'worker killed (SIGKILL) mid-campaign',
     how: `killed ${restarts}× during a burst of ${cells.length} reports (8 in flight), restarted (reminders due while down: next row)`,
     mustHold: 'every accepted report in the final state; 0 events lost or duplicated at the consumer',
-    counts: { 'reports kept': `${snapshot.progress.studySessions.done}/${cells.length}`, 'client retries': retried, lost, 'taken twice': doubled, 'redelivered (dropped by id)': redelivered },
+    counts: {
+      'reports kept': `${snapshot.progress.studySessions.done}/${cells.length}`,
+      'client retries': retried,
+      lost,
+      'taken twice': doubled,
+      'redelivered (dropped by id)': redelivered,
+    },
     held: snapshot.progress.studySessions.done === cells.length && lost === 0 && doubled === 0,
   });
   expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });

@@ -29,7 +29,15 @@ export async function startDanvan(name: string, servers: { temporalAddress?: str
   const temporal = await connectTestTemporal(servers.temporalAddress);
   const producer: Producer = createEventProducer(createKafka({ brokers: servers.kafkaBrokers ?? testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
   await producer.connect();
-  const stopWorker = runInBackground(await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() }));
+  const stopWorker = runInBackground(
+    await createDanvanWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      producer,
+      workflowBundle: await bundleDanvanWorkflows(),
+    }),
+  );
   const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {} });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {

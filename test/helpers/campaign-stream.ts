@@ -86,7 +86,13 @@ export class CampaignStream {
   deploy(at: Date): void {
     this.moveTo('deployed', at, 'admin', 'deployed down the unit tree');
     for (const node of this.nodes.values()) {
-      const units = Object.values(node.ledger.units).map((u) => ({ code: u.code, name: u.name, kind: u.kind, ...(u.parent ? { parent: u.parent } : {}), obligations: obligationsOf(u) }));
+      const units = Object.values(node.ledger.units).map((u) => ({
+        code: u.code,
+        name: u.name,
+        kind: u.kind,
+        ...(u.parent ? { parent: u.parent } : {}),
+        obligations: obligationsOf(u),
+      }));
       this.emit(node.code, 'unit.deployed', node.code, { units }, at);
     }
   }
@@ -105,7 +111,11 @@ export class CampaignStream {
   submit(command: ReportCommand, at: Date): SubmissionResult {
     const owner = this.node(this.index.ownerOf(command.unitCode));
     const ctx = { now: at, phase: this.phase, plan: this.plan, deadlines: this.deadlines };
-    const submission = { idempotencyKey: `key-${String(++this.keys).padStart(6, '0')}`, submittedBy: `can-bo.${command.unitCode.toLowerCase()}@bacgiang.dcs.vn`, command };
+    const submission = {
+      idempotencyKey: `key-${String(++this.keys).padStart(6, '0')}`,
+      submittedBy: `can-bo.${command.unitCode.toLowerCase()}@bacgiang.dcs.vn`,
+      command,
+    };
     const refused = checkSubmission(owner.ledger, ctx, submission);
     if (refused) throw new Error(`the workflow would not apply ${JSON.stringify(command)}: ${JSON.stringify(refused)}`);
     const { result, events } = applySubmission(owner.ledger, ctx, submission);
@@ -177,7 +187,14 @@ export class CampaignStream {
     const node = this.node(source);
     node.sequence += 1;
     // A union over event names cannot be narrowed from a generic name; the fields are right by construction.
-    this.events.push({ id: `${this.campaignId}/${source}/${node.sequence}`, name, campaignId: this.campaignId, subject, time: at.toISOString(), data } as ProjectedEvent);
+    this.events.push({
+      id: `${this.campaignId}/${source}/${node.sequence}`,
+      name,
+      campaignId: this.campaignId,
+      subject,
+      time: at.toISOString(),
+      data,
+    } as ProjectedEvent);
   }
 }
 

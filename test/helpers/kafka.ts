@@ -26,7 +26,11 @@ function toReceived(partition: number, message: KafkaMessage): Received {
  * Reads a topic from the beginning with a fresh consumer group until `done` says enough arrived,
  * failing with what did arrive when the time is up.
  */
-export async function consumeUntil(topic: string, done: (received: Received[]) => boolean, opts: { timeoutMs?: number; filter?: (m: Received) => boolean } = {}): Promise<Received[]> {
+export async function consumeUntil(
+  topic: string,
+  done: (received: Received[]) => boolean,
+  opts: { timeoutMs?: number; filter?: (m: Received) => boolean } = {},
+): Promise<Received[]> {
   const consumer = testKafka().consumer({ groupId: `danvan-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const received: Received[] = [];
   await consumer.connect();
@@ -51,7 +55,10 @@ export async function consumeUntil(topic: string, done: (received: Received[]) =
     });
     const outcome = await Promise.race([finished.then(() => 'done' as const), timedOut]);
     clearTimeout(timer);
-    if (outcome === 'timeout') throw new Error(`after ${timeoutMs} ms on ${topic}, received ${received.length} matching message(s): ${JSON.stringify(received.map((m) => m.value)).slice(0, 2000)}`);
+    if (outcome === 'timeout')
+      throw new Error(
+        `after ${timeoutMs} ms on ${topic}, received ${received.length} matching message(s): ${JSON.stringify(received.map((m) => m.value)).slice(0, 2000)}`,
+      );
     return received;
   } finally {
     await consumer.disconnect();
@@ -62,7 +69,12 @@ export async function consumeUntil(topic: string, done: (received: Received[]) =
  * Everything on a topic up to its current end (the high watermarks when called), optionally filtered: what a
  * consumer starting from offset zero would have seen by now.
  */
-export function readTopicToEnd(topic: string, filter: (m: Received) => boolean = () => true, timeoutMs = 60_000, brokers = testKafkaBrokers()): Promise<Received[]> {
+export function readTopicToEnd(
+  topic: string,
+  filter: (m: Received) => boolean = () => true,
+  timeoutMs = 60_000,
+  brokers = testKafkaBrokers(),
+): Promise<Received[]> {
   return readToEnd(
     testKafka('danvan-test', brokers),
     topic,

@@ -33,7 +33,8 @@ export async function startPrivateStack(name: string, services: { temporal?: boo
     ports: { temporal: await freePort(), temporalUi: await freePort(), kafka: await freePort(), kafkaController: await freePort() },
   };
   const log = (line: string) => process.stderr.write(`[${name} stack] ${line}\n`);
-  const up = (which: { temporal: boolean; kafka: boolean }, fresh: boolean) => stackUp(layout, { ...which, fresh, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log });
+  const up = (which: { temporal: boolean; kafka: boolean }, fresh: boolean) =>
+    stackUp(layout, { ...which, fresh, topicPartitions: config.KAFKA_TOPIC_PARTITIONS, log });
   await up({ temporal: services.temporal ?? false, kafka: services.kafka ?? false }, true);
   return {
     layout,

@@ -4,7 +4,9 @@ import { dataConverter } from '../../infra/codec';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { testTemporalAddress } from './env';
 
-export async function connectTestTemporal(address = testTemporalAddress()): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection }> {
+export async function connectTestTemporal(
+  address = testTemporalAddress(),
+): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection }> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return { client: new Client({ connection, namespace: 'default', dataConverter }), connection, nativeConnection };

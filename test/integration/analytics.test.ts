@@ -153,7 +153,12 @@ async function caughtUp(groupId: string): Promise<boolean> {
 
 /** `npm run analytics` as an operator runs it, on the test broker and this suite's projection file; one process, so SIGTERM reaches it as sent. */
 async function startAnalytics(...args: string[]): Promise<Spawned> {
-  const analytics = spawnTsProcess('analytics/main.ts', ['--group', group, ...args], { KAFKA_BROKERS: testKafkaBrokers().join(','), DANVAN_ANALYTICS_DB: db, DANVAN_DATA_DIR: dir, LOG_LEVEL: 'info' });
+  const analytics = spawnTsProcess('analytics/main.ts', ['--group', group, ...args], {
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    DANVAN_ANALYTICS_DB: db,
+    DANVAN_DATA_DIR: dir,
+    LOG_LEVEL: 'info',
+  });
   running.push(analytics);
   await analytics.waitFor(/"msg":"consuming"/, 60_000);
   return analytics;
@@ -186,7 +191,10 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
 
     expect((await call('POST', '/v1/campaigns', admin, { plan, tree: { sample: 'bac-giang' } })).status).toBe(201);
     expect((await call('POST', `${campaignPath}/deploy`, admin, { reason: 'Triển khai Kế hoạch đến các huyện, xã, thị trấn' })).status).toBe(200);
-    await eventually(async () => (await call('GET', campaignPath, admin)).body.phase, (phase) => phase === 'in-progress');
+    await eventually(
+      async () => (await call('GET', campaignPath, admin)).body.phase,
+      (phase) => phase === 'in-progress',
+    );
     expected.studySessions.required = cells.length;
     expected.dialogues.required = communes.length;
 
@@ -210,16 +218,28 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
     await sendSessions(0, half);
 
     // Halfway: the consumer has applied some of the campaign, then stops gracefully (SIGTERM) and the campaign goes on without it.
-    await eventually(async () => appliedEvents(), (n) => n > 0, 60_000);
+    await eventually(
+      async () => appliedEvents(),
+      (n) => n > 0,
+      60_000,
+    );
     await stopAnalytics(firstRun);
     const appliedAtStop = appliedEvents();
     await sendSessions(half, reportedCells.length);
 
-    const repeats = await Promise.all(reportedCells.slice(0, 12).map((cell, k) => report(unitPath(cell.code, '/study-sessions'), reporterOf(communeOf(cell.code)), studySession(k), sessionKeys[k])));
+    const repeats = await Promise.all(
+      reportedCells
+        .slice(0, 12)
+        .map((cell, k) => report(unitPath(cell.code, '/study-sessions'), reporterOf(communeOf(cell.code)), studySession(k), sessionKeys[k])),
+    );
     expect(repeats).toEqual(sessionAnswers.slice(0, 12));
 
     // Dialogues: 27 of 30 communes, every fourth holding a second conference; three re-sent with their key.
-    const dialogue = (c: number, conference: number) => ({ heldOn: addDays(today, -(c % 7)), topic: conference === 1 ? 'Đất đai, môi trường và giải phóng mặt bằng' : 'An ninh trật tự ở khu dân cư', attendance: 80 + ((c * 17) % 150) + conference });
+    const dialogue = (c: number, conference: number) => ({
+      heldOn: addDays(today, -(c % 7)),
+      topic: conference === 1 ? 'Đất đai, môi trường và giải phóng mặt bằng' : 'An ninh trật tự ở khu dân cư',
+      attendance: 80 + ((c * 17) % 150) + conference,
+    });
     const dialogueKeys = new Map<string, string>();
     const dialogueAnswers = new Map<string, Record<string, unknown>>();
     await inParallel(
@@ -242,12 +262,18 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
       },
     );
     for (const commune of dialogueCommunes.slice(0, 3)) {
-      expect(await report(unitPath(commune.code, '/dialogues'), reporterOf(commune.code), dialogue(communes.indexOf(commune), 1), dialogueKeys.get(commune.code))).toEqual(dialogueAnswers.get(commune.code));
+      expect(
+        await report(unitPath(commune.code, '/dialogues'), reporterOf(commune.code), dialogue(communes.indexOf(commune), 1), dialogueKeys.get(commune.code)),
+      ).toEqual(dialogueAnswers.get(commune.code));
     }
 
     // Petitions in every other commune; those in every fourth resolved. The first one re-sent with its key.
     const petitions: Array<{ commune: string; id: string; kind: PetitionKind; resolve: boolean }> = [];
-    const petitionBody = (c: number) => ({ kind: (c % 6 === 0 ? 'khieu-nai' : c % 10 === 4 ? 'to-cao' : 'kien-nghi') as PetitionKind, content: 'Đề nghị nâng cấp đường giao thông liên thôn', receivedOn: addDays(today, -3) });
+    const petitionBody = (c: number) => ({
+      kind: (c % 6 === 0 ? 'khieu-nai' : c % 10 === 4 ? 'to-cao' : 'kien-nghi') as PetitionKind,
+      content: 'Đề nghị nâng cấp đường giao thông liên thôn',
+      receivedOn: addDays(today, -3),
+    });
     const firstPetitionKey = randomUUID();
     await inParallel(
       communes.filter((_, c) => c % 2 === 0),
@@ -260,12 +286,20 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
         expected.petitions[body.kind].recorded += 1;
       },
     );
-    expect((await report(unitPath(communes[0]!.code, '/petitions'), reporterOf(communes[0]!.code), petitionBody(0), firstPetitionKey)).id).toBe(petitions.find((p) => p.commune === communes[0]!.code)!.id);
+    expect((await report(unitPath(communes[0]!.code, '/petitions'), reporterOf(communes[0]!.code), petitionBody(0), firstPetitionKey)).id).toBe(
+      petitions.find((p) => p.commune === communes[0]!.code)!.id,
+    );
     await inParallel(
       petitions.filter((p) => p.resolve),
       8,
       async (p) => {
-        await report(unitPath(p.commune, `/petitions/${p.id}`), reporterOf(p.commune), { resolvedOn: today, outcome: 'UBND xã đã bố trí kinh phí sửa chữa' }, undefined, 'PATCH');
+        await report(
+          unitPath(p.commune, `/petitions/${p.id}`),
+          reporterOf(p.commune),
+          { resolvedOn: today, outcome: 'UBND xã đã bố trí kinh phí sửa chữa' },
+          undefined,
+          'PATCH',
+        );
         expected.petitions[p.kind].resolved += 1;
       },
     );
@@ -278,7 +312,11 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
       async ([commune, m]) => {
         const c = communes.indexOf(commune);
         const field = MODEL_FIELDS[(c + m) % MODEL_FIELDS.length]!;
-        const answer = await report(unitPath(commune.code, '/models'), reporterOf(commune.code), { name: `Dân vận khéo số ${m + 1} của ${commune.name}`, field, registeredOn: addDays(today, -5) });
+        const answer = await report(unitPath(commune.code, '/models'), reporterOf(commune.code), {
+          name: `Dân vận khéo số ${m + 1} của ${commune.name}`,
+          field,
+          registeredOn: addDays(today, -5),
+        });
         models.push({ commune: commune.code, id: answer.id as string, field, stage: 'registered' });
       },
     );
@@ -286,7 +324,10 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
 
     const moveTo = async (to: string) => {
       expect((await call('POST', `${campaignPath}/phase`, admin, { to, reason: `Chuyển sang giai đoạn ${to}` })).status).toBe(200);
-      await eventually(async () => Promise.all([...new Set(models.map((m) => m.commune))].map(async (c) => (await call('GET', unitPath(c), admin)).body.phase)), (phases) => phases.every((p) => p === to));
+      await eventually(
+        async () => Promise.all([...new Set(models.map((m) => m.commune))].map(async (c) => (await call('GET', unitPath(c), admin)).body.phase)),
+        (phases) => phases.every((p) => p === to),
+      );
     };
     // The council scores four models in five; of those, one in six waits, one in four is rejected, the rest recognized.
     await moveTo('assessment');
@@ -297,7 +338,11 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
       model.stage = 'assessed';
       if (i % 6 === 5) return;
       const rejected = i % 4 === 1;
-      await report(assessment, council, rejected ? { action: 'reject', reason: 'Chưa có kết quả cụ thể' } : { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo"' });
+      await report(
+        assessment,
+        council,
+        rejected ? { action: 'reject', reason: 'Chưa có kết quả cụ thể' } : { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo"' },
+      );
       model.stage = rejected ? 'rejected' : 'recognized';
     });
     // Every other recognized model is commended, and every fourth of those proposed upward.
@@ -318,15 +363,30 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
     const secondRun = await startAnalytics();
 
     // The workflow's own final figures, once every unit has rolled up.
-    const snapshot = await eventually(async () => (await call('GET', campaignPath, admin)).body, (s) => s.phase === 'closed' && sameFigures(s.progress, expected), 60_000);
-    const events = await eventually(() => readCampaignEvents(TOPICS.campaignEvents, campaignId), (all) => all.some((e) => nameOf(e) === 'campaign.closed'));
+    const snapshot = await eventually(
+      async () => (await call('GET', campaignPath, admin)).body,
+      (s) => s.phase === 'closed' && sameFigures(s.progress, expected),
+      60_000,
+    );
+    const events = await eventually(
+      () => readCampaignEvents(TOPICS.campaignEvents, campaignId),
+      (all) => all.some((e) => nameOf(e) === 'campaign.closed'),
+    );
     const closed = events.find((e) => nameOf(e) === 'campaign.closed')!;
     final = { snapshot: snapshot.progress as Progress, closedAt: new Date(closed.time), events };
     expect(final.snapshot).toEqual(expected);
     expect(closed.data).toEqual({ figures: expected });
 
-    await eventually(async () => figuresAtClose(), (f) => f.ok && sameFigures(f.value, final.snapshot), 90_000);
-    await eventually(() => caughtUp(group), (done) => done, 60_000);
+    await eventually(
+      async () => figuresAtClose(),
+      (f) => f.ok && sameFigures(f.value, final.snapshot),
+      90_000,
+    );
+    await eventually(
+      () => caughtUp(group),
+      (done) => done,
+      60_000,
+    );
     await stopAnalytics(secondRun);
 
     const distinct = await distinctEvents();
@@ -350,18 +410,48 @@ describe('the same figures whatever happens on the way', () => {
   it('`npm run analytics -- --rebuild` empties the projection and reads the topic again from offset zero', async () => {
     // A campaign no record on the topic speaks of: a rebuild that really starts from nothing loses it.
     const stray = campaignIdFor({ ...plan, number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, issuer: { unitCode: 'HN', name: 'Ban Dân vận Thành ủy Hà Nội' } });
-    withProjection((p) => value(p.apply([{ id: `${stray}/HN/1`, name: 'campaign.phase-changed', campaignId: stray, subject: 'HN', time: new Date().toISOString(), data: { from: 'issued', to: 'deployed', reason: 'thử', trigger: 'admin' } }])));
+    withProjection((p) =>
+      value(
+        p.apply([
+          {
+            id: `${stray}/HN/1`,
+            name: 'campaign.phase-changed',
+            campaignId: stray,
+            subject: 'HN',
+            time: new Date().toISOString(),
+            data: { from: 'issued', to: 'deployed', reason: 'thử', trigger: 'admin' },
+          },
+        ]),
+      ),
+    );
     expect(withProjection((p) => p.campaign(stray)).ok).toBe(true);
 
     analytics = await startAnalytics('--rebuild');
     expect(analytics.output()).toMatch(/"msg":"rebuilding the projection from offset zero"/);
     // While it runs, a second rebuild of the same group is refused before it touches anything.
-    const refused = spawnTsProcess('analytics/main.ts', ['--group', group, '--rebuild'], { KAFKA_BROKERS: testKafkaBrokers().join(','), DANVAN_ANALYTICS_DB: db, DANVAN_DATA_DIR: dir });
+    const refused = spawnTsProcess('analytics/main.ts', ['--group', group, '--rebuild'], {
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      DANVAN_ANALYTICS_DB: db,
+      DANVAN_DATA_DIR: dir,
+    });
     expect(await refused.exited).toBe(1);
-    expect(refused.output()).toMatch(new RegExp(`^danvan analytics: groupId="${group}": consumer group ${group} has 1 running member\\(s\\) \\(state Stable\\); stop every consumer of the group first`, 'm'));
+    expect(refused.output()).toMatch(
+      new RegExp(
+        `^danvan analytics: groupId="${group}": consumer group ${group} has 1 running member\\(s\\) \\(state Stable\\); stop every consumer of the group first`,
+        'm',
+      ),
+    );
 
-    await eventually(async () => figuresAtClose(), (f) => f.ok && sameFigures(f.value, final.snapshot), 90_000);
-    await eventually(() => caughtUp(group), (done) => done, 60_000);
+    await eventually(
+      async () => figuresAtClose(),
+      (f) => f.ok && sameFigures(f.value, final.snapshot),
+      90_000,
+    );
+    await eventually(
+      () => caughtUp(group),
+      (done) => done,
+      60_000,
+    );
     expect(value(figuresAtClose())).toEqual(expected);
     expect(appliedEvents()).toBe(await distinctEvents());
     expect(withProjection((p) => p.campaign(stray))).toMatchObject({ ok: false, error: { field: 'campaignId', value: stray } });
@@ -371,7 +461,11 @@ describe('the same figures whatever happens on the way', () => {
     const stray = campaignIdFor({ ...plan, number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, issuer: { unitCode: 'HN', name: 'Ban Dân vận Thành ủy Hà Nội' } });
     const real = final.events.find((e) => nameOf(e) === 'study-session.reported')!;
     const moved = { ...real, campaignid: stray, id: real.id.replace(campaignId, stray) };
-    const valid = buildEvent('campaign.phase-changed', { campaignId: stray, workflowId: `campaign:${stray}`, sourceUnit: 'HN', subject: 'HN', sequence: 1, time: new Date() }, { from: 'issued', to: 'deployed', reason: 'Triển khai kế hoạch', trigger: 'admin' });
+    const valid = buildEvent(
+      'campaign.phase-changed',
+      { campaignId: stray, workflowId: `campaign:${stray}`, sourceUnit: 'HN', subject: 'HN', sequence: 1, time: new Date() },
+      { from: 'issued', to: 'deployed', reason: 'Triển khai kế hoạch', trigger: 'admin' },
+    );
     const values = [
       '{"specversion":"1.0","id":"cut short',
       JSON.stringify({ ...moved, type: 'vn.danvan.study-session.reported.v7' }),
@@ -381,19 +475,42 @@ describe('the same figures whatever happens on the way', () => {
     // One key, so one partition, in this order: the valid event comes after the three bad ones.
     const producer = testKafka().producer();
     await producer.connect();
-    const [sent] = await producer.send({ topic: TOPICS.campaignEvents, acks: -1, messages: values.map((v) => ({ key: stray, value: v, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } })) });
+    const [sent] = await producer.send({
+      topic: TOPICS.campaignEvents,
+      acks: -1,
+      messages: values.map((v) => ({ key: stray, value: v, headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE } })),
+    });
     await producer.disconnect();
 
     const dead = await consumeUntil(TOPICS.deadLetter, (received) => received.length >= 3, { filter: (m) => m.key === stray, timeoutMs: 60_000 });
-    expect(dead.map((d) => ({ key: d.key, value: d.value, contentType: d.headers['content-type'], topic: d.headers[DEAD_LETTER_HEADERS.topic], partition: d.headers[DEAD_LETTER_HEADERS.partition], offset: d.headers[DEAD_LETTER_HEADERS.offset] }))).toEqual(
-      values.slice(0, 3).map((v, i) => ({ key: stray, value: v, contentType: CLOUDEVENTS_CONTENT_TYPE, topic: TOPICS.campaignEvents, partition: String(sent!.partition), offset: String(Number(sent!.baseOffset) + i) })),
+    expect(
+      dead.map((d) => ({
+        key: d.key,
+        value: d.value,
+        contentType: d.headers['content-type'],
+        topic: d.headers[DEAD_LETTER_HEADERS.topic],
+        partition: d.headers[DEAD_LETTER_HEADERS.partition],
+        offset: d.headers[DEAD_LETTER_HEADERS.offset],
+      })),
+    ).toEqual(
+      values.slice(0, 3).map((v, i) => ({
+        key: stray,
+        value: v,
+        contentType: CLOUDEVENTS_CONTENT_TYPE,
+        topic: TOPICS.campaignEvents,
+        partition: String(sent!.partition),
+        offset: String(Number(sent!.baseOffset) + i),
+      })),
     );
     expect(dead.map((d) => d.headers[DEAD_LETTER_HEADERS.reason])).toEqual([
       expect.stringMatching(/^value: expected a CloudEvent as JSON \(.+\), got "\{\\"specversion/),
       expect.stringMatching(/^type: version 7 of study-session\.reported is not released \(released: 1\)/),
       expect.stringMatching(/^vn\.danvan\.study-session\.reported\.v1: data\.membersPresent: more members present than the chi bộ has, got 999/),
     ]);
-    await eventually(async () => withProjection((p) => p.campaign(stray)), (state) => state.ok && state.value.phase === 'deployed');
+    await eventually(
+      async () => withProjection((p) => p.campaign(stray)),
+      (state) => state.ok && state.value.phase === 'deployed',
+    );
     expect(value(figuresAtClose())).toEqual(expected);
   });
 
@@ -405,7 +522,11 @@ describe('the same figures whatever happens on the way', () => {
     await producer.send({ topic: TOPICS.campaignEvents, acks: -1, messages: again.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
     await producer.disconnect();
 
-    await eventually(() => caughtUp(group), (done) => done, 60_000);
+    await eventually(
+      () => caughtUp(group),
+      (done) => done,
+      60_000,
+    );
     expect(again.length).toBeGreaterThan(80);
     expect(appliedEvents()).toBe(await distinctEvents());
     expect(value(figuresAtClose())).toEqual(expected);
@@ -438,7 +559,11 @@ describe('the same figures whatever happens on the way', () => {
       }),
     );
     try {
-      await eventually(() => caughtUp(groupId), (done) => done, 90_000);
+      await eventually(
+        () => caughtUp(groupId),
+        (done) => done,
+        90_000,
+      );
     } finally {
       await consumer.stop();
       await consumer.stopped;
@@ -475,7 +600,11 @@ describe('the same figures whatever happens on the way', () => {
       }),
     );
     try {
-      await eventually(() => caughtUp(groupId), (done) => done, 90_000);
+      await eventually(
+        () => caughtUp(groupId),
+        (done) => done,
+        90_000,
+      );
     } finally {
       await consumer.stop();
     }
@@ -504,7 +633,10 @@ describe('danvan report', () => {
     const kinds = { 'kien-nghi': 'kiến nghị', 'khieu-nai': 'khiếu nại', 'to-cao': 'tố cáo' } as const;
     const petitions = (Object.keys(kinds) as PetitionKind[])
       .filter((kind) => expected.petitions[kind].recorded > 0)
-      .map((kind) => `${n(expected.petitions[kind].recorded)} ${kinds[kind]}, ${expected.petitions[kind].resolved > 0 ? `đã giải quyết ${n(expected.petitions[kind].resolved)}` : 'chưa giải quyết'}`);
+      .map(
+        (kind) =>
+          `${n(expected.petitions[kind].recorded)} ${kinds[kind]}, ${expected.petitions[kind].resolved > 0 ? `đã giải quyết ${n(expected.petitions[kind].resolved)}` : 'chưa giải quyết'}`,
+      );
     for (const phrase of [
       `Kết quả thực hiện Kế hoạch số ${plan.number}`,
       'Giai đoạn: đã kết thúc',
@@ -522,9 +654,15 @@ describe('danvan report', () => {
 
   it('fails with one clear line for an unknown campaign or a missing file, and creates no file', async () => {
     const unknown = await cli(['report', 'BG-1999-1-KH-BDVTU', '--db', db]);
-    expect(unknown).toEqual({ code: 1, out: expect.stringMatching(/^danvan: campaignId="BG-1999-1-KH-BDVTU": no event of campaign BG-1999-1-KH-BDVTU has been applied to this projection/) });
+    expect(unknown).toEqual({
+      code: 1,
+      out: expect.stringMatching(/^danvan: campaignId="BG-1999-1-KH-BDVTU": no event of campaign BG-1999-1-KH-BDVTU has been applied to this projection/),
+    });
     const missing = path.join(dir, 'missing.sqlite');
-    expect(await cli(['report', campaignId, '--db', missing])).toEqual({ code: 1, out: expect.stringMatching(/^danvan: no analytics projection at .*missing\.sqlite: run `npm run analytics`/) });
+    expect(await cli(['report', campaignId, '--db', missing])).toEqual({
+      code: 1,
+      out: expect.stringMatching(/^danvan: no analytics projection at .*missing\.sqlite: run `npm run analytics`/),
+    });
     expect(fs.existsSync(missing)).toBe(false);
   });
 });

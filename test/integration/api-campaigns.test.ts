@@ -35,10 +35,15 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
   });
 
   const post = (path: string, body: unknown, token = adminToken, key = randomUUID()) =>
-    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
   const exists = async (id: string) => (await fetch(`${baseUrl}/v1/campaigns/${id}`, { headers: { authorization: `Bearer ${adminToken}` } })).status === 200;
 
-  const campaignEvents = (until: (received: number) => boolean) => consumeUntil(TOPICS.campaignEvents, (received) => until(received.length), { filter: (m) => m.key === campaignId });
+  const campaignEvents = (until: (received: number) => boolean) =>
+    consumeUntil(TOPICS.campaignEvents, (received) => until(received.length), { filter: (m) => m.key === campaignId });
 
   it('issues a plan over HTTP and publishes campaign.issued to Kafka', async () => {
     const response = await post('/v1/campaigns', body);
@@ -80,7 +85,10 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     const reused = await post('/v1/campaigns', { plan: third, tree: { sample: 'bac-giang' } }, adminToken, key);
     expect(reused.status).toBe(409);
     expect(reused.headers.get('content-type')).toContain('application/problem+json');
-    expect(await reused.json()).toMatchObject({ type: expect.stringMatching(/idempotency-conflict$/), errors: [{ field: 'headers.idempotency-key', value: key }] });
+    expect(await reused.json()).toMatchObject({
+      type: expect.stringMatching(/idempotency-conflict$/),
+      errors: [{ field: 'headers.idempotency-key', value: key }],
+    });
     expect(await exists(`BG-2024-${third.number.replace('/', '-')}`)).toBe(false);
 
     const retitled = await post('/v1/campaigns', { plan: { ...other, title: `${other.title} (sửa đổi)` }, tree: { sample: 'bac-giang' } }, adminToken, key);
@@ -88,7 +96,11 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     expect(((await retitled.json()) as { title: string }).title).toMatch(/a different version of this plan/);
     expect(await exists(otherId)).toBe(true);
 
-    const noKey = await fetch(`${baseUrl}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+    const noKey = await fetch(`${baseUrl}/v1/campaigns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify(body),
+    });
     expect(noKey.status).toBe(400);
     expect(((await noKey.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('headers.idempotency-key');
   });
@@ -104,7 +116,9 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await response.json()) as { errors: Array<{ field: string; value: unknown; reason: string }> };
-    expect(problem.errors).toEqual([expect.objectContaining({ field: 'body.plan.number', value: '202/BDVTU', reason: expect.stringContaining('202-KH/BDVTU') })]);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'body.plan.number', value: '202/BDVTU', reason: expect.stringContaining('202-KH/BDVTU') }),
+    ]);
     const lookup = await fetch(`${baseUrl}/v1/campaigns/BG-2024-202-BDVTU`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(lookup.status).toBe(400);
   });
@@ -124,7 +138,10 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
         let cursor: string | null = null;
         do {
           const url = `${baseUrl}/v1/campaigns?year=2024&province=BG&issuer=BDVTU&phase=issued&pageSize=2${cursor ? `&cursor=${cursor}` : ''}`;
-          const page = (await (await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { items: Array<{ campaignId: string; planNumber: string; phase: string }>; nextCursor: string | null };
+          const page = (await (await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
+            items: Array<{ campaignId: string; planNumber: string; phase: string }>;
+            nextCursor: string | null;
+          };
           expect(page.items.length).toBeLessThanOrEqual(2);
           for (const item of page.items) listed.add(item.campaignId);
           cursor = page.nextCursor;
@@ -133,9 +150,13 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
       },
       (found) => found,
     );
-    const wrongYear = (await (await fetch(`${baseUrl}/v1/campaigns?year=2023&province=BG`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { items: Array<{ campaignId: string }> };
+    const wrongYear = (await (await fetch(`${baseUrl}/v1/campaigns?year=2023&province=BG`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
+      items: Array<{ campaignId: string }>;
+    };
     expect(wrongYear.items.map((i) => i.campaignId)).not.toContain(campaignId);
-    const injected = await fetch(`${baseUrl}/v1/campaigns?province=${encodeURIComponent("BG' OR 1=1")}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const injected = await fetch(`${baseUrl}/v1/campaigns?province=${encodeURIComponent("BG' OR 1=1")}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(injected.status).toBe(400);
   });
 

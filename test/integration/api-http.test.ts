@@ -30,7 +30,10 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
   });
 
   it('serves an OpenAPI 3.1 document describing every route, with bearer security on /v1', async () => {
-    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
     expect(spec.openapi).toBe('3.1.0');
     const documented = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     for (const expected of [
@@ -68,7 +71,12 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
     ['a text/plain body', { 'content-type': 'text/plain' }, 'kế hoạch', 415],
     ['an oversized body', { 'content-type': 'application/json' }, JSON.stringify({ plan: 'x'.repeat(2_000_000) }), 413],
   ])('answers %s with a 4xx problem, never a 500', async (_what, headers, payload, status) => {
-    const response = await app.inject({ method: 'POST', url: '/v1/campaigns', headers: { ...headers, authorization: `Bearer ${admin}`, 'idempotency-key': randomUUID() }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/campaigns',
+      headers: { ...headers, authorization: `Bearer ${admin}`, 'idempotency-key': randomUUID() },
+      payload,
+    });
     expect(response.statusCode).toBe(status);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status, title: expect.any(String) });
@@ -81,7 +89,8 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
   ])('refuses %s with 401', async (_what, kind, status) => {
     let token: string | undefined;
     if (kind === 'other') token = await mintToken(randomUUID() + randomUUID(), { sub: 'x', role: 'admin' });
-    if (kind === 'none') token = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', iss: 'danvan', aud: 'danvan-api' })).toString('base64url')}.`;
+    if (kind === 'none')
+      token = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', iss: 'danvan', aud: 'danvan-api' })).toString('base64url')}.`;
     const response = await app.inject({ method: 'GET', url: '/v1/campaigns', headers: token ? { authorization: `Bearer ${token}` } : {} });
     expect(response.statusCode).toBe(status);
   });
@@ -97,7 +106,14 @@ describe('tokens verified against a JWKS (DANVAN_JWKS_URL)', () => {
   const kid = 'danvan-test-key';
 
   const sign = (key: PrivateKey | Uint8Array, alg: string, claims: Record<string, unknown> = { role: 'admin' }) =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid }).setSubject('idp-admin').setIssuer('danvan').setAudience('danvan-api').setIssuedAt().setExpirationTime('10m').sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg, kid })
+      .setSubject('idp-admin')
+      .setIssuer('danvan')
+      .setAudience('danvan-api')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(key);
   const list = (token: string) => app.inject({ method: 'GET', url: '/v1/campaigns?pageSize=1', headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {

@@ -28,7 +28,11 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
   const call = (method: string, path: string, token: string | undefined, body?: unknown, key: string | null = randomUUID()) =>
     fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   const unitPath = (unitCode: string, rest = '') => `/v1/campaigns/${campaignId}/units/${unitCode}${rest}`;
@@ -53,7 +57,10 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
     expect(deployed.status).toBe(200);
     // The window is already open: by the time every unit workflow runs, the clock may have moved the phase on.
     expect(await deployed.json()).toMatchObject({ phase: expect.stringMatching(/^(deployed|in-progress)$/), deployedAt: expect.any(String) });
-    await eventually(async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase, (phase) => phase === 'in-progress');
+    await eventually(
+      async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase,
+      (phase) => phase === 'in-progress',
+    );
   });
 
   it('takes a reporter’s study session for a chi bộ of their commune, once per idempotency key', async () => {
@@ -104,28 +111,47 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
   });
 
   it('lets the council assess only in the assessment phase, and admins extend deadlines', async () => {
-    const model = await call('POST', unitPath(communeA.code, '/models'), tokens.reporterA, { name: 'Dân vận khéo trong chuyển đổi số', field: 'political-system', registeredOn: today });
+    const model = await call('POST', unitPath(communeA.code, '/models'), tokens.reporterA, {
+      name: 'Dân vận khéo trong chuyển đổi số',
+      field: 'political-system',
+      registeredOn: today,
+    });
     expect(model.status).toBe(201);
     const { id } = (await model.json()) as { id: string };
     const early = await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.council, { action: 'assess', score: 90, remarks: 'Tốt' });
     expect(early.status).toBe(409);
-    expect((await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.reporterA, { action: 'assess', score: 90, remarks: 'Tốt' })).status).toBe(403);
+    expect(
+      (await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.reporterA, { action: 'assess', score: 90, remarks: 'Tốt' })).status,
+    ).toBe(403);
 
     const extensionKey = randomUUID();
-    const extendBy = (days: number) => call('POST', `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`, tokens.admin, { to: addDays(plan.window.closesOn, days), reason: 'mưa lũ' }, extensionKey);
+    const extendBy = (days: number) =>
+      call(
+        'POST',
+        `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`,
+        tokens.admin,
+        { to: addDays(plan.window.closesOn, days), reason: 'mưa lũ' },
+        extensionKey,
+      );
     const extended = await extendBy(3);
     expect(extended.status).toBe(200);
     // The same key again: the first answer, no second extension; the same key for another date: refused.
     expect((await extendBy(3)).status).toBe(200);
     const otherDate = await extendBy(5);
     expect(otherDate.status).toBe(409);
-    expect(await otherDate.json()).toMatchObject({ type: expect.stringMatching(/idempotency-conflict$/), errors: [{ field: 'headers.idempotency-key', value: extensionKey }] });
+    expect(await otherDate.json()).toMatchObject({
+      type: expect.stringMatching(/idempotency-conflict$/),
+      errors: [{ field: 'headers.idempotency-key', value: extensionKey }],
+    });
     expect(((await extended.json()) as { deadlines: Record<string, string> }).deadlines.dialogues).toBe(addDays(plan.window.closesOn, 3));
     const after = (await (await call('GET', `/v1/campaigns/${campaignId}`, tokens.admin)).json()) as { deadlines: Record<string, string> };
     expect(after.deadlines.dialogues).toBe(addDays(plan.window.closesOn, 3));
 
     expect((await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'assessment', reason: 'thẩm định' })).status).toBe(200);
-    await eventually(async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase, (phase) => phase === 'assessment');
+    await eventually(
+      async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase,
+      (phase) => phase === 'assessment',
+    );
     const assessed = await call('POST', unitPath(communeA.code, `/models/${id}/assessment`), tokens.council, { action: 'assess', score: 90, remarks: 'Tốt' });
     expect(assessed.status).toBe(201);
     expect(await assessed.json()).toMatchObject({ id, stage: 'assessed' });

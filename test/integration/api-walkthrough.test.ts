@@ -64,8 +64,12 @@ interface Operation {
 
 describe('the OpenAPI walk-through, request by request', () => {
   it('accepts every documented example in the order the document tells it', async () => {
-    const spec = (await (await fetch(`${danvan.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>> };
-    const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path }) as Operation));
+    const spec = (await (await fetch(`${danvan.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>>;
+    };
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path }) as Operation),
+    );
     const writes = operations.filter((op) => op.requestBody);
     // One example is documented as `example`, several as named `examples`.
     const examplesOf = (op: Operation) => {
@@ -101,7 +105,11 @@ describe('the OpenAPI walk-through, request by request', () => {
       const example = examplesOf(op)[index];
       const body = op.path === '/v1/campaigns' ? { ...(example as object), plan: shiftedPlan } : shiftDates(example, shift);
       const answer = await call(op.method, urlOf(op), as, body);
-      expect({ request: `${op.method} ${urlOf(op)} example ${index + 1}`, status: answer.status, problem: answer.status >= 300 ? answer.body : undefined }).toEqual({
+      expect({
+        request: `${op.method} ${urlOf(op)} example ${index + 1}`,
+        status: answer.status,
+        problem: answer.status >= 300 ? answer.body : undefined,
+      }).toEqual({
         request: `${op.method} ${urlOf(op)} example ${index + 1}`,
         status: op.path === '/v1/campaigns' || op.path.includes('/units/') ? 201 : 200,
         problem: undefined,
@@ -117,12 +125,18 @@ describe('the OpenAPI walk-through, request by request', () => {
     const movePhase = async (index: number) => {
       await send(phaseOp, index, admin);
       const wanted = (examplesOf(phaseOp)[index] as { to: string }).to;
-      await eventually(async () => (await call('GET', `/v1/campaigns/${campaignId}/units/${commune}`, admin)).body.phase, (phase) => phase === wanted);
+      await eventually(
+        async () => (await call('GET', `/v1/campaigns/${campaignId}/units/${commune}`, admin)).body.phase,
+        (phase) => phase === wanted,
+      );
     };
 
     await sendAll(find('POST', '/v1/campaigns'), admin);
     await sendAll(find('POST', '/deploy'), admin);
-    await eventually(async () => (await call('GET', `/v1/campaigns/${campaignId}/units/${commune}`, admin)).body.phase, (phase) => phase === 'in-progress');
+    await eventually(
+      async () => (await call('GET', `/v1/campaigns/${campaignId}/units/${commune}`, admin)).body.phase,
+      (phase) => phase === 'in-progress',
+    );
     const reporter = reporterOf(commune);
     for (const suffix of ['/study-sessions', '/dialogues', '/petitions', '/models']) await sendAll(find('POST', suffix), reporter);
     await sendAll(find('PATCH', '/petitions/{petitionId}'), reporter);
@@ -154,7 +168,10 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
   it('goes from plan to closing, and every figure is what the units reported', async () => {
     expect((await call('POST', '/v1/campaigns', admin, { plan, tree: { sample: 'bac-ninh-2025' } })).status).toBe(201);
     expect((await call('POST', `${campaignPath}/deploy`, admin, { reason: 'triển khai' })).status).toBe(200);
-    await eventually(async () => (await call('GET', campaignPath, viewer)).body.phase, (phase) => phase === 'in-progress');
+    await eventually(
+      async () => (await call('GET', campaignPath, viewer)).body.phase,
+      (phase) => phase === 'in-progress',
+    );
 
     // Every chi bộ holds its session: the province's reporter reports for the first commune's chi bộ (a unit
     // below theirs), each other commune's reporter for its own.
@@ -174,41 +191,92 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
     let attendance = 0;
     for (const [i, commune] of dialogueCommunes.entries()) {
       attendance += 120 + i * 17;
-      expect((await call('POST', unitPath(commune.code, '/dialogues'), reporterOf(commune.code), { heldOn, topic: 'Đối thoại với Nhân dân về đất đai, môi trường', attendance: 120 + i * 17 })).status).toBe(201);
+      expect(
+        (
+          await call('POST', unitPath(commune.code, '/dialogues'), reporterOf(commune.code), {
+            heldOn,
+            topic: 'Đối thoại với Nhân dân về đất đai, môi trường',
+            attendance: 120 + i * 17,
+          })
+        ).status,
+      ).toBe(201);
     }
     const first = communes[0]!.code;
-    const kienNghi = await call('POST', unitPath(first, '/petitions'), reporterOf(first), { kind: 'kien-nghi', content: 'Đề nghị lắp đèn chiếu sáng đường thôn', receivedOn: heldOn });
+    const kienNghi = await call('POST', unitPath(first, '/petitions'), reporterOf(first), {
+      kind: 'kien-nghi',
+      content: 'Đề nghị lắp đèn chiếu sáng đường thôn',
+      receivedOn: heldOn,
+    });
     expect(kienNghi.status).toBe(201);
-    expect((await call('POST', unitPath(first, '/petitions'), reporterOf(first), { kind: 'khieu-nai', content: 'Khiếu nại về mức bồi thường đất', receivedOn: heldOn })).status).toBe(201);
-    expect((await call('PATCH', unitPath(first, `/petitions/${kienNghi.body.id}`), reporterOf(first), { resolvedOn: today, outcome: 'Đã lắp đặt 20 bóng đèn' })).status).toBe(201);
+    expect(
+      (
+        await call('POST', unitPath(first, '/petitions'), reporterOf(first), {
+          kind: 'khieu-nai',
+          content: 'Khiếu nại về mức bồi thường đất',
+          receivedOn: heldOn,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call('PATCH', unitPath(first, `/petitions/${kienNghi.body.id}`), reporterOf(first), { resolvedOn: today, outcome: 'Đã lắp đặt 20 bóng đèn' }))
+        .status,
+    ).toBe(201);
     // Three communes register a "Dân vận khéo" model.
     const modelCommunes = communes.slice(0, 3);
     const modelIds: string[] = [];
     for (const commune of modelCommunes) {
-      const model = await call('POST', unitPath(commune.code, '/models'), reporterOf(commune.code), { name: `Dân vận khéo ở ${commune.name}`, field: 'economy', registeredOn: heldOn });
+      const model = await call('POST', unitPath(commune.code, '/models'), reporterOf(commune.code), {
+        name: `Dân vận khéo ở ${commune.name}`,
+        field: 'economy',
+        registeredOn: heldOn,
+      });
       expect(model.status).toBe(201);
       modelIds.push(model.body.id);
     }
     // A reporter cannot reach another commune, nor steer the campaign; a viewer cannot write.
-    expect((await call('POST', unitPath(cellsOf(communes[1]!)[0]!.code, '/study-sessions'), reporterOf(communes[2]!.code), { heldOn, membersPresent: 1, membersTotal: 2 })).status).toBe(403);
+    expect(
+      (
+        await call('POST', unitPath(cellsOf(communes[1]!)[0]!.code, '/study-sessions'), reporterOf(communes[2]!.code), {
+          heldOn,
+          membersPresent: 1,
+          membersTotal: 2,
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('POST', `${campaignPath}/phase`, reporterOf(first), { to: 'assessment', reason: 'x' })).status).toBe(403);
     expect((await call('POST', unitPath(first, '/dialogues'), viewer, { heldOn, topic: 'x', attendance: 1 })).status).toBe(403);
 
     const cells = tree.filter((u) => u.kind === 'party-cell').length;
     await eventually(
       async () => (await call('GET', campaignPath, viewer)).body.progress,
-      (progress) => progress.studySessions.done === cells && progress.dialogues.done === dialogueCommunes.length && progress.models.economy.registered === modelCommunes.length,
+      (progress) =>
+        progress.studySessions.done === cells &&
+        progress.dialogues.done === dialogueCommunes.length &&
+        progress.models.economy.registered === modelCommunes.length,
     );
     const reported = (await call('GET', campaignPath, viewer)).body.progress;
     expect(reported.studySessions).toEqual({ required: cells, done: cells, late: 0, overdue: 0, membersPresent, membersTotal });
-    expect(reported.dialogues).toMatchObject({ required: communes.length, done: dialogueCommunes.length, conferences: dialogueCommunes.length, attendance, late: 0 });
-    expect(reported.petitions).toEqual({ 'kien-nghi': { recorded: 1, resolved: 1 }, 'khieu-nai': { recorded: 1, resolved: 0 }, 'to-cao': { recorded: 0, resolved: 0 } });
+    expect(reported.dialogues).toMatchObject({
+      required: communes.length,
+      done: dialogueCommunes.length,
+      conferences: dialogueCommunes.length,
+      attendance,
+      late: 0,
+    });
+    expect(reported.petitions).toEqual({
+      'kien-nghi': { recorded: 1, resolved: 1 },
+      'khieu-nai': { recorded: 1, resolved: 0 },
+      'to-cao': { recorded: 0, resolved: 0 },
+    });
 
     // The council assesses the three models, recognizes two and rejects one; the administrator commends both and
     // proposes one upward; then closes the campaign.
     const moveTo = async (to: string) => {
       expect((await call('POST', `${campaignPath}/phase`, admin, { to, reason: `chuyển sang ${to}` })).status).toBe(200);
-      await eventually(async () => Promise.all(modelCommunes.map(async (c) => (await call('GET', unitPath(c.code), viewer)).body.phase)), (phases) => phases.every((p) => p === to));
+      await eventually(
+        async () => Promise.all(modelCommunes.map(async (c) => (await call('GET', unitPath(c.code), viewer)).body.phase)),
+        (phases) => phases.every((p) => p === to),
+      );
     };
     await moveTo('assessment');
     for (const [i, commune] of modelCommunes.entries()) {
@@ -219,16 +287,36 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
     }
     await moveTo('commendation');
     for (const [i, commune] of modelCommunes.slice(0, 2).entries()) {
-      expect((await call('POST', unitPath(commune.code, `/models/${modelIds[i]}/commendation`), admin, { action: 'commend', form: 'Bằng khen của Ủy ban nhân dân tỉnh' })).status).toBe(201);
+      expect(
+        (
+          await call('POST', unitPath(commune.code, `/models/${modelIds[i]}/commendation`), admin, {
+            action: 'commend',
+            form: 'Bằng khen của Ủy ban nhân dân tỉnh',
+          })
+        ).status,
+      ).toBe(201);
     }
-    expect((await call('POST', unitPath(modelCommunes[0]!.code, `/models/${modelIds[0]}/commendation`), admin, { action: 'propose-upward', remarks: 'Đề nghị biểu dương toàn quốc' })).status).toBe(201);
+    expect(
+      (
+        await call('POST', unitPath(modelCommunes[0]!.code, `/models/${modelIds[0]}/commendation`), admin, {
+          action: 'propose-upward',
+          remarks: 'Đề nghị biểu dương toàn quốc',
+        })
+      ).status,
+    ).toBe(201);
     expect((await call('POST', `${campaignPath}/phase`, admin, { to: 'closed', reason: 'Tổng kết Tháng Dân vận' })).status).toBe(200);
 
     // The two model communes report up on their own 2-second rhythms, so wait for the whole figure, not its first part.
     const expectedModels = { registered: 0, assessed: 0, recognized: 0, rejected: 1, commended: 1, 'proposed-upward': 1 };
-    const closed = await eventually(async () => (await call('GET', campaignPath, viewer)).body, (snapshot) => snapshot.phase === 'closed' && isDeepStrictEqual(snapshot.progress.models.economy, expectedModels));
+    const closed = await eventually(
+      async () => (await call('GET', campaignPath, viewer)).body,
+      (snapshot) => snapshot.phase === 'closed' && isDeepStrictEqual(snapshot.progress.models.economy, expectedModels),
+    );
     expect(closed.progress.models.economy).toEqual(expectedModels);
     expect(closed.progress.studySessions).toMatchObject({ done: cells, membersPresent, membersTotal });
-    await eventually(async () => (await call('GET', `/v1/campaigns?phase=closed&province=BN`, viewer)).body.items.map((c: { campaignId: string }) => c.campaignId), (ids) => ids.includes(campaignId));
+    await eventually(
+      async () => (await call('GET', `/v1/campaigns?phase=closed&province=BN`, viewer)).body.items.map((c: { campaignId: string }) => c.campaignId),
+      (ids) => ids.includes(campaignId),
+    );
   });
 });

@@ -69,8 +69,16 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     if (instant.getTime() > now) await env.sleep(instant.getTime() - now);
   };
   const snapshot = () => campaign.query(campaignSnapshotQuery);
-  const studySession = (unit: Unit, heldOn: string, present = 18, total = 20): ReportCommand => ({ kind: 'study-session', unitCode: unit.code, report: { heldOn, membersPresent: present, membersTotal: total } });
-  const dialogue = (unit: Unit, heldOn: string, attendance: number): ReportCommand => ({ kind: 'dialogue', unitCode: unit.code, report: { heldOn, topic: 'Bảo vệ môi trường, quản lý đất đai ở khu dân cư', attendance } });
+  const studySession = (unit: Unit, heldOn: string, present = 18, total = 20): ReportCommand => ({
+    kind: 'study-session',
+    unitCode: unit.code,
+    report: { heldOn, membersPresent: present, membersTotal: total },
+  });
+  const dialogue = (unit: Unit, heldOn: string, attendance: number): ReportCommand => ({
+    kind: 'dialogue',
+    unitCode: unit.code,
+    report: { heldOn, topic: 'Bảo vệ môi trường, quản lý đất đai ở khu dân cư', attendance },
+  });
   const rejectionOf = async (promise: Promise<unknown>) => {
     const error = await promise.then(
       () => undefined,
@@ -92,21 +100,31 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
    */
   const stopping = new AbortController();
   const step = (name: string, body: () => Promise<void>, timeoutMs = 90_000) =>
-    it(name, async () => {
-      if (brokenAt) throw new Error(`not run: the story broke at "${brokenAt}"`);
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([env.connection.withAbortSignal(stopping.signal, body), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish in ${timeoutMs} ms`)), timeoutMs)))]);
-      } catch (error) {
-        brokenAt = name;
-        await describeStalled().catch((e: unknown) => process.stderr.write(`lifecycle: could not describe the workflows: ${String(e)}\n`));
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
-    }, timeoutMs + 5_000);
+    it(
+      name,
+      async () => {
+        if (brokenAt) throw new Error(`not run: the story broke at "${brokenAt}"`);
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            env.connection.withAbortSignal(stopping.signal, body),
+            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish in ${timeoutMs} ms`)), timeoutMs))),
+          ]);
+        } catch (error) {
+          brokenAt = name;
+          await describeStalled().catch((e: unknown) => process.stderr.write(`lifecycle: could not describe the workflows: ${String(e)}\n`));
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      timeoutMs + 5_000,
+    );
 
-  const workflowIds = () => [campaignWorkflowId(campaignId), ...tree.filter((u) => u.kind === 'district' || u.kind === 'commune').map((u) => unitWorkflowId(campaignId, u.code))];
+  const workflowIds = () => [
+    campaignWorkflowId(campaignId),
+    ...tree.filter((u) => u.kind === 'district' || u.kind === 'commune').map((u) => unitWorkflowId(campaignId, u.code)),
+  ];
   /** A stalled story names the workflows still open, their last events and the server's clock, for the next reader. */
   const describeStalled = async () => {
     const lines = [`lifecycle: server time ${new Date(await env.currentTimeMs()).toISOString()}`];
@@ -122,12 +140,21 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
   };
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } }, client: { dataConverter } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+      client: { dataConverter },
+    });
     await registerSearchAttributes(env.connection);
     bundle = await bundleDanvanWorkflows();
     producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-lifecycle-test', logger: createLogger('warn') }));
     await producer.connect();
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'lifecycle', dataConverter, workflowBundle: bundle, activities: createActivities({ producer }) });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'lifecycle',
+      dataConverter,
+      workflowBundle: bundle,
+      activities: createActivities({ producer }),
+    });
     running = worker.run();
 
     year = nextCampaignYear(new Date(await env.currentTimeMs()));
@@ -207,14 +234,31 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     await advanceTo(at(day('10-12')));
     for (const [i, commune] of HH.entries()) await reporter.submit(dialogue(commune, day('10-12'), 100 + i));
     await reporter.submit(dialogue(HH[0]!, day('10-12'), 219));
-    const kienNghi = await reporter.submit({ kind: 'petition', unitCode: HH[0]!.code, report: { kind: 'kien-nghi', content: 'Đề nghị sửa đường liên thôn', receivedOn: day('10-12') } });
-    await reporter.submit({ kind: 'petition', unitCode: HH[0]!.code, report: { kind: 'khieu-nai', content: 'Khiếu nại về bồi thường giải phóng mặt bằng', receivedOn: day('10-12') } });
+    const kienNghi = await reporter.submit({
+      kind: 'petition',
+      unitCode: HH[0]!.code,
+      report: { kind: 'kien-nghi', content: 'Đề nghị sửa đường liên thôn', receivedOn: day('10-12') },
+    });
+    await reporter.submit({
+      kind: 'petition',
+      unitCode: HH[0]!.code,
+      report: { kind: 'khieu-nai', content: 'Khiếu nại về bồi thường giải phóng mặt bằng', receivedOn: day('10-12') },
+    });
     await advanceTo(at(day('10-15')));
     for (const cell of cellsOf(lnOnTime)) await reporter.submit(studySession(cell, day('10-15'), 25, 27));
-    const toCao = await reporter.submit({ kind: 'petition', unitCode: LN[0]!.code, report: { kind: 'to-cao', content: 'Tố cáo lấn chiếm đất công', receivedOn: day('10-15') } });
+    const toCao = await reporter.submit({
+      kind: 'petition',
+      unitCode: LN[0]!.code,
+      report: { kind: 'to-cao', content: 'Tố cáo lấn chiếm đất công', receivedOn: day('10-15') },
+    });
     await advanceTo(at(day('10-20')));
     for (const commune of lnOnTime) await reporter.submit(dialogue(commune, day('10-20'), 150));
-    await reporter.submit({ kind: 'petition-resolution', unitCode: HH[0]!.code, petitionId: kienNghi.id!, report: { resolvedOn: day('10-20'), outcome: 'Đã đưa vào kế hoạch sửa chữa năm sau' } });
+    await reporter.submit({
+      kind: 'petition-resolution',
+      unitCode: HH[0]!.code,
+      petitionId: kienNghi.id!,
+      report: { resolvedOn: day('10-20'), outcome: 'Đã đưa vào kế hoạch sửa chữa năm sau' },
+    });
     expect(toCao.id).toBe('P1');
 
     // 24/10 08:00: the 7-day reminders go to every chi bộ and commune still owing a report, and no one else.
@@ -234,13 +278,17 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     expect(commune.message).toMatch(/study-session reports come from chi bộ/);
     const wrongOwner = await rejectionOf(reporter.submit(studySession(cell, day('10-25')), randomUUID(), `unit:${campaignId}:${HH[0]!.code}`));
     expect(wrongOwner.type).toBe('not-found');
-    const unknownPetition = await rejectionOf(reporter.submit({ kind: 'petition-resolution', unitCode: HH[0]!.code, petitionId: 'P99', report: { resolvedOn: day('10-25'), outcome: 'x' } }));
+    const unknownPetition = await rejectionOf(
+      reporter.submit({ kind: 'petition-resolution', unitCode: HH[0]!.code, petitionId: 'P99', report: { resolvedOn: day('10-25'), outcome: 'x' } }),
+    );
     expect(unknownPetition.type).toBe('not-found');
     const future = await rejectionOf(reporter.submit(studySession(cell, day('10-27'))));
     expect(future.message).toMatch(/in the future/);
     const twice = await rejectionOf(reporter.submit(studySession(cellsOf(HH)[0]!, day('10-25'))));
     expect(twice.type).toBe('conflict');
-    const tooEarlyAssessment = await rejectionOf(reporter.submit({ kind: 'model-assessment', unitCode: HH[0]!.code, modelId: 'M1', report: { action: 'assess', score: 90, remarks: 'x' } }));
+    const tooEarlyAssessment = await rejectionOf(
+      reporter.submit({ kind: 'model-assessment', unitCode: HH[0]!.code, modelId: 'M1', report: { action: 'assess', score: 90, remarks: 'x' } }),
+    );
     expect(tooEarlyAssessment.type).toBe('wrong-phase');
 
     // The same idempotency key: the same report answers as before with one effect; a different report is refused.
@@ -253,9 +301,13 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
 
   step('extends the dialogue deadline to 10/11 on 29/10, which re-plans its reminders', async () => {
     await advanceTo(at(day('10-29')));
-    const shorter = await rejectionOf(campaign.executeUpdate(extendDeadlineUpdate, { args: [{ deadline: 'dialogues', to: day('10-20'), reason: 'x', requestedBy: 'admin-bg' }] }));
+    const shorter = await rejectionOf(
+      campaign.executeUpdate(extendDeadlineUpdate, { args: [{ deadline: 'dialogues', to: day('10-20'), reason: 'x', requestedBy: 'admin-bg' }] }),
+    );
     expect(shorter.message).toMatch(/must move it later/);
-    const extended = await campaign.executeUpdate(extendDeadlineUpdate, { args: [{ deadline: 'dialogues', to: day('11-10'), reason: 'mưa lũ kéo dài', requestedBy: 'admin-bg' }] });
+    const extended = await campaign.executeUpdate(extendDeadlineUpdate, {
+      args: [{ deadline: 'dialogues', to: day('11-10'), reason: 'mưa lũ kéo dài', requestedBy: 'admin-bg' }],
+    });
     expect(extended.deadlines.dialogues).toBe(day('11-10'));
   });
 
@@ -263,7 +315,11 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     await advanceTo(at(day('11-01'), 9));
     const afterDeadline = await eventually(snapshot, (s) => s.progress.reminders.escalations === cellsOf([...lnLate, ...ytRest]).length);
     expect(afterDeadline.progress.studySessions.overdue).toBe(cellsOf([...lnLate, ...ytRest]).length);
-    expect(afterDeadline.overdueUnits.map((u) => u.code).sort()).toEqual(cellsOf([...lnLate, ...ytRest]).map((u) => u.code).sort());
+    expect(afterDeadline.overdueUnits.map((u) => u.code).sort()).toEqual(
+      cellsOf([...lnLate, ...ytRest])
+        .map((u) => u.code)
+        .sort(),
+    );
 
     await advanceTo(at(day('11-05')));
     for (const cell of cellsOf(lnLate)) expect(await reporter.submit(studySession(cell, day('11-04'), 20, 22))).toMatchObject({ late: true });
@@ -275,18 +331,21 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
   step('moves to assessment when reporting ends (11/11), where the council assesses, recognizes and rejects', async () => {
     await advanceTo(at(day('11-12')));
     await eventually(snapshot, (s) => s.phase === 'assessment');
-    const step = (unit: Unit, report: Extract<ReportCommand, { kind: 'model-assessment' }>['report']) => reporter.submit({ kind: 'model-assessment', unitCode: unit.code, modelId: 'M1', report });
+    const step = (unit: Unit, report: Extract<ReportCommand, { kind: 'model-assessment' }>['report']) =>
+      reporter.submit({ kind: 'model-assessment', unitCode: unit.code, modelId: 'M1', report });
     const notAssessed = await rejectionOf(step(HH[0]!, { action: 'recognize', remarks: 'x' }));
     expect(notAssessed.type).toBe('conflict');
     for (const unit of [index.get('BG')!, HH[0]!, HH[1]!, LN[0]!, ytFirst]) await step(unit, { action: 'assess', score: 85, remarks: 'Hội đồng thẩm định' });
-    for (const unit of [index.get('BG')!, HH[0]!, HH[1]!, LN[0]!]) expect(await step(unit, { action: 'recognize', remarks: 'Công nhận' })).toMatchObject({ stage: 'recognized' });
+    for (const unit of [index.get('BG')!, HH[0]!, HH[1]!, LN[0]!])
+      expect(await step(unit, { action: 'recognize', remarks: 'Công nhận' })).toMatchObject({ stage: 'recognized' });
     expect(await step(ytFirst, { action: 'reject', reason: 'Chưa lan tỏa' })).toMatchObject({ stage: 'rejected' });
   });
 
   step('moves to commendation after 15/11, where models are commended and the best proposed upward', async () => {
     await advanceTo(at(day('11-20')));
     await eventually(snapshot, (s) => s.phase === 'commendation');
-    const step = (unit: Unit, report: Extract<ReportCommand, { kind: 'model-commendation' }>['report']) => reporter.submit({ kind: 'model-commendation', unitCode: unit.code, modelId: 'M1', report });
+    const step = (unit: Unit, report: Extract<ReportCommand, { kind: 'model-commendation' }>['report']) =>
+      reporter.submit({ kind: 'model-commendation', unitCode: unit.code, modelId: 'M1', report });
     for (const unit of [HH[0]!, HH[1]!, LN[0]!]) await step(unit, { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' });
     expect(await step(HH[0]!, { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy công nhận' })).toMatchObject({ stage: 'proposed-upward' });
   });
@@ -316,7 +375,11 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
       attendance: HH.reduce((sum, _, i) => sum + 100 + i, 0) + 219 + lnOnTime.length * 150 + lnLate.length * 120 + 80,
       lateConferences: 0,
     });
-    expect(p.petitions).toEqual({ 'kien-nghi': { recorded: 1, resolved: 1 }, 'khieu-nai': { recorded: 1, resolved: 0 }, 'to-cao': { recorded: 1, resolved: 0 } });
+    expect(p.petitions).toEqual({
+      'kien-nghi': { recorded: 1, resolved: 1 },
+      'khieu-nai': { recorded: 1, resolved: 0 },
+      'to-cao': { recorded: 1, resolved: 0 },
+    });
     expect(p.models).toMatchObject({
       'political-system': { recognized: 1 },
       economy: { 'proposed-upward': 1, rejected: 1 },
@@ -382,7 +445,13 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
       'study-session.reported': cellsOf([...HH, ...LN, ytFirst]).length,
       'unit.deployed': 34,
     });
-    expect(events.filter((e) => nameOf(e) === 'campaign.phase-changed').map((e) => (e.data as { to: string; trigger: string }).to)).toEqual(['deployed', 'in-progress', 'assessment', 'commendation', 'closed']);
+    expect(events.filter((e) => nameOf(e) === 'campaign.phase-changed').map((e) => (e.data as { to: string; trigger: string }).to)).toEqual([
+      'deployed',
+      'in-progress',
+      'assessment',
+      'commendation',
+      'closed',
+    ]);
 
     // Reminders go out at 08:00 Vietnam time (spread over 20 minutes) on the right day, escalations the day after the deadline.
     const isNotification = (e: DanvanEvent) => nameOf(e) === 'reminder.sent' || nameOf(e) === 'deadline.escalated';
@@ -401,6 +470,11 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     }
 
     const notifications = await readCampaignEvents(TOPICS.reminders, campaignId);
-    expect(notifications.map((e) => e.id).sort()).toEqual(events.filter(isNotification).map((e) => e.id).sort());
+    expect(notifications.map((e) => e.id).sort()).toEqual(
+      events
+        .filter(isNotification)
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 });

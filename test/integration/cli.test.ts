@@ -17,7 +17,13 @@ describe('danvan CLI', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-cli-'));
 
   const today = vietnamDateOf(new Date());
-  const plan = plan202({ number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' }, year: Number(today.slice(0, 4)), issuedOn: addDays(today, -20), window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) } });
+  const plan = plan202({
+    number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
+    issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
+    year: Number(today.slice(0, 4)),
+    issuedOn: addDays(today, -20),
+    window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
+  });
   const campaignId = `BN-${plan.year}-${plan.number.replace('/', '-')}`;
 
   /** Runs the CLI with the test's secret, so its own minted tokens are valid for this API. */
@@ -40,7 +46,10 @@ describe('danvan CLI', () => {
 
   it('issues a plan from YAML, once', async () => {
     expect(await cli('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `issued ${campaignId}\n` });
-    expect(await cli('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `${campaignId} already exists; nothing changed\n` });
+    expect(await cli('issue', path.join(dir, 'plan.yaml'), '--sample', 'bac-ninh-2025')).toEqual({
+      code: 0,
+      out: `${campaignId} already exists; nothing changed\n`,
+    });
   });
 
   it('deploys, shows progress as a table, extends a deadline', async () => {
@@ -50,9 +59,14 @@ describe('danvan CLI', () => {
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/unit\s+study sessions\s+%\s+overdue\s+dialogues\s+conferences\s+attendance/);
     expect(shown.out).toMatch(/total\s+0\/65\s+0%\s+0\s+0\/10\s+0\s+0/);
-    const listed = await eventually(() => cli('list', '--province', 'BN', '--year', String(plan.year)), (r) => r.out.includes(campaignId));
+    const listed = await eventually(
+      () => cli('list', '--province', 'BN', '--year', String(plan.year)),
+      (r) => r.out.includes(campaignId),
+    );
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(new RegExp(`^campaign\\s+plan\\s+year\\s+phase\\n[\\s\\S]*${campaignId}\\s+${plan.number}\\s+${plan.year}\\s+(deployed|in-progress)`));
+    expect(listed.out).toMatch(
+      new RegExp(`^campaign\\s+plan\\s+year\\s+phase\\n[\\s\\S]*${campaignId}\\s+${plan.number}\\s+${plan.year}\\s+(deployed|in-progress)`),
+    );
     const extended = await cli('extend', campaignId, 'dialogues', addDays(plan.window.closesOn, 2), '--reason', 'mưa lũ');
     expect(extended.code).toBe(0);
     expect(extended.out).toMatch(/^dialogues of .* now ends on \d{2}\/\d{1,2}\/\d{4}\n$/);

@@ -65,17 +65,42 @@ describe('event contract on the wire: CloudEvents records validate against the p
   it('takes every kind of report a deployed campaign accepts, over HTTP', async () => {
     await call('POST', '/v1/campaigns', tokens.admin, { plan, tree: { sample: 'bac-ninh-2025' } });
     await call('POST', `/v1/campaigns/${campaignId}/deploy`, tokens.admin, { reason: 'triển khai Kế hoạch' });
-    await eventually(() => phaseOf(commune.code), (phase) => phase === 'in-progress');
+    await eventually(
+      () => phaseOf(commune.code),
+      (phase) => phase === 'in-progress',
+    );
 
     await call('POST', unitPath(cell.code, '/study-sessions'), tokens.reporter, { heldOn: today, membersPresent: 17, membersTotal: 19 });
-    await call('POST', unitPath(commune.code, '/dialogues'), tokens.reporter, { heldOn: today, topic: 'Ô nhiễm môi trường tại cụm công nghiệp; thu hồi đất làm đường vành đai', attendance: 142 });
-    const petition = await call('POST', unitPath(commune.code, '/petitions'), tokens.reporter, { kind: 'kien-nghi', content: 'Đề nghị lắp đèn chiếu sáng tuyến đường khu phố', receivedOn: today });
-    await call('PATCH', unitPath(commune.code, `/petitions/${petition.id}`), tokens.reporter, { resolvedOn: today, outcome: 'UBND phường đã lắp đặt 24 bộ đèn chiếu sáng' });
-    const model = await call('POST', unitPath(commune.code, '/models'), tokens.reporter, { name: 'Dân vận khéo trong chuyển đổi số', field: 'political-system', registeredOn: today });
+    await call('POST', unitPath(commune.code, '/dialogues'), tokens.reporter, {
+      heldOn: today,
+      topic: 'Ô nhiễm môi trường tại cụm công nghiệp; thu hồi đất làm đường vành đai',
+      attendance: 142,
+    });
+    const petition = await call('POST', unitPath(commune.code, '/petitions'), tokens.reporter, {
+      kind: 'kien-nghi',
+      content: 'Đề nghị lắp đèn chiếu sáng tuyến đường khu phố',
+      receivedOn: today,
+    });
+    await call('PATCH', unitPath(commune.code, `/petitions/${petition.id}`), tokens.reporter, {
+      resolvedOn: today,
+      outcome: 'UBND phường đã lắp đặt 24 bộ đèn chiếu sáng',
+    });
+    const model = await call('POST', unitPath(commune.code, '/models'), tokens.reporter, {
+      name: 'Dân vận khéo trong chuyển đổi số',
+      field: 'political-system',
+      registeredOn: today,
+    });
     await call('POST', `/v1/campaigns/${campaignId}/deadlines/dialogues/extension`, tokens.admin, { to: addDays(plan.window.closesOn, 5), reason: 'mưa lũ' });
     await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'assessment', reason: 'kết thúc báo cáo' });
-    await eventually(() => phaseOf(commune.code), (phase) => phase === 'assessment');
-    await call('POST', unitPath(commune.code, `/models/${model.id}/assessment`), tokens.council, { action: 'assess', score: 88, remarks: 'Mô hình hiệu quả, dễ nhân rộng' });
+    await eventually(
+      () => phaseOf(commune.code),
+      (phase) => phase === 'assessment',
+    );
+    await call('POST', unitPath(commune.code, `/models/${model.id}/assessment`), tokens.council, {
+      action: 'assess',
+      score: 88,
+      remarks: 'Mô hình hiệu quả, dễ nhân rộng',
+    });
   });
 
   const EXPECTED: EventType[] = [
@@ -136,10 +161,17 @@ describe('event contract on the wire: CloudEvents records validate against the p
     const bySource = new Map<string, number[]>();
     for (const e of events) bySource.set(e.source, [...(bySource.get(e.source) ?? []), e.sequence]);
     for (const sequences of bySource.values()) expect(sequences).toEqual(sequences.map((_, i) => i + 1));
-    expect([...bySource.keys()].sort()).toEqual([`urn:danvan:campaign:${campaignId}`, ...tree.filter((u) => u.kind === 'commune').map((u) => `urn:danvan:unit:${campaignId}:${u.code}`)].sort());
+    expect([...bySource.keys()].sort()).toEqual(
+      [`urn:danvan:campaign:${campaignId}`, ...tree.filter((u) => u.kind === 'commune').map((u) => `urn:danvan:unit:${campaignId}:${u.code}`)].sort(),
+    );
     expect(new Set(records.map((r) => r.partition)).size).toBe(1);
 
     const reported = events.find((e) => nameOf(e) === 'study-session.reported')!;
-    expect(reported).toMatchObject({ id: `${campaignId}/${commune.code}/${reported.sequence}`, subject: cell.code, campaignid: campaignId, data: { membersPresent: 17, membersTotal: 19, late: false, submittedBy: 'bt-kinhbac' } });
+    expect(reported).toMatchObject({
+      id: `${campaignId}/${commune.code}/${reported.sequence}`,
+      subject: cell.code,
+      campaignid: campaignId,
+      data: { membersPresent: 17, membersTotal: 19, late: false, submittedBy: 'bt-kinhbac' },
+    });
   });
 });

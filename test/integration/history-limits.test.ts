@@ -11,7 +11,15 @@ import { TOPICS } from '../../domain/topics';
 import { UnitIndex, type Unit } from '../../domain/units';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
-import { advancePhaseUpdate, campaignSnapshotQuery, campaignWorkflowId, deployUpdate, snapshotQuery, unitWorkflowId, type RunLimits } from '../../workflows/messages';
+import {
+  advancePhaseUpdate,
+  campaignSnapshotQuery,
+  campaignWorkflowId,
+  deployUpdate,
+  snapshotQuery,
+  unitWorkflowId,
+  type RunLimits,
+} from '../../workflows/messages';
 import { createDanvanWorker } from '../../worker/worker';
 import { eventually, Reporter } from '../helpers/campaign';
 import { testKafkaBrokers } from '../helpers/env';
@@ -48,9 +56,16 @@ describe('history bounds: continue-as-new by Update count and history length, lo
   const start = async (tree: Unit[], limits: Partial<RunLimits>) => {
     const plan = openPlan();
     const campaignId = campaignIdFor(plan);
-    const handle = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree, limits }] });
+    const handle = await temporal.client.workflow.start('campaignWorkflow', {
+      workflowId: campaignWorkflowId(campaignId),
+      taskQueue,
+      args: [{ campaignId, plan, tree, limits }],
+    });
     await handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-tw', reason: 'triển khai' }] });
-    await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.phase === 'in-progress');
+    await eventually(
+      () => handle.query(campaignSnapshotQuery),
+      (s) => s.phase === 'in-progress',
+    );
     return { plan, campaignId, handle, reporter: new Reporter(temporal.client, campaignId) };
   };
 
@@ -78,13 +93,23 @@ describe('history bounds: continue-as-new by Update count and history length, lo
     );
   };
 
-  const studySessionFor = (cell: Unit) => ({ kind: 'study-session' as const, unitCode: cell.code, report: { heldOn: vietnamDateOf(new Date()), membersPresent: 11, membersTotal: 12 } });
+  const studySessionFor = (cell: Unit) => ({
+    kind: 'study-session' as const,
+    unitCode: cell.code,
+    report: { heldOn: vietnamDateOf(new Date()), membersPresent: 11, membersTotal: 12 },
+  });
 
   beforeAll(async () => {
     temporal = await connectTestTemporal();
     producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-history-test', logger: createLogger('warn') }));
     await producer.connect();
-    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
+    const worker = await createDanvanWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      producer,
+      workflowBundle: await bundleDanvanWorkflows(),
+    });
     stopWorker = runInBackground(worker);
   });
 
@@ -96,14 +121,27 @@ describe('history bounds: continue-as-new by Update count and history length, lo
   });
 
   it('a commune receiving 300 reports with a limit of 40 Updates per run hands over between runs and keeps every report once', async () => {
-    const cells: Unit[] = Array.from({ length: 300 }, (_, i) => ({ code: `VN-X1-CB${String(i + 1).padStart(3, '0')}`, name: `Chi bộ thôn ${i + 1}`, kind: 'party-cell', parent: 'VN-X1' }));
+    const cells: Unit[] = Array.from({ length: 300 }, (_, i) => ({
+      code: `VN-X1-CB${String(i + 1).padStart(3, '0')}`,
+      name: `Chi bộ thôn ${i + 1}`,
+      kind: 'party-cell',
+      parent: 'VN-X1',
+    }));
     const tree: Unit[] = [{ code: 'VN', name: 'Toàn quốc', kind: 'national' }, { code: 'VN-X1', name: 'Xã Bắc Lý', kind: 'commune', parent: 'VN' }, ...cells];
     const { campaignId, reporter, handle } = await start(tree, { maxUpdatesPerRun: 40 });
 
     const keys = cells.map(() => randomUUID());
-    await burst(cells.map((cell, i) => ({ cell, key: keys[i]! })), 25, ({ cell, key }) => reporter.submit(studySessionFor(cell), key));
+    await burst(
+      cells.map((cell, i) => ({ cell, key: keys[i]! })),
+      25,
+      ({ cell, key }) => reporter.submit(studySessionFor(cell), key),
+    );
     // Retries of a tenth of them, as clients that lost the answer would send: no second effect.
-    await burst(cells.slice(0, 30).map((cell, i) => ({ cell, key: keys[i]! })), 10, ({ cell, key }) => reporter.submit(studySessionFor(cell), key));
+    await burst(
+      cells.slice(0, 30).map((cell, i) => ({ cell, key: keys[i]! })),
+      10,
+      ({ cell, key }) => reporter.submit(studySessionFor(cell), key),
+    );
 
     const commune = temporal.client.workflow.getHandle(unitWorkflowId(campaignId, 'VN-X1'));
     const figures = async () => {
@@ -121,7 +159,10 @@ describe('history bounds: continue-as-new by Update count and history length, lo
     process.stderr.write(`history bound: Updates accepted per run of the commune: ${perRun.join(', ')}\n`);
     expect(Math.max(...perRun)).toBeLessThanOrEqual(40);
     expect(perRun.length).toBeGreaterThanOrEqual(Math.ceil(300 / 40));
-    await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.progress.studySessions.done === 300);
+    await eventually(
+      () => handle.query(campaignSnapshotQuery),
+      (s) => s.progress.studySessions.done === 300,
+    );
 
     const reported = (await readCampaignEvents(TOPICS.campaignEvents, campaignId)).filter((e) => nameOf(e) === 'study-session.reported');
     expect(new Set(reported.map((e) => e.subject)).size).toBe(300);
@@ -139,27 +180,42 @@ describe('history bounds: continue-as-new by Update count and history length, lo
 
     await burst(cells, 25, (cell) => reporter.submit(studySessionFor(cell)));
     process.stderr.write(`history bound: ${cells.length} reports accepted in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    const final = await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.progress.studySessions.done === cells.length, 120_000);
+    const final = await eventually(
+      () => handle.query(campaignSnapshotQuery),
+      (s) => s.progress.studySessions.done === cells.length,
+      120_000,
+    );
     expect(final.progress.studySessions).toMatchObject({ required: cells.length, done: cells.length });
 
-    for (const to of ['assessment', 'commendation', 'closed'] as const) await handle.executeUpdate(advancePhaseUpdate, { args: [{ to, reason: 'kết thúc sớm để kiểm tra', requestedBy: 'admin-tw' }] });
+    for (const to of ['assessment', 'commendation', 'closed'] as const)
+      await handle.executeUpdate(advancePhaseUpdate, { args: [{ to, reason: 'kết thúc sớm để kiểm tra', requestedBy: 'admin-tw' }] });
     const closed = await handle.result();
     expect(closed.progress.studySessions).toMatchObject({ required: cells.length, done: cells.length });
 
-    const workflowIds = [campaignWorkflowId(campaignId), ...tree.filter((u) => u.code !== 'VN' && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code))];
+    const workflowIds = [
+      campaignWorkflowId(campaignId),
+      ...tree.filter((u) => u.code !== 'VN' && !index.isLeaf(u.code)).map((u) => unitWorkflowId(campaignId, u.code)),
+    ];
     // A child finishes right after its last report to its parent, so the parent may complete a moment before it.
-    for (const id of workflowIds) await eventually(async () => (await temporal.client.workflow.getHandle(id).describe()).status.name, (status) => status === 'COMPLETED');
+    for (const id of workflowIds)
+      await eventually(
+        async () => (await temporal.client.workflow.getHandle(id).describe()).status.name,
+        (status) => status === 'COMPLETED',
+      );
     // Every run of every workflow of this campaign, from visibility (eventually consistent, hence the wait).
     const runs = await eventually(
       async () => {
         const all: Array<{ workflowId: string; historyLength: number }> = [];
-        for await (const run of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus != 'Running'` })) all.push({ workflowId: run.workflowId, historyLength: run.historyLength });
+        for await (const run of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus != 'Running'` }))
+          all.push({ workflowId: run.workflowId, historyLength: run.historyLength });
         return all.filter((r) => r.workflowId.includes(campaignId));
       },
       (all) => new Set(all.map((r) => r.workflowId)).size === workflowIds.length,
     );
     const largest = Math.max(...runs.map((r) => r.historyLength));
-    process.stderr.write(`history bound: ${workflowIds.length} workflows in ${runs.length} runs, largest run ${largest} events (continue-as-new from ${maxHistoryEvents})\n`);
+    process.stderr.write(
+      `history bound: ${workflowIds.length} workflows in ${runs.length} runs, largest run ${largest} events (continue-as-new from ${maxHistoryEvents})\n`,
+    );
     // The bound was met by handing over, not by staying small: some workflows took more than one run.
     expect(runs.length).toBeGreaterThan(workflowIds.length);
     // A run hands over at the limit once nothing is in flight; what arrives meanwhile must stay far below the

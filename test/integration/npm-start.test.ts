@@ -75,7 +75,11 @@ describe('npm start (bin/start.ts)', () => {
       expect((await fetch(`${api}/docs`)).status).toBe(200);
       expect(((await (await fetch(`${api}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
 
-      const issued = await fetch(`${api}/v1/campaigns`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() }, body: JSON.stringify({ plan, tree: { sample: 'bac-giang' } }) });
+      const issued = await fetch(`${api}/v1/campaigns`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ plan, tree: { sample: 'bac-giang' } }),
+      });
       expect(issued.status).toBe(201);
 
       // The event lands on the embedded broker of this npm start, not on the suite's own.
@@ -83,7 +87,11 @@ describe('npm start (bin/start.ts)', () => {
       process.env.DANVAN_TEST_KAFKA_BROKERS = `127.0.0.1:${kafkaPort}`;
       try {
         const [event] = await consumeUntil(TOPICS.campaignEvents, (all) => all.length >= 1);
-        expect(JSON.parse(event!.value!)).toMatchObject({ type: 'vn.danvan.campaign.issued.v1', campaignid: 'BG-2024-202-KH-BDVTU', data: { plan: { number: plan.number, title: plan.title } } });
+        expect(JSON.parse(event!.value!)).toMatchObject({
+          type: 'vn.danvan.campaign.issued.v1',
+          campaignid: 'BG-2024-202-KH-BDVTU',
+          data: { plan: { number: plan.number, title: plan.title } },
+        });
       } finally {
         process.env.DANVAN_TEST_KAFKA_BROKERS = previous;
       }

@@ -58,7 +58,13 @@ describe('outbox publishing across a crash between publish and record', () => {
       },
     };
     const taskQueue = `outbox-retry-${randomUUID()}`;
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, dataConverter, workflowBundle: await bundleDanvanWorkflows(), activities: crashingAfterSend });
+    const worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      taskQueue,
+      dataConverter,
+      workflowBundle: await bundleDanvanWorkflows(),
+      activities: crashingAfterSend,
+    });
 
     const tree = bacNinh2025Tree();
     const today = vietnamDateOf(new Date());
@@ -73,10 +79,20 @@ describe('outbox publishing across a crash between publish and record', () => {
     );
     const campaignId = campaignIdFor(plan);
     await worker.runUntil(async () => {
-      const handle = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree }] });
+      const handle = await temporal.client.workflow.start('campaignWorkflow', {
+        workflowId: campaignWorkflowId(campaignId),
+        taskQueue,
+        args: [{ campaignId, plan, tree }],
+      });
       await handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bn', reason: 'triển khai' }] });
-      await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.eventsPending === 0 && s.eventsEmitted >= 3);
-      await eventually(async () => (await readCampaignEvents(TOPICS.campaignEvents, campaignId)).length, (n) => n >= 2 * EXPECTED);
+      await eventually(
+        () => handle.query(campaignSnapshotQuery),
+        (s) => s.eventsPending === 0 && s.eventsEmitted >= 3,
+      );
+      await eventually(
+        async () => (await readCampaignEvents(TOPICS.campaignEvents, campaignId)).length,
+        (n) => n >= 2 * EXPECTED,
+      );
     });
 
     const records = await readCampaignEvents(TOPICS.campaignEvents, campaignId);

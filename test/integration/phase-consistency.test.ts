@@ -31,7 +31,13 @@ describe('phase moves answered once every unit holds them', () => {
     temporal = await connectTestTemporal();
     producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-phase-test', logger: createLogger('warn') }));
     await producer.connect();
-    const worker = await createDanvanWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, producer, workflowBundle: await bundleDanvanWorkflows() });
+    const worker = await createDanvanWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      producer,
+      workflowBundle: await bundleDanvanWorkflows(),
+    });
     stopWorker = runInBackground(worker);
   });
 
@@ -46,28 +52,51 @@ describe('phase moves answered once every unit holds them', () => {
     const today = vietnamDateOf(new Date());
     const year = Number(today.slice(0, 4));
     const plan = planSchema.parse(
-      plan202({ number: `${randomInt(1_000, 99_999)}-KH/BDVTU`, issuer: { unitCode: 'VN', name: 'Ban Dân vận Trung ương' }, year, issuedOn: `${year}-01-02`, window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) } }),
+      plan202({
+        number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
+        issuer: { unitCode: 'VN', name: 'Ban Dân vận Trung ương' },
+        year,
+        issuedOn: `${year}-01-02`,
+        window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
+      }),
     );
     const tree = generateNationalTree({ provinces: 3, communes: 24, partyCellsPerCommune: { min: 2, max: 3 }, seed: 11 });
     const communes = tree.filter((u) => u.kind === 'commune');
     expect(communes).toHaveLength(24);
     const campaignId = campaignIdFor(plan);
-    const handle = await temporal.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(campaignId), taskQueue, args: [{ campaignId, plan, tree }] });
+    const handle = await temporal.client.workflow.start('campaignWorkflow', {
+      workflowId: campaignWorkflowId(campaignId),
+      taskQueue,
+      args: [{ campaignId, plan, tree }],
+    });
     await executeUpdate(handle, deployUpdate, { args: [{ requestedBy: 'admin-tw', reason: 'triển khai' }] });
-    await eventually(() => handle.query(campaignSnapshotQuery), (s) => s.phase === 'in-progress');
+    await eventually(
+      () => handle.query(campaignSnapshotQuery),
+      (s) => s.phase === 'in-progress',
+    );
 
     const reporter = new Reporter(temporal.client, campaignId);
-    await Promise.all(communes.map((c) => reporter.submit({ kind: 'model-registration', unitCode: c.code, report: { name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy', registeredOn: today } })));
+    await Promise.all(
+      communes.map((c) =>
+        reporter.submit({
+          kind: 'model-registration',
+          unitCode: c.code,
+          report: { name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy', registeredOn: today },
+        }),
+      ),
+    );
 
     const moved = await executeUpdate(handle, advancePhaseUpdate, { args: [{ to: 'assessment', reason: 'kết thúc báo cáo sớm', requestedBy: 'admin-tw' }] });
     expect(moved.phase).toBe('assessment');
     const outcomes = await Promise.all(
       communes.flatMap((c) =>
         [1, 2].map(() =>
-          reporter.submit({ kind: 'model-assessment', unitCode: c.code, modelId: 'M1', report: { action: 'assess', score: 88, remarks: 'Hội đồng thẩm định' } }).then(
-            () => 'accepted',
-            (error: unknown) => (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause.type : String(error)),
-          ),
+          reporter
+            .submit({ kind: 'model-assessment', unitCode: c.code, modelId: 'M1', report: { action: 'assess', score: 88, remarks: 'Hội đồng thẩm định' } })
+            .then(
+              () => 'accepted',
+              (error: unknown) => (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause.type : String(error)),
+            ),
         ),
       ),
     );

@@ -11,7 +11,10 @@ import { bundleDanvanWorkflows } from '../helpers/temporal';
  */
 describe('replay of recorded campaign histories with the current workflow code', () => {
   const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.binpb'))
+    .sort();
 
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);

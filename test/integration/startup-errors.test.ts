@@ -70,7 +70,12 @@ describe('startup errors a user can act on', () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-path-'));
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const [temporalPort, kafkaPort] = await Promise.all([freePort(), freePort()]);
-    const run = spawnTs('stack/cli.ts', ['up'], { DANVAN_DATA_DIR: dataDir, DANVAN_TEMPORAL_PORT: String(temporalPort), DANVAN_KAFKA_PORT: String(kafkaPort) }, { PATH: bin });
+    const run = spawnTs(
+      'stack/cli.ts',
+      ['up'],
+      { DANVAN_DATA_DIR: dataDir, DANVAN_TEMPORAL_PORT: String(temporalPort), DANVAN_KAFKA_PORT: String(kafkaPort) },
+      { PATH: bin },
+    );
     expect(await run.exited).toBe(1);
     expectOneClearMessage(run.output(), '`java` is needed to run the local Apache Kafka broker but was not found', 'JAVA_HOME');
     fs.rmSync(bin, { recursive: true, force: true });

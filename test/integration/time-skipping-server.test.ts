@@ -39,9 +39,7 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
   it('finishes a 30-day sleep in seconds of wall-clock time', async () => {
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'time-skipping', workflowBundle: bundle });
     const wallStart = Date.now();
-    const result = await worker.runUntil(
-      env.client.workflow.execute(longNap, { args: [30], workflowId: 'time-skipping-30-days', taskQueue: 'time-skipping' }),
-    );
+    const result = await worker.runUntil(env.client.workflow.execute(longNap, { args: [30], workflowId: 'time-skipping-30-days', taskQueue: 'time-skipping' }));
     const wallSeconds = (Date.now() - wallStart) / 1000;
     const workflowDays = (Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 86_400_000;
 
@@ -59,7 +57,7 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
   // grpc-java's default policy counts every ping on an idle connection (and any more often than every 5 minutes
   // on a busy one) as abuse and drops the connection at the third: 36 s here. The SDK pings every 30 s, so on
   // the stock server every suite lost its connections after 90 s and, with them, any clock call in flight.
-  it('keeps a connection that pings every 12 s while idle, as Temporal\'s own frontend does', async () => {
+  it("keeps a connection that pings every 12 s while idle, as Temporal's own frontend does", async () => {
     // connect() builds `new this(…)`, so the instance is a WatchedConnection though typed as its base.
     const connection = (await WatchedConnection.connect({
       address: env.address,

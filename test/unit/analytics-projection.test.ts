@@ -70,7 +70,10 @@ interface Checkpoint {
 function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-october' | 'study-deadline-passed' | 'assessment' | 'closed', Checkpoint> } {
   const stream = new CampaignStream(plan202(), bacGiangTree());
   const t = new Timeline();
-  const communes = stream.index.children(DISTRICT).concat(stream.index.children('BG-LN'), stream.index.children('BG-YT')).map((u) => u.code);
+  const communes = stream.index
+    .children(DISTRICT)
+    .concat(stream.index.children('BG-LN'), stream.index.children('BG-YT'))
+    .map((u) => u.code);
   const cells = communes.flatMap((c) => stream.index.children(c).map((u) => u.code));
   const models: Array<{ unitCode: string; modelId: string }> = [];
   const petitions: Array<{ unitCode: string; petitionId: string }> = [];
@@ -83,7 +86,14 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
     for (let m = 0; m <= c % 3; m++) {
       const field: ModelField = MODEL_FIELDS[(c + m) % MODEL_FIELDS.length] as ModelField;
       t.add(vn(`2024-09-${String(11 + (c % 15)).padStart(2, '0')}`, 9, m), (at) => {
-        const { id } = stream.submit({ kind: 'model-registration', unitCode, report: { name: `Mô hình "Dân vận khéo" số ${m + 1} của ${unitCode}`, field, registeredOn: `2024-0${1 + (c % 8)}-15` } }, at);
+        const { id } = stream.submit(
+          {
+            kind: 'model-registration',
+            unitCode,
+            report: { name: `Mô hình "Dân vận khéo" số ${m + 1} của ${unitCode}`, field, registeredOn: `2024-0${1 + (c % 8)}-15` },
+          },
+          at,
+        );
         models.push({ unitCode, modelId: id as string });
       });
     }
@@ -91,7 +101,14 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
   // A chi bộ registers one as well: models belong to whichever unit reports them.
   t.add(vn('2024-09-20', 10), (at) => {
     const unitCode = cells[0] as string;
-    const { id } = stream.submit({ kind: 'model-registration', unitCode, report: { name: 'Mô hình "Dân vận khéo" xây dựng khu dân cư văn minh', field: 'culture-society', registeredOn: '2024-02-20' } }, at);
+    const { id } = stream.submit(
+      {
+        kind: 'model-registration',
+        unitCode,
+        report: { name: 'Mô hình "Dân vận khéo" xây dựng khu dân cư văn minh', field: 'culture-society', registeredOn: '2024-02-20' },
+      },
+      at,
+    );
     models.push({ unitCode, modelId: id as string });
   });
 
@@ -100,7 +117,14 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
     if (c % 3 !== 0) return;
     const kind: PetitionKind = c % 9 === 0 ? 'khieu-nai' : c === 15 ? 'to-cao' : 'kien-nghi';
     t.add(vn(`2024-09-${String(12 + c / 3).padStart(2, '0')}`, 15), (at) => {
-      const { id } = stream.submit({ kind: 'petition', unitCode, report: { kind, content: 'Đề nghị nâng cấp đường giao thông liên thôn', receivedOn: `2024-09-${String(12 + c / 3).padStart(2, '0')}` } }, at);
+      const { id } = stream.submit(
+        {
+          kind: 'petition',
+          unitCode,
+          report: { kind, content: 'Đề nghị nâng cấp đường giao thông liên thôn', receivedOn: `2024-09-${String(12 + c / 3).padStart(2, '0')}` },
+        },
+        at,
+      );
       petitions.push({ unitCode, petitionId: id as string });
     });
   });
@@ -112,7 +136,8 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
     if (k % 40 === 7) return;
     const membersTotal = 15 + ((k * 7) % 31);
     const report = { heldOn: '', membersPresent: membersTotal - (k % 4), membersTotal };
-    if (k % 25 === 3) t.add(vn(`2024-11-0${1 + (k % 3)}`, 9), (at) => stream.submit({ kind: 'study-session', unitCode, report: { ...report, heldOn: '2024-10-30' } }, at));
+    if (k % 25 === 3)
+      t.add(vn(`2024-11-0${1 + (k % 3)}`, 9), (at) => stream.submit({ kind: 'study-session', unitCode, report: { ...report, heldOn: '2024-10-30' } }, at));
     else {
       const day = `2024-10-${String(2 + (k % 27)).padStart(2, '0')}`;
       t.add(vn(day, 20), (at) => stream.submit({ kind: 'study-session', unitCode, report: { ...report, heldOn: day } }, at));
@@ -126,17 +151,28 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
     const day = c === 9 ? '2024-11-03' : c === 19 ? '2024-11-07' : `2024-10-${String(5 + (c % 20)).padStart(2, '0')}`;
     const topic = c % 2 === 0 ? 'Môi trường, đất đai và tài nguyên' : 'Giải phóng mặt bằng dự án đường vành đai';
     t.add(vn(day, 16), (at) => stream.submit({ kind: 'dialogue', unitCode, report: { heldOn: day, topic, attendance } }, at));
-    if (c % 3 === 0) t.add(vn('2024-10-28', 16), (at) => stream.submit({ kind: 'dialogue', unitCode, report: { heldOn: '2024-10-28', topic: 'An ninh trật tự', attendance: attendance + 17 } }, at));
+    if (c % 3 === 0)
+      t.add(vn('2024-10-28', 16), (at) =>
+        stream.submit({ kind: 'dialogue', unitCode, report: { heldOn: '2024-10-28', topic: 'An ninh trật tự', attendance: attendance + 17 } }, at),
+      );
   });
 
   // The clock: reminders 7, 3 and 1 days before, the escalation, then overdue reminders every 3 days.
-  for (const [day, days] of [['2024-10-24', 7], ['2024-10-28', 3], ['2024-10-30', 1]] as const) {
+  for (const [day, days] of [
+    ['2024-10-24', 7],
+    ['2024-10-28', 3],
+    ['2024-10-30', 1],
+  ] as const) {
     t.add(vn(day, 8), (at) => stream.remind('study-sessions', 'before', days, at));
   }
   t.add(vn('2024-10-24', 8), (at) => stream.remind('dialogues', 'before', 7, at));
   t.add(vn('2024-10-28', 8), (at) => stream.remind('dialogues', 'before', 3, at));
   t.add(vn('2024-10-28', 10), (at) => stream.extend('dialogues', '2024-11-05', at, 'Khắc phục hậu quả bão số 3 (Yagi)'));
-  for (const [day, days] of [['2024-10-29', 7], ['2024-11-02', 3], ['2024-11-04', 1]] as const) {
+  for (const [day, days] of [
+    ['2024-10-29', 7],
+    ['2024-11-02', 3],
+    ['2024-11-04', 1],
+  ] as const) {
     t.add(vn(day, 8), (at) => stream.remind('dialogues', 'before', days, at));
   }
   t.add(vn('2024-11-01', 0, 7), (at) => stream.escalate('study-sessions', at));
@@ -151,9 +187,15 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
   t.add(vn('2024-11-08', 9), (at) =>
     models.forEach(({ unitCode, modelId }, i) => {
       if (i % 3 === 2) return;
-      stream.submit({ kind: 'model-assessment', unitCode, modelId, report: { action: 'assess', score: 60 + (i % 40), remarks: 'Hiệu quả, có khả năng nhân rộng' } }, at);
+      stream.submit(
+        { kind: 'model-assessment', unitCode, modelId, report: { action: 'assess', score: 60 + (i % 40), remarks: 'Hiệu quả, có khả năng nhân rộng' } },
+        at,
+      );
       if (i % 7 === 1) return;
-      const step = i % 5 === 4 ? { action: 'reject' as const, reason: 'Chưa có kết quả cụ thể' } : { action: 'recognize' as const, remarks: 'Công nhận mô hình "Dân vận khéo" năm 2024' };
+      const step =
+        i % 5 === 4
+          ? { action: 'reject' as const, reason: 'Chưa có kết quả cụ thể' }
+          : { action: 'recognize' as const, remarks: 'Công nhận mô hình "Dân vận khéo" năm 2024' };
       stream.submit({ kind: 'model-assessment', unitCode, modelId, report: step }, at);
     }),
   );
@@ -162,12 +204,34 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
     models.forEach(({ unitCode, modelId }, i) => {
       if (i % 3 === 2 || i % 7 === 1 || i % 5 === 4 || i % 2 === 1) return;
       stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }, at);
-      if (i % 4 === 0) stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Tỉnh ủy công nhận' } }, at);
+      if (i % 4 === 0)
+        stream.submit(
+          { kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Tỉnh ủy công nhận' } },
+          at,
+        );
     }),
   );
   // Petitions resolved along the way, all but the last two.
-  t.add(vn('2024-10-15', 11), (at) => petitions.slice(0, 4).forEach(({ unitCode, petitionId }) => stream.submit({ kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-10-15', outcome: 'UBND xã đã bố trí kinh phí sửa chữa' } }, at)));
-  t.add(vn('2024-11-12', 11), (at) => petitions.slice(4, -2).forEach(({ unitCode, petitionId }) => stream.submit({ kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-11-12', outcome: 'Đã trả lời công dân bằng văn bản' } }, at)));
+  t.add(vn('2024-10-15', 11), (at) =>
+    petitions
+      .slice(0, 4)
+      .forEach(({ unitCode, petitionId }) =>
+        stream.submit(
+          { kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-10-15', outcome: 'UBND xã đã bố trí kinh phí sửa chữa' } },
+          at,
+        ),
+      ),
+  );
+  t.add(vn('2024-11-12', 11), (at) =>
+    petitions
+      .slice(4, -2)
+      .forEach(({ unitCode, petitionId }) =>
+        stream.submit(
+          { kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-11-12', outcome: 'Đã trả lời công dân bằng văn bản' } },
+          at,
+        ),
+      ),
+  );
   t.add(vn('2024-12-01', 0), (at) => stream.close(at));
 
   const checkpoints = {} as Record<'mid-october' | 'study-deadline-passed' | 'assessment' | 'closed', Checkpoint>;
@@ -211,16 +275,21 @@ describe('the projection rebuilds the workflows’ figures (Kế hoạch 202-KH/
     expect(stream.events.length).toBeGreaterThan(500);
   });
 
-  it.each(Object.keys(checkpoints) as Array<keyof typeof checkpoints>)('at the checkpoint "%s" the figures equal the workflows’ Progress field by field', (name) => {
-    const cp = checkpoints[name];
-    const p = open();
-    expect(applied(p, stream.events.slice(0, cp.events))).toBe(cp.events);
-    expect(value(p.figures(CAMPAIGN, { asOf: cp.at }))).toEqual(cp.campaign);
-    expect(value(p.unitFigures(CAMPAIGN, DISTRICT, { asOf: cp.at }))).toEqual(cp.district);
-    expect(value(p.unitFigures(CAMPAIGN, COMMUNE, { asOf: cp.at }))).toEqual(cp.commune);
-    expect(value(p.unitFigures(CAMPAIGN, 'BG', { asOf: cp.at }))).toEqual(cp.campaign);
-    expect(new Set(value(p.overdueUnits(CAMPAIGN, { asOf: cp.at })).map((u) => `${u.obligation}:${u.code}`))).toEqual(new Set(cp.overdue.map((u) => `${u.obligation}:${u.code}`)));
-  });
+  it.each(Object.keys(checkpoints) as Array<keyof typeof checkpoints>)(
+    'at the checkpoint "%s" the figures equal the workflows’ Progress field by field',
+    (name) => {
+      const cp = checkpoints[name];
+      const p = open();
+      expect(applied(p, stream.events.slice(0, cp.events))).toBe(cp.events);
+      expect(value(p.figures(CAMPAIGN, { asOf: cp.at }))).toEqual(cp.campaign);
+      expect(value(p.unitFigures(CAMPAIGN, DISTRICT, { asOf: cp.at }))).toEqual(cp.district);
+      expect(value(p.unitFigures(CAMPAIGN, COMMUNE, { asOf: cp.at }))).toEqual(cp.commune);
+      expect(value(p.unitFigures(CAMPAIGN, 'BG', { asOf: cp.at }))).toEqual(cp.campaign);
+      expect(new Set(value(p.overdueUnits(CAMPAIGN, { asOf: cp.at })).map((u) => `${u.obligation}:${u.code}`))).toEqual(
+        new Set(cp.overdue.map((u) => `${u.obligation}:${u.code}`)),
+      );
+    },
+  );
 
   it('after closing, the figures equal what the campaign workflow published in campaign.closed', () => {
     const p = open();
@@ -236,7 +305,10 @@ describe('the projection rebuilds the workflows’ figures (Kế hoạch 202-KH/
     expect(state.phase).toBe('in-progress');
     expect(state.plan?.number).toBe('202-KH/BDVTU');
     expect(state.deadlines).toEqual({ 'study-sessions': '2024-10-31', dialogues: '2024-11-05', assessment: '2024-11-15', commendation: '2024-11-30' });
-    expect(state.units).toEqual({ expected: { province: 1, district: 3, commune: 30, 'party-cell': 325 }, known: { province: 1, district: 3, commune: 30, 'party-cell': 325 } });
+    expect(state.units).toEqual({
+      expected: { province: 1, district: 3, commune: 30, 'party-cell': 325 },
+      known: { province: 1, district: 3, commune: 30, 'party-cell': 325 },
+    });
     applied(p, stream.events);
     expect(value(p.campaign(CAMPAIGN)).phase).toBe('closed');
   });
@@ -268,7 +340,7 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 /** Applies in batches of random sizes, as a consumer polls them. */
 function applyInBatches(p: Projection, events: readonly ProjectedEvent[], random: () => number): number {
   let fresh = 0;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const size = 1 + Math.floor(random() * 300);
     fresh += applied(p, events.slice(i, i + size));
     i += size;
@@ -435,16 +507,72 @@ describe('Xã Bắc Lý by hand', () => {
   ];
   const events: ProjectedEvent[] = [
     ev(1, 'BG-HH-BACLY', { name: 'unit.deployed', subject: 'BG-HH-BACLY', time: '2024-09-10T01:00:00.000Z', data: { units } }),
-    ev(2, 'BG-HH-BACLY', { name: 'model.registered', subject: 'BG-HH-BACLY', time: '2024-09-12T02:00:00.000Z', data: { modelId: 'M1', name: 'Mô hình "Dân vận khéo" phát triển kinh tế vườn đồi', field: 'economy', registeredOn: '2024-03-15', submittedBy: 'bt-bacly' } }),
-    ev(3, 'BG-HH-BACLY', { name: 'petition.recorded', subject: 'BG-HH-BACLY', time: '2024-09-20T02:00:00.000Z', data: { petitionId: 'P1', kind: 'kien-nghi', content: 'Đề nghị sửa chữa đường giao thông liên thôn', receivedOn: '2024-09-20', submittedBy: 'bt-bacly' } }),
-    ev(4, 'BG-HH-BACLY', { name: 'study-session.reported', subject: 'BG-HH-BACLY-CB01', time: '2024-10-15T13:00:00.000Z', data: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20, late: false, submittedBy: 'bt-cb01' } }),
-    ev(5, 'BG-HH-BACLY', { name: 'dialogue.reported', subject: 'BG-HH-BACLY', time: '2024-10-19T09:00:00.000Z', data: { heldOn: '2024-10-19', topic: 'Môi trường, đất đai', attendance: 152, conference: 1, late: false, submittedBy: 'bt-bacly' } }),
-    ev(6, 'BG-HH-BACLY', { name: 'reminder.sent', subject: 'BG-HH-BACLY', time: '2024-10-24T01:00:00.000Z', data: { deadline: 'study-sessions', deadlineDate: '2024-10-31', kind: 'before', days: 7, units: ['BG-HH-BACLY-CB02'] } }),
-    ev(7, 'BG-HH-BACLY', { name: 'deadline.escalated', subject: 'BG-HH-BACLY', time: '2024-10-31T17:03:00.000Z', data: { deadline: 'study-sessions', deadlineDate: '2024-10-31', units: [{ code: 'BG-HH-BACLY-CB02', parent: 'BG-HH-BACLY' }] } }),
-    ev(8, 'BG-HH-BACLY', { name: 'dialogue.reported', subject: 'BG-HH-BACLY', time: '2024-11-02T09:00:00.000Z', data: { heldOn: '2024-11-02', topic: 'An ninh trật tự', attendance: 97, conference: 2, late: true, submittedBy: 'bt-bacly' } }),
-    ev(9, 'BG-HH-BACLY', { name: 'model.assessed', subject: 'BG-HH-BACLY', time: '2024-11-08T02:00:00.000Z', data: { modelId: 'M1', field: 'economy', from: 'registered', to: 'assessed', score: 86, remarks: 'Hiệu quả', submittedBy: 'hoi-dong' } }),
-    ev(10, 'BG-HH-BACLY', { name: 'model.recognized', subject: 'BG-HH-BACLY', time: '2024-11-08T03:00:00.000Z', data: { modelId: 'M1', field: 'economy', from: 'assessed', to: 'recognized', remarks: 'Công nhận', submittedBy: 'hoi-dong' } }),
-    ev(11, 'BG-HH-BACLY', { name: 'petition.resolved', subject: 'BG-HH-BACLY', time: '2024-11-10T02:00:00.000Z', data: { petitionId: 'P1', kind: 'kien-nghi', resolvedOn: '2024-11-10', outcome: 'Đã sửa chữa', submittedBy: 'bt-bacly' } }),
+    ev(2, 'BG-HH-BACLY', {
+      name: 'model.registered',
+      subject: 'BG-HH-BACLY',
+      time: '2024-09-12T02:00:00.000Z',
+      data: {
+        modelId: 'M1',
+        name: 'Mô hình "Dân vận khéo" phát triển kinh tế vườn đồi',
+        field: 'economy',
+        registeredOn: '2024-03-15',
+        submittedBy: 'bt-bacly',
+      },
+    }),
+    ev(3, 'BG-HH-BACLY', {
+      name: 'petition.recorded',
+      subject: 'BG-HH-BACLY',
+      time: '2024-09-20T02:00:00.000Z',
+      data: { petitionId: 'P1', kind: 'kien-nghi', content: 'Đề nghị sửa chữa đường giao thông liên thôn', receivedOn: '2024-09-20', submittedBy: 'bt-bacly' },
+    }),
+    ev(4, 'BG-HH-BACLY', {
+      name: 'study-session.reported',
+      subject: 'BG-HH-BACLY-CB01',
+      time: '2024-10-15T13:00:00.000Z',
+      data: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20, late: false, submittedBy: 'bt-cb01' },
+    }),
+    ev(5, 'BG-HH-BACLY', {
+      name: 'dialogue.reported',
+      subject: 'BG-HH-BACLY',
+      time: '2024-10-19T09:00:00.000Z',
+      data: { heldOn: '2024-10-19', topic: 'Môi trường, đất đai', attendance: 152, conference: 1, late: false, submittedBy: 'bt-bacly' },
+    }),
+    ev(6, 'BG-HH-BACLY', {
+      name: 'reminder.sent',
+      subject: 'BG-HH-BACLY',
+      time: '2024-10-24T01:00:00.000Z',
+      data: { deadline: 'study-sessions', deadlineDate: '2024-10-31', kind: 'before', days: 7, units: ['BG-HH-BACLY-CB02'] },
+    }),
+    ev(7, 'BG-HH-BACLY', {
+      name: 'deadline.escalated',
+      subject: 'BG-HH-BACLY',
+      time: '2024-10-31T17:03:00.000Z',
+      data: { deadline: 'study-sessions', deadlineDate: '2024-10-31', units: [{ code: 'BG-HH-BACLY-CB02', parent: 'BG-HH-BACLY' }] },
+    }),
+    ev(8, 'BG-HH-BACLY', {
+      name: 'dialogue.reported',
+      subject: 'BG-HH-BACLY',
+      time: '2024-11-02T09:00:00.000Z',
+      data: { heldOn: '2024-11-02', topic: 'An ninh trật tự', attendance: 97, conference: 2, late: true, submittedBy: 'bt-bacly' },
+    }),
+    ev(9, 'BG-HH-BACLY', {
+      name: 'model.assessed',
+      subject: 'BG-HH-BACLY',
+      time: '2024-11-08T02:00:00.000Z',
+      data: { modelId: 'M1', field: 'economy', from: 'registered', to: 'assessed', score: 86, remarks: 'Hiệu quả', submittedBy: 'hoi-dong' },
+    }),
+    ev(10, 'BG-HH-BACLY', {
+      name: 'model.recognized',
+      subject: 'BG-HH-BACLY',
+      time: '2024-11-08T03:00:00.000Z',
+      data: { modelId: 'M1', field: 'economy', from: 'assessed', to: 'recognized', remarks: 'Công nhận', submittedBy: 'hoi-dong' },
+    }),
+    ev(11, 'BG-HH-BACLY', {
+      name: 'petition.resolved',
+      subject: 'BG-HH-BACLY',
+      time: '2024-11-10T02:00:00.000Z',
+      data: { petitionId: 'P1', kind: 'kien-nghi', resolvedOn: '2024-11-10', outcome: 'Đã sửa chữa', submittedBy: 'bt-bacly' },
+    }),
   ];
 
   it('gives the figures counted by hand, overdue judged at the given instant', () => {
@@ -457,13 +585,25 @@ describe('Xã Bắc Lý by hand', () => {
     expected.reminders = { sent: 1, escalations: 1 };
     // No campaign.issued in this stream: the deadlines are unknown, so nothing can be judged overdue yet.
     expect(value(p.figures(C, { asOf: new Date('2024-11-20T00:00:00Z') }))).toEqual({ ...expected, studySessions: { ...expected.studySessions, overdue: 0 } });
-    const withPlan = ev(1, 'BG', { name: 'campaign.issued', subject: 'BG', time: '2024-09-06T02:00:00.000Z', data: { plan: stream.plan, units: { province: 1, district: 1, commune: 1, 'party-cell': 2 } } });
+    const withPlan = ev(1, 'BG', {
+      name: 'campaign.issued',
+      subject: 'BG',
+      time: '2024-09-06T02:00:00.000Z',
+      data: { plan: stream.plan, units: { province: 1, district: 1, commune: 1, 'party-cell': 2 } },
+    });
     expect(applied(p, [withPlan])).toBe(1);
     expect(value(p.figures(C, { asOf: new Date('2024-11-20T00:00:00Z') }))).toEqual(expected);
     expect(value(p.figures(C, { asOf: new Date('2024-10-31T16:59:59.000Z') })).studySessions.overdue).toBe(0); // 31/10 23:59:59 in Vietnam
     expect(value(p.figures(C, { asOf: new Date('2024-10-31T17:00:00.000Z') })).studySessions.overdue).toBe(1);
     expect(value(p.overdueUnits(C))).toEqual([{ code: 'BG-HH-BACLY-CB02', obligation: 'study-session' }]);
-    expect(value(p.unitFigures(C, 'BG-HH-BACLY-CB01')).studySessions).toEqual({ required: 1, done: 1, late: 0, overdue: 0, membersPresent: 18, membersTotal: 20 });
+    expect(value(p.unitFigures(C, 'BG-HH-BACLY-CB01')).studySessions).toEqual({
+      required: 1,
+      done: 1,
+      late: 0,
+      overdue: 0,
+      membersPresent: 18,
+      membersTotal: 20,
+    });
     // BG-HH never announced itself, but Bắc Lý names it as parent: its subtree is known.
     expect(value(p.unitFigures(C, 'BG-HH'))).toEqual(expected);
   });

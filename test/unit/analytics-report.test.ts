@@ -47,14 +47,24 @@ function seedCampaign(): CampaignStream {
     const unitCode = communes[j % communes.length] as string;
     const field = MODEL_FIELDS[j % MODEL_FIELDS.length] as ModelField;
     t.add(vn(day(9, 11 + (j % 19)), 9), (at) => {
-      const { id } = stream.submit({ kind: 'model-registration', unitCode, report: { name: `Mô hình "Dân vận khéo" số ${j + 1}`, field, registeredOn: day(1 + (j % 8), 10) } }, at);
+      const { id } = stream.submit(
+        { kind: 'model-registration', unitCode, report: { name: `Mô hình "Dân vận khéo" số ${j + 1}`, field, registeredOn: day(1 + (j % 8), 10) } },
+        at,
+      );
       models.push({ unitCode, modelId: id as string });
     });
   }
   for (let j = 0; j < 37; j++) {
     const unitCode = communes[(j * 7) % communes.length] as string;
     t.add(vn(day(9, 12 + (j % 18)), 14), (at) => {
-      const { id } = stream.submit({ kind: 'petition', unitCode, report: { kind: 'kien-nghi', content: 'Kiến nghị về ô nhiễm môi trường tại cụm công nghiệp', receivedOn: day(9, 12 + (j % 18)) } }, at);
+      const { id } = stream.submit(
+        {
+          kind: 'petition',
+          unitCode,
+          report: { kind: 'kien-nghi', content: 'Kiến nghị về ô nhiễm môi trường tại cụm công nghiệp', receivedOn: day(9, 12 + (j % 18)) },
+        },
+        at,
+      );
       petitions.push({ unitCode, petitionId: id as string });
     });
   }
@@ -62,18 +72,28 @@ function seedCampaign(): CampaignStream {
   cells.forEach((unitCode, k) => {
     const heldOn = day(10, 2 + (k % 28));
     const membersTotal = 18 + ((k * 5) % 29);
-    t.add(vn(heldOn, 19), (at) => stream.submit({ kind: 'study-session', unitCode, report: { heldOn, membersPresent: membersTotal - (k % 3), membersTotal } }, at));
+    t.add(vn(heldOn, 19), (at) =>
+      stream.submit({ kind: 'study-session', unitCode, report: { heldOn, membersPresent: membersTotal - (k % 3), membersTotal } }, at),
+    );
   });
   // Every commune holds one conference, twenty of them a second one on 27/10.
   split(4819, 50).forEach((attendance, i) => {
     const unitCode = communes[i % communes.length] as string;
     const heldOn = i < communes.length ? day(10, 3 + (i % 20)) : '2024-10-27';
-    t.add(vn(heldOn, 15, i % 60), (at) => stream.submit({ kind: 'dialogue', unitCode, report: { heldOn, topic: 'Môi trường, quản lý đất đai và tài nguyên', attendance } }, at));
+    t.add(vn(heldOn, 15, i % 60), (at) =>
+      stream.submit({ kind: 'dialogue', unitCode, report: { heldOn, topic: 'Môi trường, quản lý đất đai và tài nguyên', attendance } }, at),
+    );
   });
   t.add(vn('2024-10-24', 8), (at) => stream.remind('study-sessions', 'before', 7, at));
   t.add(vn('2024-10-24', 8), (at) => stream.remind('dialogues', 'before', 7, at));
   t.add(vn('2024-10-28', 8), (at) => stream.remind('study-sessions', 'before', 3, at));
-  t.add(vn('2024-10-25', 10), (at) => petitions.slice(0, 30).forEach(({ unitCode, petitionId }) => stream.submit({ kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-10-25', outcome: 'Đã kiểm tra, xử lý' } }, at)));
+  t.add(vn('2024-10-25', 10), (at) =>
+    petitions
+      .slice(0, 30)
+      .forEach(({ unitCode, petitionId }) =>
+        stream.submit({ kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-10-25', outcome: 'Đã kiểm tra, xử lý' } }, at),
+      ),
+  );
   t.add(vn('2024-11-01', 0), (at) => stream.moveTo('assessment', at));
   t.add(vn('2024-11-05', 9), (at) =>
     models.slice(0, 600).forEach(({ unitCode, modelId }, i) => {
@@ -86,7 +106,8 @@ function seedCampaign(): CampaignStream {
   t.add(vn('2024-11-20', 9), (at) =>
     models.slice(0, 120).forEach(({ unitCode, modelId }, i) => {
       stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }, at);
-      if (i < 25) stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy khen thưởng' } }, at);
+      if (i < 25)
+        stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy khen thưởng' } }, at);
     }),
   );
   t.add(vn('2024-12-01', 0), (at) => stream.close(at));
@@ -111,7 +132,9 @@ describe('the Vietnamese campaign report', () => {
   const expected = seed.progress(vn('2024-12-01', 0));
 
   it('heads with the plan: number, date in the seeds’ style, issuer and title', () => {
-    expect(report.split('\n')[0]).toBe('Kết quả thực hiện Kế hoạch số 202-KH/BDVTU ngày 06/9/2024 của Ban Dân vận Tỉnh ủy Bắc Giang: Triển khai các hoạt động "Tháng Dân vận" năm 2024');
+    expect(report.split('\n')[0]).toBe(
+      'Kết quả thực hiện Kế hoạch số 202-KH/BDVTU ngày 06/9/2024 của Ban Dân vận Tỉnh ủy Bắc Giang: Triển khai các hoạt động "Tháng Dân vận" năm 2024',
+    );
     expect(report).toContain('Giai đoạn: đã kết thúc; thời gian thực hiện từ 01/10/2024 đến 31/10/2024; số liệu tính đến ngày 01/12/2024.');
   });
 
@@ -120,7 +143,9 @@ describe('the Vietnamese campaign report', () => {
     expect(report).toContain('tổ chức 50 hội nghị đối thoại với 4.819 lượt người tham dự');
     expect(report).toContain('30/30 xã, phường, thị trấn (100%) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân');
     expect(report).toContain('tiếp nhận 37 kiến nghị, đã giải quyết 30');
-    expect(report).toContain('đăng ký 891 mô hình "Dân vận khéo", công nhận 514 mô hình, không công nhận 60 mô hình; 317 mô hình đang chờ đánh giá, thẩm định; khen thưởng 120 mô hình, đề xuất cấp trên công nhận 25 mô hình');
+    expect(report).toContain(
+      'đăng ký 891 mô hình "Dân vận khéo", công nhận 514 mô hình, không công nhận 60 mô hình; 317 mô hình đang chờ đánh giá, thẩm định; khen thưởng 120 mô hình, đề xuất cấp trên công nhận 25 mô hình',
+    );
     expect(report).toContain('Theo lĩnh vực: kinh tế 223, văn hóa - xã hội 223, quốc phòng - an ninh 223, xây dựng hệ thống chính trị 222.');
   });
 
@@ -135,7 +160,10 @@ describe('the Vietnamese campaign report', () => {
   });
 
   it('an unknown campaign is an error value naming it', () => {
-    expect(campaignReport(projection, 'BN-2025-12-KH-BDVTU')).toEqual({ ok: false, error: expect.objectContaining({ field: 'campaignId', value: 'BN-2025-12-KH-BDVTU' }) });
+    expect(campaignReport(projection, 'BN-2025-12-KH-BDVTU')).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'campaignId', value: 'BN-2025-12-KH-BDVTU' }),
+    });
   });
 });
 
@@ -147,14 +175,26 @@ describe('a campaign still under way', () => {
   stream.issue(vn('2024-09-06', 9));
   stream.deploy(vn('2024-09-10', 8));
   stream.moveTo('in-progress', vn('2024-10-01', 0));
-  stream.submit({ kind: 'study-session', unitCode: cells[0] as string, report: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20 } }, vn('2024-10-15', 20));
-  stream.submit({ kind: 'study-session', unitCode: cells[1] as string, report: { heldOn: '2024-10-16', membersPresent: 25, membersTotal: 25 } }, vn('2024-10-16', 20));
+  stream.submit(
+    { kind: 'study-session', unitCode: cells[0] as string, report: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20 } },
+    vn('2024-10-15', 20),
+  );
+  stream.submit(
+    { kind: 'study-session', unitCode: cells[1] as string, report: { heldOn: '2024-10-16', membersPresent: 25, membersTotal: 25 } },
+    vn('2024-10-16', 20),
+  );
   stream.remind('study-sessions', 'before', 7, vn('2024-10-24', 8));
   stream.moveTo('assessment', vn('2024-11-01', 0));
   stream.escalate('study-sessions', vn('2024-11-01', 0, 5));
   stream.escalate('dialogues', vn('2024-11-01', 0, 5));
-  stream.submit({ kind: 'study-session', unitCode: cells[2] as string, report: { heldOn: '2024-10-31', membersPresent: 30, membersTotal: 31 } }, vn('2024-11-02', 9));
-  stream.submit({ kind: 'dialogue', unitCode: communes[0] as string, report: { heldOn: '2024-11-02', topic: 'Quản lý đất đai', attendance: 1204 } }, vn('2024-11-02', 16));
+  stream.submit(
+    { kind: 'study-session', unitCode: cells[2] as string, report: { heldOn: '2024-10-31', membersPresent: 30, membersTotal: 31 } },
+    vn('2024-11-02', 9),
+  );
+  stream.submit(
+    { kind: 'dialogue', unitCode: communes[0] as string, report: { heldOn: '2024-11-02', topic: 'Quản lý đất đai', attendance: 1204 } },
+    vn('2024-11-02', 16),
+  );
   const asOf = vn('2024-11-03', 12);
   const report = value(campaignReport(projectionOf(stream.events), CAMPAIGN, { asOf }));
   const expected = stream.progress(asOf);

@@ -18,7 +18,12 @@ describe('gzip payload codec', () => {
   });
 
   it("compresses a province's progress report with its 500 overdue units, which every province sends up to the campaign", async () => {
-    const report = { unitCode: 'P13', progress: emptyProgress(), finished: false, overdueUnits: Array.from({ length: 500 }, (_, i) => ({ code: `P13-X${1000 + (i % 60)}-CB${String(i).padStart(2, '0')}`, obligation: 'study-sessions' })) };
+    const report = {
+      unitCode: 'P13',
+      progress: emptyProgress(),
+      finished: false,
+      overdueUnits: Array.from({ length: 500 }, (_, i) => ({ code: `P13-X${1000 + (i % 60)}-CB${String(i).padStart(2, '0')}`, obligation: 'study-sessions' })),
+    };
     const payload = defaultPayloadConverter.toPayload(report);
     const [encoded] = await gzipCodec.encode([payload]);
     expect(encodingOf(encoded!)).toBe(GZIP_ENCODING);

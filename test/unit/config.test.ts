@@ -5,11 +5,21 @@ describe('configuration (infra/config.ts)', () => {
     const config = loadConfig({});
     expect(config.TEMPORAL_ADDRESS).toBeUndefined();
     expect(config.KAFKA_BROKERS).toBeUndefined();
-    expect(config).toMatchObject({ TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'danvan', API_PORT: 3000, DANVAN_TEMPORAL_PORT: 7233, DANVAN_KAFKA_PORT: 9092 });
+    expect(config).toMatchObject({
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'danvan',
+      API_PORT: 3000,
+      DANVAN_TEMPORAL_PORT: 7233,
+      DANVAN_KAFKA_PORT: 9092,
+    });
   });
 
   it('splits KAFKA_BROKERS into a list and trims it', () => {
-    expect(loadConfig({ KAFKA_BROKERS: 'kafka-1:19092, kafka-2:19092,kafka-3:19092' }).KAFKA_BROKERS).toEqual(['kafka-1:19092', 'kafka-2:19092', 'kafka-3:19092']);
+    expect(loadConfig({ KAFKA_BROKERS: 'kafka-1:19092, kafka-2:19092,kafka-3:19092' }).KAFKA_BROKERS).toEqual([
+      'kafka-1:19092',
+      'kafka-2:19092',
+      'kafka-3:19092',
+    ]);
   });
 
   it('treats empty variables as unset, as compose files and shells mean them', () => {

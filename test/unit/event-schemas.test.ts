@@ -20,14 +20,23 @@ describe('published event schemas (schemas/)', () => {
   });
 
   it('holds no event schema that is no longer generated', () => {
-    expect(fs.readdirSync(path.join(SCHEMAS_DIR, 'events')).map((f) => `events/${f}`).sort()).toEqual([...generated.keys()].filter((f) => f.startsWith('events/')).sort());
+    expect(
+      fs
+        .readdirSync(path.join(SCHEMAS_DIR, 'events'))
+        .map((f) => `events/${f}`)
+        .sort(),
+    ).toEqual([...generated.keys()].filter((f) => f.startsWith('events/')).sort());
   });
 
   it('has one JSON Schema (2020-12) per released event version, each of which ajv compiles in strict mode', () => {
     const ajv = addFormats(new Ajv2020({ strict: true }));
     for (const event of RELEASED_EVENTS) {
       const schema = JSON.parse(generated.get(eventSchemaFile(event.type))!) as Record<string, unknown>;
-      expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', $id: event.dataschema, properties: { type: { const: event.type } } });
+      expect(schema).toMatchObject({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $id: event.dataschema,
+        properties: { type: { const: event.type } },
+      });
       expect(() => ajv.compile(schema)).not.toThrow();
     }
   });
@@ -46,12 +55,24 @@ describe('published event schemas (schemas/)', () => {
       expect(document?.version()).toBe('3.0.0');
       const campaignEvents = document!.channels().get('campaignEvents')!;
       expect(campaignEvents.address()).toBe('danvan.campaign-events.v1');
-      expect(campaignEvents.messages().all().map((m) => m.id()).sort()).toEqual(RELEASED_EVENTS.map((e) => e.type).sort());
+      expect(
+        campaignEvents
+          .messages()
+          .all()
+          .map((m) => m.id())
+          .sort(),
+      ).toEqual(RELEASED_EVENTS.map((e) => e.type).sort());
       const reported = campaignEvents.messages().get('vn.danvan.study-session.reported.v1')!;
       // The payload $ref was resolved to the event's JSON Schema file.
       expect(reported.payload()?.properties()?.data?.properties()?.membersPresent?.type()).toBe('integer');
       expect(reported.bindings().get('kafka')?.value()).toMatchObject({ key: { type: 'string' } });
-      expect(document!.channels().all().map((c) => c.address()).sort()).toEqual(['danvan.campaign-events.v1', 'danvan.dead-letter.v1', 'danvan.reminders.v1']);
+      expect(
+        document!
+          .channels()
+          .all()
+          .map((c) => c.address())
+          .sort(),
+      ).toEqual(['danvan.campaign-events.v1', 'danvan.dead-letter.v1', 'danvan.reminders.v1']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -98,7 +98,10 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
     const event = buildEvent('campaign.issued', fields, issued);
     expect(parseEvent('BG')).toEqual({ ok: false, reason: 'event: expected a JSON object, got "BG"' });
     expect(parseEvent({ ...event, type: undefined })).toEqual({ ok: false, reason: 'type: expected vn.danvan.<name>.v<N>, got nothing' });
-    expect(parseEvent({ ...event, type: 'vn.danvan.campaign.vanished.v1' })).toEqual({ ok: false, reason: 'type: unknown event type "vn.danvan.campaign.vanished.v1"' });
+    expect(parseEvent({ ...event, type: 'vn.danvan.campaign.vanished.v1' })).toEqual({
+      ok: false,
+      reason: 'type: unknown event type "vn.danvan.campaign.vanished.v1"',
+    });
     expect(parseEvent({ ...event, type: 'campaign.issued' })).toEqual({ ok: false, reason: 'type: unknown event type "campaign.issued"' });
     expect(parseEvent({ ...event, type: 'vn.danvan.campaign.issued.v9' })).toEqual({
       ok: false,
@@ -106,10 +109,16 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
     });
     const badYear = parseEvent({ ...event, data: { ...issued, plan: { ...plan, year: 'năm 2024' } } });
     expect(badYear).toMatchObject({ ok: false, reason: expect.stringMatching(/^vn\.danvan\.campaign\.issued\.v1: data\.plan\.year: .*got "năm 2024"$/) });
-    expect(parseEvent({ ...event, time: '2024-09-06T08:00:00+07:00' })).toMatchObject({ ok: false, reason: expect.stringContaining('time: expected a UTC instant ending in Z, e.g. 2024-10-09T05:00:00.000Z, got "2024-09-06T08:00:00+07:00"') });
+    expect(parseEvent({ ...event, time: '2024-09-06T08:00:00+07:00' })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('time: expected a UTC instant ending in Z, e.g. 2024-10-09T05:00:00.000Z, got "2024-09-06T08:00:00+07:00"'),
+    });
     expect(parseEvent({ ...event, specversion: '0.3' })).toMatchObject({ ok: false, reason: expect.stringContaining('specversion: ') });
     expect(parseEvent({ ...event, id: undefined })).toMatchObject({ ok: false, reason: expect.stringContaining('id: ') });
-    expect(parseEvent({ ...event, sequence: 2 })).toMatchObject({ ok: false, reason: expect.stringContaining('id: expected BG-2024-202-KH-BDVTU/<unit>/2, the campaignid and sequence of the event, got "BG-2024-202-KH-BDVTU/BG/1"') });
+    expect(parseEvent({ ...event, sequence: 2 })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('id: expected BG-2024-202-KH-BDVTU/<unit>/2, the campaignid and sequence of the event, got "BG-2024-202-KH-BDVTU/BG/1"'),
+    });
     expect(parseEvent({ ...event, dataschema: 'https://example.com/x.json' })).toMatchObject({ ok: false, reason: expect.stringContaining('dataschema: ') });
   });
 
@@ -117,9 +126,18 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
     // A hypothetical v2 of petition.resolved that names the outcome's category: v1 consumers keep theirs while they move.
     const v1 = z.object({ petitionId: z.string(), outcome: z.string() });
     const v2 = z.object({ petitionId: z.string(), outcome: z.object({ category: z.enum(['accepted', 'explained']), text: z.string() }) });
-    const resolved = defineEvent({ summary: 'A petition was resolved.', current: 2, versions: { 1: v1, 2: v2 }, alsoPublished: { 1: (p) => ({ petitionId: p.petitionId, outcome: p.outcome.text }) } });
+    const resolved = defineEvent({
+      summary: 'A petition was resolved.',
+      current: 2,
+      versions: { 1: v1, 2: v2 },
+      alsoPublished: { 1: (p) => ({ petitionId: p.petitionId, outcome: p.outcome.text }) },
+    });
     const transition = eventContract({ 'petition.resolved': resolved });
-    const events = transition.buildEvents('petition.resolved', { ...fields, sequence: 7 }, { petitionId: 'P1', outcome: { category: 'accepted', text: 'Đã sửa đường' } });
+    const events = transition.buildEvents(
+      'petition.resolved',
+      { ...fields, sequence: 7 },
+      { petitionId: 'P1', outcome: { category: 'accepted', text: 'Đã sửa đường' } },
+    );
     expect(events.map((e) => [e.id, e.type, e.sequence, e.dataschema])).toEqual([
       ['BG-2024-202-KH-BDVTU/BG/7/v2', 'vn.danvan.petition.resolved.v2', 7, 'https://danvan.vn/schemas/events/vn.danvan.petition.resolved.v2.json'],
       ['BG-2024-202-KH-BDVTU/BG/7', 'vn.danvan.petition.resolved.v1', 7, 'https://danvan.vn/schemas/events/vn.danvan.petition.resolved.v1.json'],
@@ -134,13 +152,19 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
       ['vn.danvan.petition.resolved.v2', true],
     ]);
     // A v2 id on a v1 event is refused: the suffix belongs to the version.
-    expect(transition.parseEvent({ ...events[1], id: events[0]!.id })).toMatchObject({ ok: false, reason: expect.stringContaining('id: expected <campaignId>/<unit>/<sequence>') });
+    expect(transition.parseEvent({ ...events[1], id: events[0]!.id })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('id: expected <campaignId>/<unit>/<sequence>'),
+    });
   });
 });
 
 describe('recorded samples (schemas/samples/), one per released event version', () => {
   const dir = path.resolve(__dirname, '..', '..', 'schemas', 'samples');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
 
   it('has a sample for every released version and none for anything else', () => {

@@ -17,7 +17,11 @@ const commands: ReportCommand[] = [
   { kind: 'dialogue', unitCode: 'BG-HH-BACLY', report: { heldOn: '2024-10-18', topic: 'Đối thoại về đất đai, môi trường', attendance: 4819 } },
   { kind: 'petition', unitCode: 'BG-HH-BACLY', report: { kind: 'kien-nghi', content: 'Đề nghị lắp đèn chiếu sáng đường thôn', receivedOn: '2024-10-09' } },
   { kind: 'petition-resolution', unitCode: 'BG-HH-BACLY', petitionId: 'P3', report: { resolvedOn: '2024-10-21', outcome: 'Đã lắp đặt 20 bóng đèn' } },
-  { kind: 'model-registration', unitCode: 'BG-HH-BACLY', report: { name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy', registeredOn: '2024-03-02' } },
+  {
+    kind: 'model-registration',
+    unitCode: 'BG-HH-BACLY',
+    report: { name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy', registeredOn: '2024-03-02' },
+  },
   { kind: 'model-assessment', unitCode: 'BG-HH-BACLY', modelId: 'M2', report: { action: 'assess', score: 87.5, remarks: 'Hội đồng thẩm định' } },
   { kind: 'model-commendation', unitCode: 'BG-HH-BACLY', modelId: 'M2', report: { action: 'propose-upward', remarks: 'Đề nghị biểu dương toàn quốc' } },
 ];
@@ -39,9 +43,40 @@ function withValueAt(value: unknown, path: string[], replacement: unknown, remov
 }
 
 const badValues = fc.constantFrom<unknown>(
-  null, -1, 0, 1, 1.5, 101, 20_000, 1e9, Number.MAX_SAFE_INTEGER, true, {}, [], '', 'x', 'x'.repeat(201), 'x'.repeat(4001),
-  '2024-02-30', '06/9/2024', '2024-10-15T00:00:00Z', 'kien-nghi', 'to-cao', 'economy', 'recognize', 'commend', 'P3', 'M2', 'BG 01', 'BG-HH-BACLY', 'ｕｎｉｔ', '\u0000', '🇻🇳',
-  'study-session', 'dialogue', 'model-assessment',
+  null,
+  -1,
+  0,
+  1,
+  1.5,
+  101,
+  20_000,
+  1e9,
+  Number.MAX_SAFE_INTEGER,
+  true,
+  {},
+  [],
+  '',
+  'x',
+  'x'.repeat(201),
+  'x'.repeat(4001),
+  '2024-02-30',
+  '06/9/2024',
+  '2024-10-15T00:00:00Z',
+  'kien-nghi',
+  'to-cao',
+  'economy',
+  'recognize',
+  'commend',
+  'P3',
+  'M2',
+  'BG 01',
+  'BG-HH-BACLY',
+  'ｕｎｉｔ',
+  '\u0000',
+  '🇻🇳',
+  'study-session',
+  'dialogue',
+  'model-assessment',
 );
 
 const mutated = fc
@@ -87,14 +122,20 @@ describe('the workflows’ check of a submission (generated JSON Schema) answers
         if (zod.error.issues.every((i) => i.code === 'custom' && i.path.at(-1) === 'membersPresent')) {
           // Only the refinement JSON Schema cannot carry: the ledger checks it in the workflow (domain/ledger.ts).
           expect(ours.ok).toBe(true);
-          expect(membersProblem((value as Submission & { command: { report: { membersPresent: number; membersTotal: number } } }).command.report)).toBeDefined();
+          expect(
+            membersProblem((value as Submission & { command: { report: { membersPresent: number; membersTotal: number } } }).command.report),
+          ).toBeDefined();
           return;
         }
         refused += 1;
         expect(ours.ok).toBe(false);
         if (ours.ok) return;
         const zodFields = zod.error.issues.map((i) => i.path.join('.'));
-        expect(zodFields.some((field) => field === ours.field || field.startsWith(`${ours.field}.`) || ours.field.startsWith(`${field}.`) || field === '' || ours.field === '')).toBe(true);
+        expect(
+          zodFields.some(
+            (field) => field === ours.field || field.startsWith(`${ours.field}.`) || ours.field.startsWith(`${field}.`) || field === '' || ours.field === '',
+          ),
+        ).toBe(true);
         expect(ours.message).toContain('got ');
       }),
       { numRuns: 3_000, seed },
@@ -103,7 +144,9 @@ describe('the workflows’ check of a submission (generated JSON Schema) answers
   });
 
   it('refuses, when loaded, a schema that needs a keyword it cannot check', () => {
-    expect(() => jsonShape({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } } })).toThrow(/^json-shape: keyword "items" at tags is not supported/);
+    expect(() => jsonShape({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } } })).toThrow(
+      /^json-shape: keyword "items" at tags is not supported/,
+    );
     expect(() => jsonShape({ type: 'object', properties: { tags: { type: 'array' } } })).toThrow('type "array" at tags');
     expect(() => jsonShape({ type: 'string', format: 'email' })).toThrow('format "email"');
     expect(() => jsonShape({ anyOf: [] })).toThrow('keyword "anyOf"');

@@ -37,14 +37,20 @@ const within = (file: string, entries: readonly string[]) => entries.some((entry
 
 describe('layers', () => {
   it('the product never imports the dev tooling', () => {
-    const crossings = PRODUCT.flatMap(sourcesUnder).flatMap((file) => importsOf(file).filter((target) => within(target, TOOLING)).map((target) => `${file} -> ${target}`));
+    const crossings = PRODUCT.flatMap(sourcesUnder).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => within(target, TOOLING))
+        .map((target) => `${file} -> ${target}`),
+    );
     expect(crossings).toEqual([]);
   });
 
   it('domain/ imports nothing outside itself, and no import circle runs through it', () => {
     const files = sourcesUnder('domain');
     const graph = new Map(files.map((file) => [file, importsOf(file)]));
-    expect([...graph].flatMap(([file, targets]) => targets.filter((target) => !within(target, ['domain'])).map((target) => `${file} -> ${target}`))).toEqual([]);
+    expect([...graph].flatMap(([file, targets]) => targets.filter((target) => !within(target, ['domain'])).map((target) => `${file} -> ${target}`))).toEqual(
+      [],
+    );
 
     const circles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();

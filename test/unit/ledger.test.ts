@@ -1,6 +1,21 @@
 import { planSchema, submissionSchema } from '../../domain/schemas';
 import type { Phase } from '../../domain/campaign';
-import { applySubmission, checkSubmission, createLedger, ledgerProgress, nonCompliant, overdueUnits, submissionUpdateId, type Ledger, type LedgerContext, type LedgerEvent, type Rejection, type ReportCommand, type Submission, type SubmissionResult } from '../../domain/ledger';
+import {
+  applySubmission,
+  checkSubmission,
+  createLedger,
+  ledgerProgress,
+  nonCompliant,
+  overdueUnits,
+  submissionUpdateId,
+  type Ledger,
+  type LedgerContext,
+  type LedgerEvent,
+  type Rejection,
+  type ReportCommand,
+  type Submission,
+  type SubmissionResult,
+} from '../../domain/ledger';
 import { emptyProgress } from '../../domain/progress';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { UnitIndex } from '../../domain/units';
@@ -76,16 +91,45 @@ const resolution = (petitionId: string, resolvedOn = '2024-10-20', unitCode = CO
   petitionId,
   report: { resolvedOn, outcome: 'UBND xã đã bố trí kinh phí sửa chữa' },
 });
-const registration = (field: 'economy' | 'culture-society' | 'defence-security' | 'political-system' = 'economy', registeredOn = '2024-03-15', unitCode = COMMUNE): ReportCommand => ({
+const registration = (
+  field: 'economy' | 'culture-society' | 'defence-security' | 'political-system' = 'economy',
+  registeredOn = '2024-03-15',
+  unitCode = COMMUNE,
+): ReportCommand => ({
   kind: 'model-registration',
   unitCode,
   report: { name: 'Mô hình "Dân vận khéo" phát triển kinh tế vườn đồi', field, registeredOn },
 });
-const assess = (modelId: string, score = 86): ReportCommand => ({ kind: 'model-assessment', unitCode: COMMUNE, modelId, report: { action: 'assess', score, remarks: 'Hiệu quả, có khả năng nhân rộng' } });
-const recognize = (modelId: string): ReportCommand => ({ kind: 'model-assessment', unitCode: COMMUNE, modelId, report: { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" năm 2024' } });
-const rejectModel = (modelId: string): ReportCommand => ({ kind: 'model-assessment', unitCode: COMMUNE, modelId, report: { action: 'reject', reason: 'Chưa có kết quả cụ thể' } });
-const commend = (modelId: string): ReportCommand => ({ kind: 'model-commendation', unitCode: COMMUNE, modelId, report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } });
-const proposeUpward = (modelId: string): ReportCommand => ({ kind: 'model-commendation', unitCode: COMMUNE, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Tỉnh ủy công nhận' } });
+const assess = (modelId: string, score = 86): ReportCommand => ({
+  kind: 'model-assessment',
+  unitCode: COMMUNE,
+  modelId,
+  report: { action: 'assess', score, remarks: 'Hiệu quả, có khả năng nhân rộng' },
+});
+const recognize = (modelId: string): ReportCommand => ({
+  kind: 'model-assessment',
+  unitCode: COMMUNE,
+  modelId,
+  report: { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" năm 2024' },
+});
+const rejectModel = (modelId: string): ReportCommand => ({
+  kind: 'model-assessment',
+  unitCode: COMMUNE,
+  modelId,
+  report: { action: 'reject', reason: 'Chưa có kết quả cụ thể' },
+});
+const commend = (modelId: string): ReportCommand => ({
+  kind: 'model-commendation',
+  unitCode: COMMUNE,
+  modelId,
+  report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' },
+});
+const proposeUpward = (modelId: string): ReportCommand => ({
+  kind: 'model-commendation',
+  unitCode: COMMUNE,
+  modelId,
+  report: { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Tỉnh ủy công nhận' },
+});
 
 describe('the ledger of Xã Bắc Lý', () => {
   it('holds the commune and its chi bộ, nothing reported yet', () => {
@@ -104,9 +148,21 @@ describe('study sessions (sinh hoạt chuyên đề)', () => {
     const outcome = submit(ledger, OCT20, submission(study(CB01)));
     expect(outcome).toEqual({
       result: { kind: 'study-session', unitCode: CB01, late: false },
-      events: [{ type: 'study-session.reported', unitCode: CB01, payload: { heldOn: '2024-10-15', membersPresent: 28, membersTotal: 30, late: false, submittedBy: 'can-bo.bacly@bacgiang.dcs.vn' } }],
+      events: [
+        {
+          type: 'study-session.reported',
+          unitCode: CB01,
+          payload: { heldOn: '2024-10-15', membersPresent: 28, membersTotal: 30, late: false, submittedBy: 'can-bo.bacly@bacgiang.dcs.vn' },
+        },
+      ],
     });
-    expect(ledger.units[CB01]?.studySession).toEqual({ heldOn: '2024-10-15', membersPresent: 28, membersTotal: 30, reportedAt: '2024-10-20T03:00:00.000Z', late: false });
+    expect(ledger.units[CB01]?.studySession).toEqual({
+      heldOn: '2024-10-15',
+      membersPresent: 28,
+      membersTotal: 30,
+      reportedAt: '2024-10-20T03:00:00.000Z',
+      late: false,
+    });
   });
 
   it('reported on 02/11, after the 31/10 deadline, it is late', () => {
@@ -210,7 +266,10 @@ describe('dialogue conferences (hội nghị đối thoại)', () => {
     const ledger = bacLyLedger();
     accepted(ledger, OCT20, dialogue('2024-10-12'));
     const outcome = submit(ledger, NOV02, submission(dialogue('2024-10-30', 64)));
-    expect(outcome).toMatchObject({ result: { id: 'D2', late: true }, events: [{ type: 'dialogue.reported', unitCode: COMMUNE, payload: { conference: 2, late: true, attendance: 64 } }] });
+    expect(outcome).toMatchObject({
+      result: { id: 'D2', late: true },
+      events: [{ type: 'dialogue.reported', unitCode: COMMUNE, payload: { conference: 2, late: true, attendance: 64 } }],
+    });
   });
 });
 
@@ -237,7 +296,10 @@ describe('petitions (kiến nghị, khiếu nại, tố cáo)', () => {
     const ledger = bacLyLedger();
     accepted(ledger, OCT20, petition('kien-nghi', '2024-10-05'));
     const outcome = submit(ledger, OCT20, submission(resolution('P1', '2024-10-18')));
-    expect(outcome).toMatchObject({ result: { kind: 'petition-resolution', unitCode: COMMUNE, id: 'P1', status: 'resolved' }, events: [{ type: 'petition.resolved', payload: { petitionId: 'P1', kind: 'kien-nghi', resolvedOn: '2024-10-18' } }] });
+    expect(outcome).toMatchObject({
+      result: { kind: 'petition-resolution', unitCode: COMMUNE, id: 'P1', status: 'resolved' },
+      events: [{ type: 'petition.resolved', payload: { petitionId: 'P1', kind: 'kien-nghi', resolvedOn: '2024-10-18' } }],
+    });
     expect(ledger.units[COMMUNE]?.petitions[0]).toMatchObject({ id: 'P1', status: 'resolved', resolvedOn: '2024-10-18', receivedOn: '2024-10-05' });
   });
 
@@ -279,7 +341,12 @@ describe('"Dân vận khéo" models in the ledger', () => {
   it('registration gives ids M1, M2 and the registered stage', () => {
     const ledger = bacLyLedger();
     expect(accepted(ledger, OCT20, registration('economy'))).toEqual({ kind: 'model-registration', unitCode: COMMUNE, id: 'M1', stage: 'registered' });
-    expect(accepted(ledger, OCT20, registration('culture-society', '2024-01-01', CB01))).toEqual({ kind: 'model-registration', unitCode: CB01, id: 'M1', stage: 'registered' });
+    expect(accepted(ledger, OCT20, registration('culture-society', '2024-01-01', CB01))).toEqual({
+      kind: 'model-registration',
+      unitCode: CB01,
+      id: 'M1',
+      stage: 'registered',
+    });
     expect(accepted(ledger, OCT20, registration('political-system'))).toMatchObject({ id: 'M2' });
   });
 
@@ -310,8 +377,14 @@ describe('"Dân vận khéo" models in the ledger', () => {
     });
     expect(ledger.units[COMMUNE]?.models[0]).toMatchObject({ stage: 'assessed', score: 86 });
     expect(submit(ledger, assessment, submission(recognize('M1')))).toMatchObject({ result: { stage: 'recognized' }, events: [{ type: 'model.recognized' }] });
-    expect(submit(ledger, commendation, submission(commend('M1')))).toMatchObject({ result: { kind: 'model-commendation', stage: 'commended' }, events: [{ type: 'model.commended', payload: { from: 'recognized', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }] });
-    expect(submit(ledger, commendation, submission(proposeUpward('M1')))).toMatchObject({ result: { stage: 'proposed-upward' }, events: [{ type: 'model.proposed-upward' }] });
+    expect(submit(ledger, commendation, submission(commend('M1')))).toMatchObject({
+      result: { kind: 'model-commendation', stage: 'commended' },
+      events: [{ type: 'model.commended', payload: { from: 'recognized', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }],
+    });
+    expect(submit(ledger, commendation, submission(proposeUpward('M1')))).toMatchObject({
+      result: { stage: 'proposed-upward' },
+      events: [{ type: 'model.proposed-upward' }],
+    });
     expect(ledger.units[COMMUNE]?.models[0]?.stage).toBe('proposed-upward');
   });
 
@@ -352,7 +425,10 @@ describe('idempotency', () => {
     if (!('result' in first)) throw new Error('expected acceptance');
     const progressBefore = ledgerProgress(ledger, OCT20);
     // Same content, properties in another order.
-    const retry = submission({ report: { membersTotal: 30, heldOn: '2024-10-15', membersPresent: 28 }, unitCode: CB01, kind: 'study-session' } as ReportCommand, 'bacly-cb01-2024');
+    const retry = submission(
+      { report: { membersTotal: 30, heldOn: '2024-10-15', membersPresent: 28 }, unitCode: CB01, kind: 'study-session' } as ReportCommand,
+      'bacly-cb01-2024',
+    );
     expect(checkSubmission(ledger, ctx('2024-11-02T02:00:00Z'), retry)).toEqual({ duplicate: first.result });
     expect(ledgerProgress(ledger, OCT20)).toEqual(progressBefore);
   });
@@ -361,14 +437,20 @@ describe('idempotency', () => {
     const ledger = bacLyLedger();
     const first = accepted(ledger, OCT20, petition('kien-nghi'), 'petition-bacly-01');
     expect(checkSubmission(ledger, NOV02, submission(petition('kien-nghi'), 'petition-bacly-01'))).toEqual({ duplicate: first });
-    expect(checkSubmission(ledger, ctx('2024-12-20T03:00:00Z', 'closed'), submission(petition('kien-nghi'), 'petition-bacly-01'))).toEqual({ duplicate: first });
+    expect(checkSubmission(ledger, ctx('2024-12-20T03:00:00Z', 'closed'), submission(petition('kien-nghi'), 'petition-bacly-01'))).toEqual({
+      duplicate: first,
+    });
     expect(ledger.units[COMMUNE]?.petitions).toHaveLength(1);
   });
 
   it('the same key with another report is an idempotency-conflict', () => {
     const ledger = bacLyLedger();
     accepted(ledger, OCT20, study(CB01), 'bacly-cb01-2024');
-    expect(refused(ledger, OCT20, study(CB02), 'bacly-cb01-2024')).toMatchObject({ code: 'idempotency-conflict', field: 'idempotencyKey', value: 'bacly-cb01-2024' });
+    expect(refused(ledger, OCT20, study(CB02), 'bacly-cb01-2024')).toMatchObject({
+      code: 'idempotency-conflict',
+      field: 'idempotencyKey',
+      value: 'bacly-cb01-2024',
+    });
     expect(refused(ledger, OCT20, study(CB01, '2024-10-15', 27, 30), 'bacly-cb01-2024')).toMatchObject({ code: 'idempotency-conflict' });
     expect(ledger.units[CB02]?.studySession).toBeUndefined();
   });
@@ -429,7 +511,11 @@ describe('compliance and progress of the ledger', () => {
     const before = ledgerProgress(ledger, OCT20);
     expect(before.studySessions).toEqual({ required: CELLS.length, done: 2, late: 0, overdue: 0, membersPresent: 47, membersTotal: 51 });
     expect(before.dialogues).toEqual({ required: 1, done: 1, late: 0, overdue: 0, conferences: 1, attendance: 152, lateConferences: 0 });
-    expect(before.petitions).toEqual({ 'kien-nghi': { recorded: 2, resolved: 1 }, 'khieu-nai': { recorded: 1, resolved: 0 }, 'to-cao': { recorded: 0, resolved: 0 } });
+    expect(before.petitions).toEqual({
+      'kien-nghi': { recorded: 2, resolved: 1 },
+      'khieu-nai': { recorded: 1, resolved: 0 },
+      'to-cao': { recorded: 0, resolved: 0 },
+    });
     expect(before.models.economy).toMatchObject({ registered: 2, assessed: 0 });
     expect(before.models['culture-society']).toMatchObject({ registered: 1 });
     expect(before.models['defence-security']).toEqual({ registered: 0, assessed: 0, recognized: 0, rejected: 0, commended: 0, 'proposed-upward': 0 });
@@ -467,7 +553,10 @@ describe('compliance and progress of the ledger', () => {
     expect(overdueUnits(ledger, OCT20)).toEqual([]);
     expect(overdueUnits(ledger, ctx('2024-10-31T16:59:59.999Z'))).toEqual([]);
     const atDeadline = overdueUnits(ledger, ctx('2024-10-31T17:00:00.000Z'));
-    expect(atDeadline).toEqual([...CELLS.filter((c) => c !== CB01).map((code) => ({ code, obligation: 'study-session' })), { code: COMMUNE, obligation: 'dialogue' }]);
+    expect(atDeadline).toEqual([
+      ...CELLS.filter((c) => c !== CB01).map((code) => ({ code, obligation: 'study-session' })),
+      { code: COMMUNE, obligation: 'dialogue' },
+    ]);
     accepted(ledger, NOV02, dialogue('2024-10-30'));
     expect(overdueUnits(ledger, NOV02).some((u) => u.obligation === 'dialogue')).toBe(false);
   });

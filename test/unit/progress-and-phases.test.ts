@@ -13,13 +13,22 @@ describe('campaign phases: issued → deployed → in progress → assessment �
   });
 
   it('skipping a phase is refused, naming the next phase', () => {
-    expect(phaseMoveProblem('deployed', 'assessment')).toMatchObject({ code: 'conflict', message: 'from deployed the next phase is in-progress, not assessment', vi: 'Từ giai đoạn triển khai chỉ chuyển sang giai đoạn tổ chức thực hiện', field: 'to', value: 'assessment' });
+    expect(phaseMoveProblem('deployed', 'assessment')).toMatchObject({
+      code: 'conflict',
+      message: 'from deployed the next phase is in-progress, not assessment',
+      vi: 'Từ giai đoạn triển khai chỉ chuyển sang giai đoạn tổ chức thực hiện',
+      field: 'to',
+      value: 'assessment',
+    });
     expect(phaseMoveProblem('issued', 'closed')?.message).toContain('the next phase is deployed');
     expect(phaseMoveProblem('in-progress', 'commendation')?.message).toContain('the next phase is assessment');
   });
 
   it('moving backwards or staying put is refused', () => {
-    expect(phaseMoveProblem('assessment', 'in-progress')).toMatchObject({ message: 'the campaign is already assessment; phases only move forward', vi: 'Kế hoạch đang ở giai đoạn đánh giá, thẩm định; giai đoạn chỉ chuyển tiếp, không quay lại' });
+    expect(phaseMoveProblem('assessment', 'in-progress')).toMatchObject({
+      message: 'the campaign is already assessment; phases only move forward',
+      vi: 'Kế hoạch đang ở giai đoạn đánh giá, thẩm định; giai đoạn chỉ chuyển tiếp, không quay lại',
+    });
     expect(phaseMoveProblem('deployed', 'issued')?.message).toContain('only move forward');
     expect(phaseMoveProblem('in-progress', 'in-progress')?.message).toContain('only move forward');
   });
@@ -57,7 +66,9 @@ describe('which unit actions each phase accepts', () => {
   });
 
   it('the refusal lists the phases that would accept the action', () => {
-    expect(actionPhaseProblem('study-session', 'deployed')).toBe('study-session is accepted only while the campaign is in-progress or assessment or commendation; it is deployed');
+    expect(actionPhaseProblem('study-session', 'deployed')).toBe(
+      'study-session is accepted only while the campaign is in-progress or assessment or commendation; it is deployed',
+    );
   });
 
   it('nothing is accepted once the campaign is issued only or closed', () => {
@@ -115,7 +126,8 @@ describe('"Dân vận khéo" model pipeline', () => {
 
   it('exactly the five documented (step, stage) pairs are legal', () => {
     const legal: string[] = [];
-    for (const step of Object.keys(MODEL_STEPS) as ModelStep[]) for (const stage of MODEL_STAGES) if (modelStepProblem(step, stage) === undefined) legal.push(`${step}@${stage}`);
+    for (const step of Object.keys(MODEL_STEPS) as ModelStep[])
+      for (const stage of MODEL_STAGES) if (modelStepProblem(step, stage) === undefined) legal.push(`${step}@${stage}`);
     expect(legal.sort()).toEqual(['assess@registered', 'commend@recognized', 'propose-upward@commended', 'recognize@assessed', 'reject@assessed']);
   });
 
@@ -166,7 +178,15 @@ describe('progress figures', () => {
     const figures = leaves(emptyProgress());
     expect(figures.every(([, v]) => v === 0)).toBe(true);
     expect(figures).toHaveLength(6 + 7 + 2 * PETITION_KINDS.length + MODEL_STAGES.length * MODEL_FIELDS.length + 2);
-    expect(figures.map(([p]) => p)).toEqual(expect.arrayContaining(['studySessions.membersPresent', 'dialogues.lateConferences', 'petitions.to-cao.resolved', 'models.political-system.proposed-upward', 'reminders.escalations']));
+    expect(figures.map(([p]) => p)).toEqual(
+      expect.arrayContaining([
+        'studySessions.membersPresent',
+        'dialogues.lateConferences',
+        'petitions.to-cao.resolved',
+        'models.political-system.proposed-upward',
+        'reminders.escalations',
+      ]),
+    );
   });
 
   it('each emptyProgress is a fresh object', () => {

@@ -187,7 +187,9 @@ describe('nextDeadlineAction', () => {
   });
 
   it('skips actions due before `since` (a unit deployed on 25/10 is not owed the 7-day reminder)', () => {
-    expect(nextDeadlineAction('study-sessions', '2024-10-31', POLICY, new Date('2024-10-24T01:00:00.001Z'), none).key).toBe('study-sessions@2024-10-31:before:3');
+    expect(nextDeadlineAction('study-sessions', '2024-10-31', POLICY, new Date('2024-10-24T01:00:00.001Z'), none).key).toBe(
+      'study-sessions@2024-10-31:before:3',
+    );
     expect(nextDeadlineAction('study-sessions', '2024-10-31', POLICY, new Date('2024-10-25T00:00:00Z'), none).key).toBe('study-sessions@2024-10-31:before:3');
   });
 
@@ -198,7 +200,10 @@ describe('nextDeadlineAction', () => {
 
   it('after the deadline day, the escalation comes next, then overdue reminders not yet done', () => {
     const afterBefore = new Date('2024-10-30T02:00:00Z');
-    expect(nextDeadlineAction('dialogues', '2024-10-31', POLICY, afterBefore, none)).toMatchObject({ kind: 'escalation', key: 'dialogues@2024-10-31:escalation' });
+    expect(nextDeadlineAction('dialogues', '2024-10-31', POLICY, afterBefore, none)).toMatchObject({
+      kind: 'escalation',
+      key: 'dialogues@2024-10-31:escalation',
+    });
     const done = new Set(['dialogues@2024-10-31:escalation', 'dialogues@2024-10-31:overdue:3', 'dialogues@2024-10-31:overdue:6']);
     const next = nextDeadlineAction('dialogues', '2024-10-31', POLICY, afterBefore, done);
     expect(next).toMatchObject({ kind: 'overdue', days: 9, key: 'dialogues@2024-10-31:overdue:9' });
@@ -252,7 +257,11 @@ describe('plan 202-KH/BDVTU: defaults for deadlines and reminders', () => {
   });
 
   it('explicit reminders are kept; a partly written policy fills the rest', () => {
-    expect(planSchema.parse(plan202({ reminders: { daysBefore: [10, 5], overdueEveryDays: 2, hourLocal: 7 } })).reminders).toEqual({ daysBefore: [10, 5], overdueEveryDays: 2, hourLocal: 7 });
+    expect(planSchema.parse(plan202({ reminders: { daysBefore: [10, 5], overdueEveryDays: 2, hourLocal: 7 } })).reminders).toEqual({
+      daysBefore: [10, 5],
+      overdueEveryDays: 2,
+      hourLocal: 7,
+    });
     expect(planSchema.parse(plan202({ reminders: { hourLocal: 14 } })).reminders).toEqual({ daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 14 });
     expect(planSchema.parse(plan202({ reminders: { daysBefore: [] } })).reminders).toEqual({ daysBefore: [], overdueEveryDays: 3, hourLocal: 8 });
   });

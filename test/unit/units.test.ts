@@ -159,7 +159,12 @@ describe('unitTreeSchema refuses malformed trees, pointing at the offending unit
 
   it('accepts skipped levels (province → commune, national → commune)', () => {
     expect(unitTreeSchema.safeParse([province, commune, cell]).success).toBe(true);
-    expect(unitTreeSchema.safeParse([{ code: 'VN', name: 'Toàn quốc', kind: 'national' }, { ...commune, parent: 'VN' }]).success).toBe(true);
+    expect(
+      unitTreeSchema.safeParse([
+        { code: 'VN', name: 'Toàn quốc', kind: 'national' },
+        { ...commune, parent: 'VN' },
+      ]).success,
+    ).toBe(true);
   });
 });
 
@@ -171,7 +176,12 @@ describe('UnitIndex', () => {
     expect(bg.root.code).toBe('BG');
     expect(bg.size).toBe(bacGiangTree().length);
     expect(bg.children('BG').map((u) => u.code)).toEqual(['BG-HH', 'BG-LN', 'BG-YT']);
-    expect(bg.children('BG-HH').slice(0, 2).map((u) => u.code)).toEqual(['BG-HH-THANG', 'BG-HH-BACLY']);
+    expect(
+      bg
+        .children('BG-HH')
+        .slice(0, 2)
+        .map((u) => u.code),
+    ).toEqual(['BG-HH-THANG', 'BG-HH-BACLY']);
     expect(bg.children('BG-HH-BACLY-CB01')).toEqual([]);
     expect(bg.children('NOPE')).toEqual([]);
     expect(bg.has('BG-LN-DOINGO')).toBe(true);
