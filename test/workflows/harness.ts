@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -236,6 +236,20 @@ export class FastTier {
     return campaign;
   }
 
+  private readonly inFlight = new Map<number, string>();
+  private calls = 0;
+
+  /** Remembers what the test is waiting for, so a test that overruns can say which call never returned. */
+  track<T>(what: string, call: Promise<T>): Promise<T> {
+    const id = this.calls++;
+    this.inFlight.set(id, what);
+    return call.finally(() => this.inFlight.delete(id));
+  }
+
+  waitingFor(): string[] {
+    return [...this.inFlight.values()];
+  }
+
   /** For a test that overran: how each running workflow's history ends. */
   async historyEnds(): Promise<string[]> {
     const ends: string[] = [];
@@ -249,6 +263,11 @@ export class FastTier {
     await this.env.teardown();
   }
 }
+
+/** How long a poll waits for a condition: seconds are plenty when nothing is stuck. */
+const EVENTUALLY_MS = 15_000;
+/** How long one query of a poll may take. */
+const QUERY_MS = 3_000;
 
 /** One campaign on the fast tier, driven as the API and the clock drive it. */
 export class CampaignUnderTest {
@@ -273,7 +292,9 @@ export class CampaignUnderTest {
 
   async start(limits?: CampaignInput['limits']): Promise<void> {
     const input: CampaignInput = { campaignId: this.campaignId, plan: this.plan, tree: this.tree, ...(limits ? { limits } : {}) };
-    this.handle = await this.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(this.campaignId), taskQueue: this.tier.taskQueue, args: [input] });
+    await this.client.workflow.start('campaignWorkflow', { workflowId: campaignWorkflowId(this.campaignId), taskQueue: this.tier.taskQueue, args: [input] });
+    // By workflow id alone, as the API addresses it: whichever run is current after a continue-as-new.
+    this.handle = this.client.workflow.getHandle<typeof CampaignWorkflow>(campaignWorkflowId(this.campaignId));
   }
 
   /** `10-24` → `<year>-10-24`. */
@@ -289,7 +310,7 @@ export class CampaignUnderTest {
   async advanceTo(mmdd: string, hour = 12, minute = 0): Promise<void> {
     const target = this.at(mmdd, hour, minute).getTime();
     const now = await this.tier.env.currentTimeMs();
-    if (target > now) await this.tier.env.sleep(target - now);
+    if (target > now) await this.tier.track(`advancing the clock to ${vietnamTime(new Date(target).toISOString())}`, this.tier.env.sleep(target - now));
   }
 
   async now(): Promise<Date> {
@@ -326,24 +347,38 @@ export class CampaignUnderTest {
     return location.owner;
   }
 
-  /** Polls a snapshot of the owner of `unitCode` (the campaign's by default) until `accept` takes it. */
-  eventually<T extends NodeSnapshot>(accept: (s: T) => boolean, unitCode?: string, timeoutMs?: number): Promise<T> {
-    const probe = (unitCode === undefined ? () => this.snapshot() : () => this.ownerSnapshot(unitCode)) as () => Promise<T>;
-    return eventually(probe, accept, timeoutMs);
+  /**
+   * Polls a snapshot of the owner of `unitCode` (the campaign's by default) until `accept` takes it. It gives up
+   * well within a test's time limit, so a condition never met fails with the last snapshot seen.
+   */
+  eventually<T extends NodeSnapshot>(accept: (s: T) => boolean, unitCode?: string, timeoutMs = EVENTUALLY_MS): Promise<T> {
+    const query = (unitCode === undefined ? () => this.snapshot() : () => this.ownerSnapshot(unitCode)) as () => Promise<T>;
+    // The test server never answers a query that reaches a run as it continues as new: each poll gets a deadline,
+    // and one that goes unanswered counts as "not yet", like a snapshot that does not yet satisfy `accept`.
+    const probe = async (): Promise<{ snapshot: T } | { unanswered: true }> => {
+      try {
+        return { snapshot: await this.tier.env.connection.withDeadline(Date.now() + QUERY_MS, query) };
+      } catch (error) {
+        if (isGrpcDeadlineError(error)) return { unanswered: true };
+        throw error;
+      }
+    };
+    const polled = eventually(probe, (p) => 'snapshot' in p && accept(p.snapshot), timeoutMs).then((p) => (p as { snapshot: T }).snapshot);
+    return this.tier.track(`polling the snapshot of ${unitCode ?? 'the campaign'}`, polled);
   }
 
   // Administrator Updates go with the client's fresh Update id each time, so a repeated idempotency key is always
   // answered by the workflow itself, never by Temporal's per-run Update dedupe.
   deploy(request: Partial<AdminRequest> = {}): Promise<CampaignSnapshot> {
-    return this.handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'triển khai kế hoạch', ...request }] });
+    return this.tier.track('deploy', this.handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'triển khai kế hoạch', ...request }] }));
   }
 
   advancePhase(request: Pick<PhaseRequest, 'to'> & Partial<PhaseRequest>): Promise<CampaignSnapshot> {
-    return this.handle.executeUpdate(advancePhaseUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'Ban Thường vụ quyết định chuyển giai đoạn', ...request }] });
+    return this.tier.track(`advancePhase to ${request.to}`, this.handle.executeUpdate(advancePhaseUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'Ban Thường vụ quyết định chuyển giai đoạn', ...request }] }));
   }
 
   extendDeadline(request: Pick<ExtensionRequest, 'deadline' | 'to'> & Partial<ExtensionRequest>): Promise<CampaignSnapshot> {
-    return this.handle.executeUpdate(extendDeadlineUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'mưa lũ kéo dài', ...request }] });
+    return this.tier.track(`extendDeadline ${request.deadline}`, this.handle.executeUpdate(extendDeadlineUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'mưa lũ kéo dài', ...request }] }));
   }
 
   /**
@@ -354,15 +389,18 @@ export class CampaignUnderTest {
   async submit(command: ReportCommand, opts: { key?: string; to?: string; updateId?: string } = {}): Promise<SubmissionResult> {
     const idempotencyKey = opts.key ?? randomUUID();
     const workflowId = opts.to ?? (await this.owner(command.unitCode));
-    return this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, {
-      args: [{ idempotencyKey, submittedBy: `can-bo.${command.unitCode.toLowerCase()}@bacgiang.dcs.vn`, command }],
-      updateId: opts.updateId ?? submissionUpdateId({ idempotencyKey, command }),
-    });
+    return this.tier.track(
+      `submit ${command.kind} of ${command.unitCode} to ${workflowId}`,
+      this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, {
+        args: [{ idempotencyKey, submittedBy: `can-bo.${command.unitCode.toLowerCase()}@bacgiang.dcs.vn`, command }],
+        updateId: opts.updateId ?? submissionUpdateId({ idempotencyKey, command }),
+      }),
+    );
   }
 
   /** A raw payload to `submit`, for shapes the types forbid. */
   submitRaw(workflowId: string, payload: unknown): Promise<SubmissionResult> {
-    return this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, { args: [payload as never] });
+    return this.tier.track(`submit (raw) to ${workflowId}`, this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, { args: [payload as never] }));
   }
 
   events(): DanvanEvent[] {
@@ -374,8 +412,8 @@ export class CampaignUnderTest {
   }
 
   /** Waits for collected events until `accept` takes them. */
-  eventuallyEvents(accept: (events: DanvanEvent[]) => boolean, timeoutMs?: number): Promise<DanvanEvent[]> {
-    return eventually(async () => this.events(), accept, timeoutMs);
+  eventuallyEvents(accept: (events: DanvanEvent[]) => boolean, timeoutMs = EVENTUALLY_MS): Promise<DanvanEvent[]> {
+    return this.tier.track('waiting for collected events', eventually(async () => this.events(), accept, timeoutMs));
   }
 
   /**
@@ -383,8 +421,8 @@ export class CampaignUnderTest {
    * only once its outbox is empty, so afterwards the collector holds every event the campaign will ever publish.
    */
   async finish(): Promise<CampaignSnapshot> {
-    const final = await this.handle.result();
-    for (const id of this.workflowIds().slice(1)) await this.client.workflow.getHandle(id).result();
+    const final = await this.tier.track('waiting for the campaign to close', this.handle.result());
+    for (const id of this.workflowIds().slice(1)) await this.tier.track(`waiting for ${id} to finish`, this.client.workflow.getHandle(id).result());
     return final;
   }
 
@@ -450,8 +488,9 @@ export function useFastTier(suite: string): { it: (name: string, body: (tier: Fa
             ]);
           } catch (error) {
             if (error instanceof Error && error.message.startsWith('did not finish')) {
+              const waiting = tier.waitingFor();
               const ends = await tier.historyEnds().catch((e: unknown) => [`(histories unreadable: ${String(e)})`]);
-              error.message += `; running workflows:\n  ${ends.join('\n  ')}`;
+              error.message += `; waiting for: ${waiting.join('; ') || 'nothing of the harness'}; running workflows:\n  ${ends.join('\n  ')}`;
             }
             throw error;
           } finally {
