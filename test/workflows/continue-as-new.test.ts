@@ -23,9 +23,11 @@ describe('continue-as-new (fast tier)', () => {
     const moveKey = randomUUID();
     const moveRequest = { to: 'in-progress' as const, reason: 'Các chi bộ đã sẵn sàng', idempotencyKey: moveKey };
     await campaign.advanceTo('09-25', 9);
+    const firstRun = await campaign.runOf();
     await campaign.advancePhase(moveRequest);
 
-    const second = await campaign.eventually((s) => s.run.number === 2);
+    const second = await campaign.afterHandover(firstRun);
+    expect(second.run.number).toBe(2);
     expect(second.phase).toBe('in-progress');
     expect(second.run.updates).toBe(0);
 
@@ -43,13 +45,15 @@ describe('continue-as-new (fast tier)', () => {
     // Reports on the root's own unit count too: the second one hands over again.
     const modelKey = randomUUID();
     const register: ReportCommand = { kind: 'model-registration', unitCode: TREE.province, report: { name: 'Dân vận khéo trong cải cách hành chính', field: 'political-system', registeredOn: campaign.day('09-25') } };
+    const secondRun = await campaign.runOf();
     const first = await campaign.submit(register, { key: modelKey });
     await campaign.submit({ ...register, report: { ...register.report, name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy' } });
-    const third = await campaign.eventually((s) => s.run.number === 3);
+    const third = await campaign.afterHandover(secondRun);
+    expect(third.run.number).toBe(3);
     expect(await campaign.submit(register, { key: modelKey, updateId: randomUUID() })).toEqual(first);
     const conflict = await refusalOf(campaign.submit({ ...register, report: { ...register.report, field: 'economy' } }, { key: modelKey, updateId: randomUUID() }));
     expect(conflict.type).toBe('idempotency-conflict');
-    expect(stateOf(await campaign.snapshot())).toEqual(stateOf(third));
+    expect(stateOf(await campaign.workflowSnapshot(campaignWorkflowId(campaign.campaignId)))).toEqual(stateOf(third));
     expect(third.units.find((u) => u.code === TREE.province)?.models.map((m) => m.id)).toEqual(['M1', 'M2']);
 
     // The event stream runs on across runs: each event once, numbered without a gap.
@@ -67,11 +71,14 @@ describe('continue-as-new (fast tier)', () => {
     // Two reports on 20/10: Thắng's workflow hands over before its first reminder is due.
     await campaign.advanceTo('10-20');
     await campaign.eventually((s) => s.phase === 'in-progress', TREE.thang);
+    const firstRun = await campaign.runOf(TREE.thang);
     const sessionKey = randomUUID();
     const session: ReportCommand = { kind: 'study-session', unitCode: TREE.thang1, report: { heldOn: day('10-19'), membersPresent: 31, membersTotal: 33 } };
     const accepted = await campaign.submit(session, { key: sessionKey });
     await campaign.submit({ kind: 'dialogue', unitCode: TREE.thang, report: { heldOn: day('10-20'), topic: 'Xây dựng nông thôn mới', attendance: 260 } });
-    expect((await campaign.eventually((s) => s.run.number === 2, TREE.thang)).units.find((u) => u.code === TREE.thang1)?.studySession).toMatchObject({ membersPresent: 31 });
+    const second = await campaign.afterHandover(firstRun, TREE.thang);
+    expect(second.run.number).toBe(2);
+    expect(second.units.find((u) => u.code === TREE.thang1)?.studySession).toMatchObject({ membersPresent: 31 });
 
     // The second run sends the 7-day reminder for the chi bộ that still owes its session.
     await campaign.advanceTo('10-24', 9);
@@ -79,9 +86,11 @@ describe('continue-as-new (fast tier)', () => {
 
     // Two more reports on 25/10: a third run, between the 7-day and the 3-day reminders.
     await campaign.advanceTo('10-25');
+    const secondRun = await campaign.runOf(TREE.thang);
     const petition = await campaign.submit({ kind: 'petition', unitCode: TREE.thang, report: { kind: 'khieu-nai', content: 'Khiếu nại về bồi thường giải phóng mặt bằng', receivedOn: day('10-25') } });
     await campaign.submit({ kind: 'petition-resolution', unitCode: TREE.thang, petitionId: petition.id!, report: { resolvedOn: day('10-25'), outcome: 'Đã đối thoại, người dân đồng thuận' } });
-    const third = await campaign.eventually((s) => s.run.number === 3, TREE.thang);
+    const third = await campaign.afterHandover(secondRun, TREE.thang);
+    expect(third.run.number).toBe(3);
 
     // The first run's report key: the same report answers as it did; another report under it is refused.
     expect(await campaign.submit(session, { key: sessionKey, updateId: randomUUID() })).toEqual(accepted);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { WorkflowUpdateFailedError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -250,9 +250,9 @@ export class FastTier {
     return [...this.inFlight.values()];
   }
 
-  /** For a test that overran: how each running workflow's history ends. */
-  async historyEnds(): Promise<string[]> {
-    const ends: string[] = [];
+  /** How each running workflow's history ends. */
+  async historyEnds(): Promise<HistoryEnd[]> {
+    const ends: HistoryEnd[] = [];
     for (const campaign of this.campaigns) ends.push(...(await campaign.historyEnds()));
     return ends;
   }
@@ -264,10 +264,28 @@ export class FastTier {
   }
 }
 
+export interface HistoryEnd {
+  workflowId: string;
+  length: number;
+  /** The last few event types, oldest first. */
+  last: string[];
+}
+
+/**
+ * A task started and not answered. Seen for long, it is the test server's stranding: it refused the task's
+ * completion and, unlike a real server, neither fails nor redelivers the task (temporalio/sdk-java#3088), after a
+ * CancelTimer of a timer that fired while the task was with the worker (#2606). The workflow never moves again.
+ */
+function inStartedTask(end: HistoryEnd): boolean {
+  return end.last.at(-1) === 'WORKFLOW_TASK_STARTED';
+}
+
+function describeEnd(end: HistoryEnd): string {
+  return `${end.workflowId}: ${end.length} events, ending ${end.last.join(' → ')}${inStartedTask(end) ? ' (in a started workflow task)' : ''}`;
+}
+
 /** How long a poll waits for a condition: seconds are plenty when nothing is stuck. */
 const EVENTUALLY_MS = 15_000;
-/** How long one query of a poll may take. */
-const QUERY_MS = 3_000;
 
 /** One campaign on the fast tier, driven as the API and the clock drive it. */
 export class CampaignUnderTest {
@@ -352,19 +370,34 @@ export class CampaignUnderTest {
    * well within a test's time limit, so a condition never met fails with the last snapshot seen.
    */
   eventually<T extends NodeSnapshot>(accept: (s: T) => boolean, unitCode?: string, timeoutMs = EVENTUALLY_MS): Promise<T> {
-    const query = (unitCode === undefined ? () => this.snapshot() : () => this.ownerSnapshot(unitCode)) as () => Promise<T>;
-    // The test server never answers a query that reaches a run as it continues as new: each poll gets a deadline,
-    // and one that goes unanswered counts as "not yet", like a snapshot that does not yet satisfy `accept`.
-    const probe = async (): Promise<{ snapshot: T } | { unanswered: true }> => {
-      try {
-        return { snapshot: await this.tier.env.connection.withDeadline(Date.now() + QUERY_MS, query) };
-      } catch (error) {
-        if (isGrpcDeadlineError(error)) return { unanswered: true };
-        throw error;
-      }
-    };
-    const polled = eventually(probe, (p) => 'snapshot' in p && accept(p.snapshot), timeoutMs).then((p) => (p as { snapshot: T }).snapshot);
+    const probe = (unitCode === undefined ? () => this.snapshot() : () => this.ownerSnapshot(unitCode)) as () => Promise<T>;
+    const polled = eventually(probe, accept, timeoutMs);
     return this.tier.track(`polling the snapshot of ${unitCode ?? 'the campaign'}`, polled);
+  }
+
+  /** The run id of the current run of the workflow that owns `unitCode` (the campaign's by default). */
+  async runOf(unitCode?: string): Promise<string> {
+    const id = unitCode === undefined ? campaignWorkflowId(this.campaignId) : await this.owner(unitCode);
+    return (await this.client.workflow.getHandle(id).describe()).runId;
+  }
+
+  /**
+   * Waits for the workflow that owns `unitCode` to hand over from `previousRunId` to a new run, then answers the new
+   * run's snapshot. It watches with describe, which asks the server alone: a query sent while a run continues as
+   * new is never answered by the test server, and its clock has been seen to stop for good after one.
+   */
+  async afterHandover(previousRunId: string, unitCode?: string): Promise<NodeSnapshot> {
+    const id = unitCode === undefined ? campaignWorkflowId(this.campaignId) : await this.owner(unitCode);
+    const handle = this.client.workflow.getHandle(id);
+    await this.tier.track(
+      `waiting for ${id} to continue as new`,
+      eventually(
+        () => handle.describe(),
+        (d) => d.runId !== previousRunId,
+        EVENTUALLY_MS,
+      ),
+    );
+    return this.workflowSnapshot(id);
   }
 
   // Administrator Updates go with the client's fresh Update id each time, so a repeated idempotency key is always
@@ -437,8 +470,9 @@ export class CampaignUnderTest {
     for (const [source, sequences] of bySource) expect({ source, sequences }).toEqual({ source, sequences: sequences.map((_, i) => i + 1) });
   }
 
-  async historyEnds(): Promise<string[]> {
-    const ends: string[] = [];
+  /** How the history of each running workflow of the campaign ends. */
+  async historyEnds(): Promise<HistoryEnd[]> {
+    const ends: HistoryEnd[] = [];
     for (const id of this.workflowIds()) {
       const handle = this.client.workflow.getHandle(id);
       const status = await handle.describe().then(
@@ -447,23 +481,55 @@ export class CampaignUnderTest {
       );
       if (status !== 'RUNNING') continue;
       const events = (await handle.fetchHistory()).events ?? [];
-      const last = events.slice(-4).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', ''));
-      // A task started and never answered: the test server refused the task's completion and, unlike a real
-      // server, neither fails nor redelivers it (temporalio/sdk-java#3088), typically for a CancelTimer of a timer
-      // that fired while the task ran (#2606). The workflow never moves again.
-      const stranded = last.at(-1) === 'WORKFLOW_TASK_STARTED' ? ' (stranded in a started workflow task)' : '';
-      ends.push(`${id}: ${events.length} events, ending ${last.join(' → ')}${stranded}`);
+      ends.push({ workflowId: id, length: events.length, last: events.slice(-4).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?') });
     }
     return ends;
   }
+}
 
+/** Healthy tests finish before this; only then does the watch for stranded workflows begin. */
+const STRAND_WATCH_AFTER_MS = 8_000;
+/** A workflow whose history ends in a started task at two looks this far apart, unchanged, is stranded. */
+const STRAND_LOOK_MS = 4_000;
+
+class Overrun extends Error {}
+
+/**
+ * Fails the test soon after the server strands one of its workflows, rather than at its time limit: the stranding
+ * is final, and a run of the unit project that meets it should still end in about a minute.
+ */
+function watchForStranding(tier: FastTier): { stranded: Promise<never>; stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let previous = new Map<string, number>();
+  const stranded = new Promise<never>((_, reject) => {
+    const look = async () => {
+      const ends = await tier.historyEnds().catch(() => []);
+      if (stopped) return;
+      const stuck = ends.filter((end) => inStartedTask(end) && previous.get(end.workflowId) === end.length);
+      if (stuck.length > 0) {
+        reject(new Overrun(`the server stranded ${stuck.map((end) => end.workflowId).join(', ')}: a workflow task started and never answered for ${STRAND_LOOK_MS} ms`));
+        return;
+      }
+      previous = new Map(ends.filter(inStartedTask).map((end) => [end.workflowId, end.length]));
+      timer = setTimeout(() => void look(), STRAND_LOOK_MS);
+    };
+    timer = setTimeout(() => void look(), STRAND_WATCH_AFTER_MS);
+  });
+  return {
+    stranded,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**
  * One suite on the fast tier: the workflows bundled once for the suite, then a fresh server and worker for each
- * test. A test that overruns is cut off with its client calls cancelled (so none outlives its server), and its
- * failure says how each running workflow's history ends. Its time limit is short: a healthy test takes seconds, and
- * a stranded workflow never recovers, so waiting longer would only slow the run down.
+ * test. A test that overruns, or whose workflow the server strands, is cut off with its client calls cancelled (so
+ * none outlives its server), and its failure says what it was waiting for and how each running workflow's history
+ * ends. Its time limit is short: a healthy test takes seconds.
  */
 export function useFastTier(suite: string): { it: (name: string, body: (tier: FastTier) => Promise<void>, timeoutMs?: number) => void } {
   let bundle: WorkflowBundleWithSourceMap | undefined;
@@ -480,20 +546,23 @@ export function useFastTier(suite: string): { it: (name: string, body: (tier: Fa
           const cancel = new AbortController();
           // Every client call of the test listens on it; dozens per test are expected, not a leak.
           setMaxListeners(1_000, cancel.signal);
+          const watch = watchForStranding(tier);
           let timer: NodeJS.Timeout | undefined;
           try {
             await Promise.race([
               tier.env.connection.withAbortSignal(cancel.signal, () => body(tier)),
-              new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`did not finish in ${timeoutMs} ms`)), timeoutMs))),
+              watch.stranded,
+              new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Overrun(`did not finish in ${timeoutMs} ms`)), timeoutMs))),
             ]);
           } catch (error) {
-            if (error instanceof Error && error.message.startsWith('did not finish')) {
+            if (error instanceof Overrun) {
               const waiting = tier.waitingFor();
-              const ends = await tier.historyEnds().catch((e: unknown) => [`(histories unreadable: ${String(e)})`]);
-              error.message += `; waiting for: ${waiting.join('; ') || 'nothing of the harness'}; running workflows:\n  ${ends.join('\n  ')}`;
+              const ends = await tier.historyEnds().catch((e: unknown) => `(histories unreadable: ${String(e)})`);
+              error.message += `; waiting for: ${waiting.join('; ') || 'nothing of the harness'}; running workflows:\n  ${typeof ends === 'string' ? ends : ends.map(describeEnd).join('\n  ')}`;
             }
             throw error;
           } finally {
+            watch.stop();
             clearTimeout(timer);
             cancel.abort();
             await tier.stop();
