@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 import { reject } from '../domain/rejection';
 import type { Loop } from './loop';
 import type { RunLimits } from './messages';
@@ -48,9 +48,5 @@ export class Run {
     this.handingOver = true;
     await condition(allHandlersFinished);
     await Promise.all(loops.map((loop) => loop.stop()));
-    // The last Updates' completions go out in a task of their own: completed in the same task as the
-    // continue-as-new, the server may drop the completion and hand the Update to the next run
-    // (temporalio/temporal#6375).
-    await sleep(1);
   }
 }

@@ -44,20 +44,29 @@ describe('continue-as-new (fast tier)', () => {
 
     // Reports on the root's own unit count too: the second one hands over again.
     const modelKey = randomUUID();
-    const register: ReportCommand = { kind: 'model-registration', unitCode: TREE.province, report: { name: 'Dân vận khéo trong cải cách hành chính', field: 'political-system', registeredOn: campaign.day('09-25') } };
+    const register: ReportCommand = {
+      kind: 'model-registration',
+      unitCode: TREE.province,
+      report: { name: 'Dân vận khéo trong cải cách hành chính', field: 'political-system', registeredOn: campaign.day('09-25') },
+    };
     const secondRun = await campaign.runOf();
     const first = await campaign.submit(register, { key: modelKey });
     await campaign.submit({ ...register, report: { ...register.report, name: 'Dân vận khéo trong xây dựng nông thôn mới', field: 'economy' } });
     const third = await campaign.afterHandover(secondRun);
-    expect(third.run.number).toBe(3);
+    // Run 2 took the two repeats answered from their keys (every accepted Update counts), run 3 these two reports.
+    expect(third.run.number).toBe(4);
     expect(await campaign.submit(register, { key: modelKey, updateId: randomUUID() })).toEqual(first);
-    const conflict = await refusalOf(campaign.submit({ ...register, report: { ...register.report, field: 'economy' } }, { key: modelKey, updateId: randomUUID() }));
+    const conflict = await refusalOf(
+      campaign.submit({ ...register, report: { ...register.report, field: 'economy' } }, { key: modelKey, updateId: randomUUID() }),
+    );
     expect(conflict.type).toBe('idempotency-conflict');
     expect(stateOf(await campaign.workflowSnapshot(campaignWorkflowId(campaign.campaignId)))).toEqual(stateOf(third));
     expect(third.units.find((u) => u.code === TREE.province)?.models.map((m) => m.id)).toEqual(['M1', 'M2']);
 
     // The event stream runs on across runs: each event once, numbered without a gap.
-    await campaign.eventuallyEvents((es) => es.filter((e) => e.source === `urn:danvan:${campaignWorkflowId(campaign.campaignId)}`).length === third.eventsEmitted);
+    await campaign.eventuallyEvents(
+      (es) => es.filter((e) => e.source === `urn:danvan:${campaignWorkflowId(campaign.campaignId)}`).length === third.eventsEmitted,
+    );
     campaign.expectWellFormedStream();
   });
 
@@ -87,14 +96,25 @@ describe('continue-as-new (fast tier)', () => {
     // Two more reports on 25/10: a third run, between the 7-day and the 3-day reminders.
     await campaign.advanceTo('10-25');
     const secondRun = await campaign.runOf(TREE.thang);
-    const petition = await campaign.submit({ kind: 'petition', unitCode: TREE.thang, report: { kind: 'khieu-nai', content: 'Khiếu nại về bồi thường giải phóng mặt bằng', receivedOn: day('10-25') } });
-    await campaign.submit({ kind: 'petition-resolution', unitCode: TREE.thang, petitionId: petition.id!, report: { resolvedOn: day('10-25'), outcome: 'Đã đối thoại, người dân đồng thuận' } });
+    const petition = await campaign.submit({
+      kind: 'petition',
+      unitCode: TREE.thang,
+      report: { kind: 'khieu-nai', content: 'Khiếu nại về bồi thường giải phóng mặt bằng', receivedOn: day('10-25') },
+    });
+    await campaign.submit({
+      kind: 'petition-resolution',
+      unitCode: TREE.thang,
+      petitionId: petition.id!,
+      report: { resolvedOn: day('10-25'), outcome: 'Đã đối thoại, người dân đồng thuận' },
+    });
     const third = await campaign.afterHandover(secondRun, TREE.thang);
     expect(third.run.number).toBe(3);
 
     // The first run's report key: the same report answers as it did; another report under it is refused.
     expect(await campaign.submit(session, { key: sessionKey, updateId: randomUUID() })).toEqual(accepted);
-    const conflict = await refusalOf(campaign.submit({ ...session, report: { ...session.report, membersPresent: 30 } }, { key: sessionKey, updateId: randomUUID() }));
+    const conflict = await refusalOf(
+      campaign.submit({ ...session, report: { ...session.report, membersPresent: 30 } }, { key: sessionKey, updateId: randomUUID() }),
+    );
     expect(conflict.type).toBe('idempotency-conflict');
     expect(stateOf(await campaign.workflowSnapshot(thang))).toEqual(stateOf(third));
 
@@ -104,8 +124,26 @@ describe('continue-as-new (fast tier)', () => {
     await campaign.eventuallyEvents((es) => es.filter((e) => e.source === `urn:danvan:${thang}`).length === 7);
     const fromThang = campaign.notices().filter((n) => n.source === TREE.thang);
     expect(sortNotices(fromThang)).toEqual([
-      { source: TREE.thang, name: 'reminder.sent', deadline: 'study-sessions', deadlineDate: day('10-31'), kind: 'before', days: 7, units: [TREE.thang2], on: day('10-24') },
-      { source: TREE.thang, name: 'reminder.sent', deadline: 'study-sessions', deadlineDate: day('10-31'), kind: 'before', days: 3, units: [TREE.thang2], on: day('10-28') },
+      {
+        source: TREE.thang,
+        name: 'reminder.sent',
+        deadline: 'study-sessions',
+        deadlineDate: day('10-31'),
+        kind: 'before',
+        days: 7,
+        units: [TREE.thang2],
+        on: day('10-24'),
+      },
+      {
+        source: TREE.thang,
+        name: 'reminder.sent',
+        deadline: 'study-sessions',
+        deadlineDate: day('10-31'),
+        kind: 'before',
+        days: 3,
+        units: [TREE.thang2],
+        on: day('10-28'),
+      },
     ]);
 
     // It complies: the 1-day reminder on 30/10 is not sent.

@@ -34,7 +34,9 @@ import {
 import { at, eventually, nextCampaignYear } from '../helpers/campaign';
 import { timeSkippingServerPath } from '../helpers/env';
 import { plan202 } from '../fixtures/plans';
-import { bundleDanvanWorkflows, registerSearchAttributes } from '../helpers/temporal';
+import { executeUpdate } from '../../infra/workflow-updates';
+import { registerSearchAttributes } from '../../stack/time-skipping-server';
+import { bundleDanvanWorkflows } from '../helpers/temporal';
 
 /**
  * The fast tier: danvan's real workflows (the campaign and its unit workflows, bundled once per suite) on the Java
@@ -106,7 +108,13 @@ export function noticesOf(events: DanvanEvent[]): Notice[] {
   for (const event of events) {
     const name = nameOf(event);
     if (name !== 'reminder.sent' && name !== 'deadline.escalated') continue;
-    const data = event.data as { deadline: string; deadlineDate: string; kind?: 'before' | 'overdue'; days?: number; units: Array<string | { code: string; parent?: string }> };
+    const data = event.data as {
+      deadline: string;
+      deadlineDate: string;
+      kind?: 'before' | 'overdue';
+      days?: number;
+      units: Array<string | { code: string; parent?: string }>;
+    };
     notices.push({
       source: sourceUnitOf(event),
       name,
@@ -200,11 +208,20 @@ export class FastTier {
   ) {}
 
   static async start(taskQueue: string, bundle: WorkflowBundleWithSourceMap): Promise<FastTier> {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } }, client: { dataConverter } });
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+      client: { dataConverter },
+    });
     try {
       await registerSearchAttributes(env.connection);
       const collector = new Collector();
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, dataConverter, workflowBundle: bundle, activities: collector.activities() });
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        dataConverter,
+        workflowBundle: bundle,
+        activities: collector.activities(),
+      });
       const running = worker.run();
       return new FastTier(env, collector, taskQueue, worker, running);
     } catch (error) {
@@ -338,7 +355,10 @@ export class CampaignUnderTest {
   /** Workflow ids of every workflow of the campaign: the root, then one per non-leaf unit below it. */
   workflowIds(): string[] {
     const root = this.index.root.code;
-    return [campaignWorkflowId(this.campaignId), ...this.tree.filter((u) => u.code !== root && !this.index.isLeaf(u.code)).map((u) => unitWorkflowId(this.campaignId, u.code))];
+    return [
+      campaignWorkflowId(this.campaignId),
+      ...this.tree.filter((u) => u.code !== root && !this.index.isLeaf(u.code)).map((u) => unitWorkflowId(this.campaignId, u.code)),
+    ];
   }
 
   snapshot(): Promise<CampaignSnapshot> {
@@ -403,15 +423,24 @@ export class CampaignUnderTest {
   // Administrator Updates go with the client's fresh Update id each time, so a repeated idempotency key is always
   // answered by the workflow itself, never by Temporal's per-run Update dedupe.
   deploy(request: Partial<AdminRequest> = {}): Promise<CampaignSnapshot> {
-    return this.tier.track('deploy', this.handle.executeUpdate(deployUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'triển khai kế hoạch', ...request }] }));
+    return this.tier.track(
+      'deploy',
+      executeUpdate(this.handle, deployUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'triển khai kế hoạch', ...request }] }),
+    );
   }
 
   advancePhase(request: Pick<PhaseRequest, 'to'> & Partial<PhaseRequest>): Promise<CampaignSnapshot> {
-    return this.tier.track(`advancePhase to ${request.to}`, this.handle.executeUpdate(advancePhaseUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'Ban Thường vụ quyết định chuyển giai đoạn', ...request }] }));
+    return this.tier.track(
+      `advancePhase to ${request.to}`,
+      executeUpdate(this.handle, advancePhaseUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'Ban Thường vụ quyết định chuyển giai đoạn', ...request }] }),
+    );
   }
 
   extendDeadline(request: Pick<ExtensionRequest, 'deadline' | 'to'> & Partial<ExtensionRequest>): Promise<CampaignSnapshot> {
-    return this.tier.track(`extendDeadline ${request.deadline}`, this.handle.executeUpdate(extendDeadlineUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'mưa lũ kéo dài', ...request }] }));
+    return this.tier.track(
+      `extendDeadline ${request.deadline}`,
+      executeUpdate(this.handle, extendDeadlineUpdate, { args: [{ requestedBy: 'admin-bg', reason: 'mưa lũ kéo dài', ...request }] }),
+    );
   }
 
   /**
@@ -424,7 +453,7 @@ export class CampaignUnderTest {
     const workflowId = opts.to ?? (await this.owner(command.unitCode));
     return this.tier.track(
       `submit ${command.kind} of ${command.unitCode} to ${workflowId}`,
-      this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, {
+      executeUpdate(this.client.workflow.getHandle(workflowId), submitUpdate, {
         args: [{ idempotencyKey, submittedBy: `can-bo.${command.unitCode.toLowerCase()}@bacgiang.dcs.vn`, command }],
         updateId: opts.updateId ?? submissionUpdateId({ idempotencyKey, command }),
       }),
@@ -433,7 +462,10 @@ export class CampaignUnderTest {
 
   /** A raw payload to `submit`, for shapes the types forbid. */
   submitRaw(workflowId: string, payload: unknown): Promise<SubmissionResult> {
-    return this.tier.track(`submit (raw) to ${workflowId}`, this.client.workflow.getHandle(workflowId).executeUpdate(submitUpdate, { args: [payload as never] }));
+    return this.tier.track(
+      `submit (raw) to ${workflowId}`,
+      executeUpdate(this.client.workflow.getHandle(workflowId), submitUpdate, { args: [payload as never] }),
+    );
   }
 
   events(): DanvanEvent[] {
@@ -446,7 +478,10 @@ export class CampaignUnderTest {
 
   /** Waits for collected events until `accept` takes them. */
   eventuallyEvents(accept: (events: DanvanEvent[]) => boolean, timeoutMs = EVENTUALLY_MS): Promise<DanvanEvent[]> {
-    return this.tier.track('waiting for collected events', eventually(async () => this.events(), accept, timeoutMs));
+    return this.tier.track(
+      'waiting for collected events',
+      eventually(async () => this.events(), accept, timeoutMs),
+    );
   }
 
   /**
@@ -481,7 +516,11 @@ export class CampaignUnderTest {
       );
       if (status !== 'RUNNING') continue;
       const events = (await handle.fetchHistory()).events ?? [];
-      ends.push({ workflowId: id, length: events.length, last: events.slice(-4).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?') });
+      ends.push({
+        workflowId: id,
+        length: events.length,
+        last: events.slice(-4).map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? '?'),
+      });
     }
     return ends;
   }
@@ -508,7 +547,11 @@ function watchForStranding(tier: FastTier): { stranded: Promise<never>; stop: ()
       if (stopped) return;
       const stuck = ends.filter((end) => inStartedTask(end) && previous.get(end.workflowId) === end.length);
       if (stuck.length > 0) {
-        reject(new Overrun(`the server stranded ${stuck.map((end) => end.workflowId).join(', ')}: a workflow task started and never answered for ${STRAND_LOOK_MS} ms`));
+        reject(
+          new Overrun(
+            `the server stranded ${stuck.map((end) => end.workflowId).join(', ')}: a workflow task started and never answered for ${STRAND_LOOK_MS} ms`,
+          ),
+        );
         return;
       }
       previous = new Map(ends.filter(inStartedTask).map((end) => [end.workflowId, end.length]));

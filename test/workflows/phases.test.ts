@@ -54,16 +54,43 @@ describe('phases move by the clock (fast tier)', () => {
     const moves = campaign.events().filter((e) => nameOf(e) === 'campaign.phase-changed');
     expect(moves.map((e) => ({ at: vietnamTime(e.time), ...(e.data as object) }))).toEqual([
       { at: campaign.day('09-10 09:00'), from: 'issued', to: 'deployed', trigger: 'admin', reason: 'deployed down the unit tree' },
-      { at: campaign.day('10-01 00:00'), from: 'deployed', to: 'in-progress', trigger: 'deadline', reason: `the campaign window opens on ${campaign.day('10-01')}` },
-      { at: campaign.day('11-01 00:00'), from: 'in-progress', to: 'assessment', trigger: 'deadline', reason: `the reporting deadlines ended on ${campaign.day('10-31')}` },
-      { at: campaign.day('11-16 00:00'), from: 'assessment', to: 'commendation', trigger: 'deadline', reason: `the assessment deadline ended on ${campaign.day('11-15')}` },
-      { at: campaign.day('12-01 00:00'), from: 'commendation', to: 'closed', trigger: 'deadline', reason: `the commendation deadline ended on ${campaign.day('11-30')}` },
+      {
+        at: campaign.day('10-01 00:00'),
+        from: 'deployed',
+        to: 'in-progress',
+        trigger: 'deadline',
+        reason: `the campaign window opens on ${campaign.day('10-01')}`,
+      },
+      {
+        at: campaign.day('11-01 00:00'),
+        from: 'in-progress',
+        to: 'assessment',
+        trigger: 'deadline',
+        reason: `the reporting deadlines ended on ${campaign.day('10-31')}`,
+      },
+      {
+        at: campaign.day('11-16 00:00'),
+        from: 'assessment',
+        to: 'commendation',
+        trigger: 'deadline',
+        reason: `the assessment deadline ended on ${campaign.day('11-15')}`,
+      },
+      {
+        at: campaign.day('12-01 00:00'),
+        from: 'commendation',
+        to: 'closed',
+        trigger: 'deadline',
+        reason: `the commendation deadline ended on ${campaign.day('11-30')}`,
+      },
     ]);
     // Only the root announces phases: the other nodes move by their own clocks, silently.
     expect(new Set(moves.map(sourceUnitOf))).toEqual(new Set([TREE.province]));
     const closed = campaign.events().filter((e) => nameOf(e) === 'campaign.closed');
     expect(closed).toHaveLength(1);
-    expect((closed[0]!.data as { figures: { studySessions: { required: number; overdue: number } } }).figures.studySessions).toMatchObject({ required: 4, overdue: 4 });
+    expect((closed[0]!.data as { figures: { studySessions: { required: number; overdue: number } } }).figures.studySessions).toMatchObject({
+      required: 4,
+      overdue: 4,
+    });
     campaign.expectWellFormedStream();
 
     // Eighty-odd days of workflow time, every timer of four workflows on the way, and no real waiting.
@@ -82,7 +109,9 @@ describe('phases move by the clock (fast tier)', () => {
     await campaign.advanceTo('11-01', 0, 1);
     await expectEveryNode(campaign, 'assessment');
     // The root publishes in order: once the move to assessment is out, a repeated move would be out before it.
-    const events = await campaign.eventuallyEvents((es) => es.some((e) => nameOf(e) === 'campaign.phase-changed' && (e.data as { to: string }).to === 'assessment'));
+    const events = await campaign.eventuallyEvents((es) =>
+      es.some((e) => nameOf(e) === 'campaign.phase-changed' && (e.data as { to: string }).to === 'assessment'),
+    );
     const moves = events.filter((e) => nameOf(e) === 'campaign.phase-changed');
     expect(moves.map((e) => [(e.data as { to: string }).to, (e.data as { trigger: string }).trigger, vietnamTime(e.time)])).toEqual([
       ['deployed', 'admin', campaign.day('09-10 09:00')],

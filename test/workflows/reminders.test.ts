@@ -10,8 +10,16 @@ import { TREE, nameOf, sortNotices, useFastTier, vietnamTime, type CampaignUnder
 describe('reminders and escalations (fast tier)', () => {
   const fast = useFastTier('reminders');
 
-  const studySession = (unitCode: string, heldOn: string): ReportCommand => ({ kind: 'study-session', unitCode, report: { heldOn, membersPresent: 17, membersTotal: 19 } });
-  const dialogue = (unitCode: string, heldOn: string): ReportCommand => ({ kind: 'dialogue', unitCode, report: { heldOn, topic: 'Giải phóng mặt bằng, bồi thường đất nông nghiệp', attendance: 132 } });
+  const studySession = (unitCode: string, heldOn: string): ReportCommand => ({
+    kind: 'study-session',
+    unitCode,
+    report: { heldOn, membersPresent: 17, membersTotal: 19 },
+  });
+  const dialogue = (unitCode: string, heldOn: string): ReportCommand => ({
+    kind: 'dialogue',
+    unitCode,
+    report: { heldOn, topic: 'Giải phóng mặt bằng, bồi thường đất nông nghiệp', attendance: 132 },
+  });
 
   const notice = (campaign: CampaignUnderTest, n: Omit<Notice, 'name' | 'deadlineDate'> & { deadlineDate?: string }): Notice => ({
     name: n.kind === 'escalation' ? 'deadline.escalated' : 'reminder.sent',
@@ -59,7 +67,12 @@ describe('reminders and escalations (fast tier)', () => {
     // The deadline passes: each miss is escalated to the unit's parent, and the campaign sees it rolled up.
     await campaign.advanceTo('11-01', 9);
     const escalated = await campaign.eventually((s) => s.progress.reminders.escalations === 2 && s.overdueUnits.length === 2);
-    expect(escalated.overdueUnits).toEqual(expect.arrayContaining([{ code: TREE.bacly2, obligation: 'study-session' }, { code: TREE.bacly, obligation: 'dialogue' }]));
+    expect(escalated.overdueUnits).toEqual(
+      expect.arrayContaining([
+        { code: TREE.bacly2, obligation: 'study-session' },
+        { code: TREE.bacly, obligation: 'dialogue' },
+      ]),
+    );
     expect(escalated.progress.studySessions).toMatchObject({ required: 4, done: 3, overdue: 1 });
     const district = await campaign.eventually((s) => s.overdueUnits.length === 2, TREE.district);
     expect(district.progress.reminders.escalations).toBe(2);
@@ -80,7 +93,14 @@ describe('reminders and escalations (fast tier)', () => {
             notice(campaign, { source: TREE.bacly, deadline, kind: 'before', days: 7, units: [unit], on: day('10-24') }),
             notice(campaign, { source: TREE.bacly, deadline, kind: 'before', days: 3, units: [unit], on: day('10-28') }),
             notice(campaign, { source: TREE.bacly, deadline, kind: 'before', days: 1, units: [unit], on: day('10-30') }),
-            notice(campaign, { source: TREE.bacly, deadline, kind: 'escalation', days: 0, units: [`${unit}→${deadline === 'study-sessions' ? TREE.bacly : TREE.district}`], on: day('11-01') }),
+            notice(campaign, {
+              source: TREE.bacly,
+              deadline,
+              kind: 'escalation',
+              days: 0,
+              units: [`${unit}→${deadline === 'study-sessions' ? TREE.bacly : TREE.district}`],
+              on: day('11-01'),
+            }),
             notice(campaign, { source: TREE.bacly, deadline, kind: 'overdue', days: 3, units: [unit], on: day('11-03') }),
           ];
         }),
@@ -109,7 +129,11 @@ describe('reminders and escalations (fast tier)', () => {
 
     await campaign.advanceTo('10-29', 9);
     await campaign.eventuallyEvents((es) => es.filter((e) => nameOf(e) === 'reminder.sent').length >= 2);
-    const extended = await campaign.extendDeadline({ deadline: 'dialogues', to: day('11-10'), reason: 'Mưa lũ kéo dài, xã chưa tổ chức được hội nghị đối thoại' });
+    const extended = await campaign.extendDeadline({
+      deadline: 'dialogues',
+      to: day('11-10'),
+      reason: 'Mưa lũ kéo dài, xã chưa tổ chức được hội nghị đối thoại',
+    });
     expect(extended.deadlines.dialogues).toBe(day('11-10'));
 
     // Past the old deadline: no reminder one day before it, no escalation, and reporting is still open.
@@ -126,7 +150,15 @@ describe('reminders and escalations (fast tier)', () => {
 
     await campaign.finish();
     const dialogueNotice = (kind: Notice['kind'], days: number, on: string, deadlineDate: string) =>
-      notice(campaign, { source: TREE.bacly, deadline: 'dialogues', kind, days, units: [kind === 'escalation' ? `${TREE.bacly}→${TREE.district}` : TREE.bacly], on: day(on), deadlineDate: day(deadlineDate) });
+      notice(campaign, {
+        source: TREE.bacly,
+        deadline: 'dialogues',
+        kind,
+        days,
+        units: [kind === 'escalation' ? `${TREE.bacly}→${TREE.district}` : TREE.bacly],
+        on: day(on),
+        deadlineDate: day(deadlineDate),
+      });
     expect(sortNotices(campaign.notices())).toEqual([
       dialogueNotice('before', 7, '10-24', '10-31'),
       dialogueNotice('before', 3, '10-28', '10-31'),
