@@ -36,7 +36,8 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/faults/table-reporter.js'],
   // One suite at a time: the whole-October story on the Java time-skipping server intermittently stalls
   // (server-side "invalid history builder state") when it shares the 2 cores with the dev-server load suites.
-  // A global option: `npm test` runs the unit project serially too; `npm run test:unit` alone may use more.
+  // A global option, so the unit project runs one suite at a time as well: each fast-tier test starts a
+  // time-skipping server of its own, with the same stall to fear (README, the fast tier).
   maxWorkers: 1,
   // The Temporal runtime and kafkajs keep sockets that outlive a suite by a few hundred ms after close.
   forceExit: false,
