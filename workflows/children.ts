@@ -1,7 +1,7 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
 import type { UnitIndex } from '../domain/units';
 import { Loop } from './loop';
-import { deadlinesSignal, phaseSignal, unitWorkflowId, type ChildMessage, type UnitInput } from './messages';
+import { deadlinesKey, deadlinesSignal, phaseSignal, unitWorkflowId, type ChildMessage, type UnitInput } from './messages';
 import type { Node } from './node';
 import { unitWorkflowSearchAttributes } from './search-attributes';
 
@@ -15,6 +15,7 @@ export class Children extends Loop {
   async startWorkflows(index: UnitIndex): Promise<void> {
     const node = this.node;
     if (node.childrenStarted) return;
+    const startedWith = { phase: node.phase, deadlines: deadlinesKey(node.deadlines) };
     await Promise.all(
       node.childUnits.map((child) => {
         const input: UnitInput = {
@@ -38,6 +39,10 @@ export class Children extends Loop {
       }),
     );
     node.markChildrenStarted();
+    // A move or an extension that arrived while the children were starting found no one to tell yet.
+    if (node.phase !== startedWith.phase) node.tellChildren({ kind: 'phase', phase: node.phase });
+    if (deadlinesKey(node.deadlines) !== startedWith.deadlines)
+      node.tellChildren({ kind: 'deadlines', deadlines: node.deadlines, deadlinesSince: node.deadlinesSince });
   }
 
   protected async work(): Promise<void> {

@@ -1,16 +1,11 @@
-import { planSchema } from '../../domain/schemas';
-import { randomInt, randomUUID } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { temporal as proto } from '@temporalio/proto';
-import type { NativeConnection } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
 import { campaignIdFor, type Plan } from '../../domain/plan';
 import { generateNationalTree } from '../../domain/samples/national';
-import { addDays, vietnamDateOf } from '../../domain/schedule';
+import { planSchema } from '../../domain/schemas';
+import { vietnamDateOf } from '../../domain/schedule';
 import { TOPICS } from '../../domain/topics';
 import { UnitIndex, type Unit } from '../../domain/units';
-import { createEventProducer, createKafka } from '../../infra/kafka';
-import { createLogger } from '../../infra/logger';
 import {
   advancePhaseUpdate,
   campaignSnapshotQuery,
@@ -20,12 +15,10 @@ import {
   unitWorkflowId,
   type RunLimits,
 } from '../../workflows/messages';
-import { createDanvanWorker } from '../../worker/worker';
 import { eventually, Reporter } from '../helpers/campaign';
-import { testKafkaBrokers } from '../helpers/env';
 import { nameOf, readCampaignEvents } from '../helpers/kafka';
-import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
-import { plan202 } from '../fixtures/plans';
+import { useDanvanWorker } from '../helpers/temporal';
+import { nationalPlanOpenToday } from '../fixtures/plans';
 
 /**
  * Histories stay bounded however many units report: on the real dev server, with run limits lowered so that
@@ -33,25 +26,15 @@ import { plan202 } from '../fixtures/plans';
  * workflow's history passes its bound.
  */
 describe('history bounds: continue-as-new by Update count and history length, losing nothing', () => {
-  const taskQueue = `history-${randomUUID()}`;
-  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
-  let producer: Producer;
-  let stopWorker: () => Promise<void>;
+  const worker = useDanvanWorker('history');
+  const { taskQueue } = worker;
+  let temporal: ReturnType<typeof worker.temporal>;
+  beforeAll(() => {
+    temporal = worker.temporal();
+  });
 
   /** A plan whose window is open today, so reports are accepted in real time. */
-  const openPlan = (): Plan => {
-    const today = vietnamDateOf(new Date());
-    const year = Number(today.slice(0, 4));
-    return planSchema.parse(
-      plan202({
-        number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-        issuer: { unitCode: 'VN', name: 'Ban Dân vận Trung ương' },
-        year,
-        issuedOn: `${year}-01-02`,
-        window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-      }),
-    );
-  };
+  const openPlan = (): Plan => planSchema.parse(nationalPlanOpenToday(vietnamDateOf(new Date())));
 
   const start = async (tree: Unit[], limits: Partial<RunLimits>) => {
     const plan = openPlan();
@@ -97,27 +80,6 @@ describe('history bounds: continue-as-new by Update count and history length, lo
     kind: 'study-session' as const,
     unitCode: cell.code,
     report: { heldOn: vietnamDateOf(new Date()), membersPresent: 11, membersTotal: 12 },
-  });
-
-  beforeAll(async () => {
-    temporal = await connectTestTemporal();
-    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-history-test', logger: createLogger('warn') }));
-    await producer.connect();
-    const worker = await createDanvanWorker({
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      producer,
-      workflowBundle: await bundleDanvanWorkflows(),
-    });
-    stopWorker = runInBackground(worker);
-  });
-
-  afterAll(async () => {
-    await stopWorker?.();
-    await producer?.disconnect();
-    await temporal?.nativeConnection.close();
-    await temporal?.connection.close();
   });
 
   it('a commune receiving 300 reports with a limit of 40 Updates per run hands over between runs and keeps every report once', async () => {

@@ -1,72 +1,33 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { NativeConnection } from '@temporalio/worker';
-import type { Producer } from 'kafkajs';
 import { campaignIdFor } from '../../domain/plan';
 import { generateNationalTree } from '../../domain/samples/national';
 import { planSchema } from '../../domain/schemas';
-import { addDays, vietnamDateOf } from '../../domain/schedule';
-import { createEventProducer, createKafka } from '../../infra/kafka';
-import { createLogger } from '../../infra/logger';
+import { vietnamDateOf } from '../../domain/schedule';
 import { executeUpdate } from '../../infra/workflow-updates';
-import { createDanvanWorker } from '../../worker/worker';
 import { advancePhaseUpdate, campaignSnapshotQuery, campaignWorkflowId, deployUpdate } from '../../workflows/messages';
 import { eventually, Reporter } from '../helpers/campaign';
-import { testKafkaBrokers } from '../helpers/env';
-import { bundleDanvanWorkflows, connectTestTemporal, runInBackground } from '../helpers/temporal';
-import { plan202 } from '../fixtures/plans';
+import { useDanvanWorker } from '../helpers/temporal';
+import { nationalPlanOpenToday } from '../fixtures/plans';
 
 /**
  * A phase is the same everywhere once a move is answered: an administrator's move returns only when every unit
  * workflow of the tree holds it, so the council's requests sent right after it never meet the old phase.
  */
 describe('phase moves answered once every unit holds them', () => {
-  const taskQueue = `phase-${randomUUID()}`;
-  let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
-  let producer: Producer;
-  let stopWorker: () => Promise<void>;
-
-  beforeAll(async () => {
-    temporal = await connectTestTemporal();
-    producer = createEventProducer(createKafka({ brokers: testKafkaBrokers(), clientId: 'danvan-phase-test', logger: createLogger('warn') }));
-    await producer.connect();
-    const worker = await createDanvanWorker({
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      producer,
-      workflowBundle: await bundleDanvanWorkflows(),
-    });
-    stopWorker = runInBackground(worker);
-  });
-
-  afterAll(async () => {
-    await stopWorker?.();
-    await producer?.disconnect();
-    await temporal?.nativeConnection.close();
-    await temporal?.connection.close();
-  });
+  const worker = useDanvanWorker('phase');
 
   it('after the move to assessment, council requests sent at once to all 24 communes meet no wrong-phase refusal', async () => {
     const today = vietnamDateOf(new Date());
-    const year = Number(today.slice(0, 4));
-    const plan = planSchema.parse(
-      plan202({
-        number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-        issuer: { unitCode: 'VN', name: 'Ban Dân vận Trung ương' },
-        year,
-        issuedOn: `${year}-01-02`,
-        window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-      }),
-    );
+    const temporal = worker.temporal();
+    const plan = planSchema.parse(nationalPlanOpenToday(today));
     const tree = generateNationalTree({ provinces: 3, communes: 24, partyCellsPerCommune: { min: 2, max: 3 }, seed: 11 });
     const communes = tree.filter((u) => u.kind === 'commune');
     expect(communes).toHaveLength(24);
     const campaignId = campaignIdFor(plan);
     const handle = await temporal.client.workflow.start('campaignWorkflow', {
       workflowId: campaignWorkflowId(campaignId),
-      taskQueue,
+      taskQueue: worker.taskQueue,
       args: [{ campaignId, plan, tree }],
     });
     await executeUpdate(handle, deployUpdate, { args: [{ requestedBy: 'admin-tw', reason: 'triển khai' }] });
