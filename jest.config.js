@@ -13,7 +13,6 @@ const shared = {
   // jose, cookie (under fastify.inject) and swagger-parser's ref parser ship only ES modules; jest's CommonJS runtime needs them transpiled.
   transformIgnorePatterns: ['/node_modules/(?!(jose|cookie|@apidevtools/json-schema-ref-parser)/)'],
   setupFiles: ['<rootDir>/test/setup/quiet-temporal-runtime.ts'],
-  testTimeout: 120_000,
 };
 
 module.exports = {
@@ -39,6 +38,8 @@ module.exports = {
   // A global option, so the unit project runs one suite at a time as well: each fast-tier test starts a
   // time-skipping server of its own, with the same stall to fear (README, the fast tier).
   maxWorkers: 1,
+  // A global option: set inside a project it is ignored and every test gets jest's 5 s.
+  testTimeout: 120_000,
   // The Temporal runtime and kafkajs keep sockets that outlive a suite by a few hundred ms after close.
   forceExit: false,
 };
