@@ -20,26 +20,23 @@ export class Clock {
 
   /** Makes every automatic phase move already due; handlers call it first, so what they do lands in the right phase. */
   catchUp(): void {
-    if (!this.node.deployedAt) return;
     for (let next = this.nextMove(); next && Timers.reached(next.at.getTime()); next = this.nextMove()) this.move(next.to, next.reason);
   }
 
+  /** The plan's next phase move; none before deployment. */
   private nextMove() {
-    return nextAutomaticMove(this.node.phase, this.node.plan.window, this.node.deadlines);
+    return this.node.deployedAt ? nextAutomaticMove(this.node.phase, this.node.plan.window, this.node.deadlines) : undefined;
   }
 
   /** The next instant anything is due, after doing everything already due. */
   private tick(): number | undefined {
     this.catchUp();
-    for (let due = nextReminder(this.node); due; due = nextReminder(this.node)) {
-      if (!Timers.reached(due.at)) {
-        const move = this.node.deployedAt ? this.nextMove() : undefined;
-        return move ? Math.min(due.at, move.at.getTime()) : due.at;
-      }
+    for (let due = nextReminder(this.node); due && Timers.reached(due.at); due = nextReminder(this.node)) {
       sendReminder(this.node, due.action);
       this.catchUp();
     }
-    return this.node.deployedAt ? this.nextMove()?.at.getTime() : undefined;
+    const instants = [nextReminder(this.node)?.at, this.nextMove()?.at.getTime()].filter((at): at is number => at !== undefined);
+    return instants.length > 0 ? Math.min(...instants) : undefined;
   }
 
   async run<R>(until: () => R | undefined): Promise<R> {
