@@ -153,6 +153,17 @@ function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejec
   return undefined;
 }
 
+/** The units a ledger tracks and what each owes: the payload of `unit.deployed`, so consumers know what is required. */
+export function deployedUnits(ledger: Ledger) {
+  return Object.values(ledger.units).map((u) => ({
+    code: u.code,
+    name: u.name,
+    kind: u.kind,
+    ...(u.parent ? { parent: u.parent } : {}),
+    obligations: obligationsOf(u),
+  }));
+}
+
 /**
  * Checks a submission against the ledger without changing it. Returns the earlier answer for a repeated
  * idempotency key with the same content, a rejection for anything that may not be applied, or nothing.

@@ -55,12 +55,16 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
 
   /** Every move is an event; only an administrator's travels down: the clock of every node makes the plan's moves by itself. */
   const movePhase = (to: Phase, reason: string, trigger: 'admin' | 'deadline') => {
-    node.emit('campaign.phase-changed', index.root.code, { from: node.phase, to, reason, trigger });
+    node.emit('campaign.phase-changed', index.root.code, { from: node.state.phase, to, reason, trigger });
     node.enterPhase(to);
     if (trigger === 'admin') node.tellChildren({ kind: 'phase', phase: to });
   };
   const clock = new Clock(node, timers, (to, reason) => movePhase(to, reason, 'deadline'));
-  const snapshot = (): CampaignSnapshot => ({ ...snapshotOf(node, run.updates), plan, ...(node.deployedAt ? { deployedAt: node.deployedAt } : {}) });
+  const snapshot = (): CampaignSnapshot => ({
+    ...snapshotOf(node, run.updates),
+    plan,
+    ...(node.state.deployedAt ? { deployedAt: node.state.deployedAt } : {}),
+  });
   /** An administrator's move answers once every workflow of the tree holds it, so no report meets the old phase after. */
   const everyUnitHolds = (phase: Phase) => condition(() => subtreeHolds(node, phase));
 
@@ -79,9 +83,9 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   setHandler(unitTreeQuery, () => tree);
   registerAdminUpdate(deployUpdate, node, run, snapshot, {
     problem: () =>
-      node.phase === 'issued'
+      node.state.phase === 'issued'
         ? undefined
-        : reject('conflict', `the campaign is already ${node.phase}; it is deployed once`, 'Kế hoạch đã được triển khai', 'phase', node.phase),
+        : reject('conflict', `the campaign is already ${node.state.phase}; it is deployed once`, 'Kế hoạch đã được triển khai', 'phase', node.state.phase),
     apply: deploy,
   });
   registerAdminUpdate(advancePhaseUpdate, node, run, snapshot, {
@@ -94,19 +98,22 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     },
   });
   registerAdminUpdate(extendDeadlineUpdate, node, run, snapshot, {
-    problem: (request) => extensionProblem(node.deadlines, request, node.phaseNow()),
+    problem: (request) => extensionProblem(node.state.deadlines, request, node.phaseNow()),
     apply: async (request) => {
-      const from = node.deadlines[request.deadline];
+      const from = node.state.deadlines[request.deadline];
       node.emit('deadline.extended', index.root.code, { deadline: request.deadline, from, to: request.to, reason: request.reason });
-      node.setDeadlines({ ...node.deadlines, [request.deadline]: request.to }, { ...node.deadlinesSince, [request.deadline]: new Date().toISOString() });
-      node.tellChildren({ kind: 'deadlines', deadlines: node.deadlines, deadlinesSince: node.deadlinesSince });
-      await everyUnitHolds(node.phase);
+      node.setDeadlines(
+        { ...node.state.deadlines, [request.deadline]: request.to },
+        { ...node.state.deadlinesSince, [request.deadline]: new Date().toISOString() },
+      );
+      node.tellChildren({ kind: 'deadlines', deadlines: node.state.deadlines, deadlinesSince: node.state.deadlinesSince });
+      await everyUnitHolds(node.state.phase);
     },
   });
 
   // Run: issue (first run only), then the clock until the campaign is closed everywhere or the run hands over.
   if (!input.carry) {
-    upsertSearchAttributes(campaignSearchAttributes(plan, node.phase));
+    upsertSearchAttributes(campaignSearchAttributes(plan, node.state.phase));
     node.emit('campaign.issued', index.root.code, { plan, units: countKinds(tree) });
   }
   outbox.start();

@@ -1,7 +1,8 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, startChild } from '@temporalio/workflow';
 import type { UnitIndex } from '../domain/units';
 import { Loop } from './loop';
-import { deadlinesKey, deadlinesSignal, phaseSignal, unitWorkflowId, type ChildMessage, type UnitInput } from './messages';
+import { deadlinesKey, type ChildMessage } from './carry';
+import { deadlinesSignal, phaseSignal, unitWorkflowId, type UnitInput } from './messages';
 import type { Node } from './node';
 import { unitWorkflowSearchAttributes } from './search-attributes';
 
@@ -14,8 +15,8 @@ export class Children extends Loop {
   /** Once per campaign: the children outlive this run if it continues as new. */
   async startWorkflows(index: UnitIndex): Promise<void> {
     const node = this.node;
-    if (node.childrenStarted) return;
-    const startedWith = { phase: node.phase, deadlines: deadlinesKey(node.deadlines) };
+    if (node.state.childrenStarted) return;
+    const startedWith = { phase: node.state.phase, deadlines: deadlinesKey(node.state.deadlines) };
     await Promise.all(
       node.childUnits.map((child) => {
         const input: UnitInput = {
@@ -24,9 +25,9 @@ export class Children extends Loop {
           unitCode: child.code,
           units: index.subtree(child.code),
           parentWorkflowId: node.workflowId,
-          phase: node.phase,
-          deadlines: node.deadlines,
-          deadlinesSince: node.deadlinesSince,
+          phase: node.state.phase,
+          deadlines: node.state.deadlines,
+          deadlinesSince: node.state.deadlinesSince,
           limits: node.limits,
         };
         return startChild('unitWorkflow', {
@@ -34,15 +35,15 @@ export class Children extends Loop {
           args: [input],
           // Children are steered by signals and report back by signal; a parent's continue-as-new must not end them.
           parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: unitWorkflowSearchAttributes(node.plan, child.code, node.phase),
+          typedSearchAttributes: unitWorkflowSearchAttributes(node.plan, child.code, node.state.phase),
         });
       }),
     );
     node.markChildrenStarted();
     // A move or an extension that arrived while the children were starting found no one to tell yet.
-    if (node.phase !== startedWith.phase) node.tellChildren({ kind: 'phase', phase: node.phase });
-    if (deadlinesKey(node.deadlines) !== startedWith.deadlines)
-      node.tellChildren({ kind: 'deadlines', deadlines: node.deadlines, deadlinesSince: node.deadlinesSince });
+    if (node.state.phase !== startedWith.phase) node.tellChildren({ kind: 'phase', phase: node.state.phase });
+    if (deadlinesKey(node.state.deadlines) !== startedWith.deadlines)
+      node.tellChildren({ kind: 'deadlines', deadlines: node.state.deadlines, deadlinesSince: node.state.deadlinesSince });
   }
 
   protected async work(): Promise<void> {

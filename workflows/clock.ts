@@ -25,7 +25,7 @@ export class Clock {
 
   /** The plan's next phase move; none before deployment. */
   private nextMove() {
-    return this.node.deployedAt ? nextAutomaticMove(this.node.phase, this.node.plan.window, this.node.deadlines) : undefined;
+    return this.node.state.deployedAt ? nextAutomaticMove(this.node.state.phase, this.node.plan.window, this.node.state.deadlines) : undefined;
   }
 
   /** The next instant anything is due, after doing everything already due. */

@@ -1,12 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
-import type { DanvanEvent } from '../domain/events';
 import { fingerprint } from '../domain/fingerprint';
-import type { Ledger, LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
+import type { LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
 import type { Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
-import type { Obligation, Unit, UnitIndex, UnitKind } from '../domain/units';
+import type { Unit, UnitIndex, UnitKind } from '../domain/units';
+import type { ChildReport, NodeCarry, OverdueUnit } from './carry';
 
 /**
  * The public contract of danvan's workflows: task queue, workflow ids, inputs, and every message name.
@@ -55,29 +55,6 @@ export interface RunLimits {
 
 export const DEFAULT_RUN_LIMITS: RunLimits = { maxUpdatesPerRun: 1_000, maxHistoryEvents: 8_000, reportIntervalMs: 2_000 };
 
-/** What a node hands to its next run: everything but the inputs it was started with. */
-export interface NodeCarry {
-  phase: Phase;
-  deadlines: Deadlines;
-  deadlinesSince: Record<Deadline, string>;
-  ledger: Ledger;
-  childReports: Record<string, ChildReport>;
-  childrenStarted: boolean;
-  sequence: number;
-  outbox: DanvanEvent[];
-  /** Messages to every child not yet sent, in order: like the outbox, carried to the next run. */
-  childMessages: ChildMessage[];
-  actionsDone: string[];
-  reminders: { sent: number; escalations: number };
-  deployedAt?: string;
-  runs: number;
-  /** Administrator idempotency keys already applied (key → fingerprint of what they asked), kept across runs. */
-  adminKeys?: Record<string, string>;
-}
-
-/** What a node passes down to its children: the phase an administrator moved to, or new deadlines. */
-export type ChildMessage = { kind: 'phase'; phase: Phase } | { kind: 'deadlines'; deadlines: Deadlines; deadlinesSince: Record<Deadline, string> };
-
 export interface CampaignInput {
   campaignId: string;
   plan: Plan;
@@ -99,28 +76,6 @@ export interface UnitInput {
   deadlinesSince: Record<Deadline, string>;
   limits: RunLimits;
   carry?: NodeCarry;
-}
-
-export interface OverdueUnit {
-  code: string;
-  obligation: Obligation;
-}
-
-/** What a child node tells its parent: its subtree's figures, what every workflow of it holds, and whether it has finished (campaign closed). */
-export interface ChildReport {
-  unitCode: string;
-  progress: Progress;
-  overdueUnits: OverdueUnit[];
-  finished: boolean;
-  /** The earliest phase any workflow of the subtree holds: an administrator's phase move answers once every child reports it. */
-  phase: Phase;
-  /** `deadlinesKey` of the deadlines every workflow of the subtree holds, or null while they differ. */
-  deadlinesKey: string | null;
-}
-
-/** The deadlines as one comparable string. */
-export function deadlinesKey(deadlines: Deadlines): string {
-  return [deadlines['study-sessions'], deadlines.dialogues, deadlines.assessment, deadlines.commendation].join('|');
 }
 
 export interface ChildSummary {

@@ -2,11 +2,12 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import { phaseAt, phaseIndex, type Phase } from '../domain/campaign';
 import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
 import type { EventPayload } from '../domain/events';
-import { createLedger, type Ledger, type LedgerContext } from '../domain/ledger';
+import { deployedUnits, type LedgerContext } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
 import type { Deadline, Deadlines } from '../domain/schedule';
-import { obligationsOf, type Unit, type UnitIndex } from '../domain/units';
-import { DEFAULT_RUN_LIMITS, type ChildMessage, type ChildReport, type NodeCarry, type RunLimits } from './messages';
+import type { Unit, UnitIndex } from '../domain/units';
+import { firstCarry, type ChildMessage, type ChildReport, type NodeCarry } from './carry';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from './messages';
 import { searchAttributes } from './search-attributes';
 
 export interface NodeOptions {
@@ -48,18 +49,7 @@ export class Node {
     this.parentWorkflowId = opts.parentWorkflowId;
     this.childUnits = children.filter((c) => !index.isLeaf(c.code));
     this.limits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
-    this.carry = opts.carry ?? {
-      ...opts.initial,
-      ledger: createLedger([index.root, ...children.filter((c) => index.isLeaf(c.code))]),
-      childReports: {},
-      childrenStarted: false,
-      sequence: 0,
-      outbox: [],
-      childMessages: [],
-      actionsDone: [],
-      reminders: { sent: 0, escalations: 0 },
-      runs: 1,
-    };
+    this.carry = opts.carry ?? firstCarry(opts.initial, [index.root, ...children.filter((c) => index.isLeaf(c.code))]);
   }
 
   /** Counts every change; a loop that saw revision r has something to do once it differs. */
@@ -67,28 +57,13 @@ export class Node {
     return this.changes;
   }
 
+  /** What the node holds, to read; every change goes through a method below. */
+  get state(): Readonly<NodeCarry> {
+    return this.carry;
+  }
+
   private changed(): void {
     this.changes += 1;
-  }
-
-  get phase(): Phase {
-    return this.carry.phase;
-  }
-
-  get deadlines(): Deadlines {
-    return this.carry.deadlines;
-  }
-
-  get deadlinesSince(): Record<Deadline, string> {
-    return this.carry.deadlinesSince;
-  }
-
-  get deployedAt(): string | undefined {
-    return this.carry.deployedAt;
-  }
-
-  get ledger(): Ledger {
-    return this.carry.ledger;
   }
 
   /** The phase reports are judged by: the recorded one, plus any automatic move already due (domain/campaign.ts). */
@@ -155,24 +130,13 @@ export class Node {
 
   /** Emits `unit.deployed` for the units this node tracks, so consumers know who owes what. */
   announceDeployment(): void {
-    const units = Object.values(this.carry.ledger.units).map((u) => ({
-      code: u.code,
-      name: u.name,
-      kind: u.kind,
-      ...(u.parent ? { parent: u.parent } : {}),
-      obligations: obligationsOf(u),
-    }));
-    this.emit('unit.deployed', this.unit.code, { units });
+    this.emit('unit.deployed', this.unit.code, { units: deployedUnits(this.carry.ledger) });
     this.carry.deployedAt ??= new Date().toISOString();
   }
 
   /** After a report was applied to the ledger. */
   ledgerChanged(): void {
     this.changed();
-  }
-
-  get childrenStarted(): boolean {
-    return this.carry.childrenStarted;
   }
 
   markChildrenStarted(): void {
@@ -200,22 +164,9 @@ export class Node {
     return this.carry.childReports[unitCode];
   }
 
-  get reminders(): Readonly<{ sent: number; escalations: number }> {
-    return this.carry.reminders;
-  }
-
   /** Events emitted over the campaign, and those not yet on Kafka. */
   get events(): { emitted: number; pending: number } {
     return { emitted: this.carry.sequence, pending: this.carry.outbox.length };
-  }
-
-  get runNumber(): number {
-    return this.carry.runs;
-  }
-
-  /** Deadline actions (reminders, escalations) already done, across runs. */
-  get actionsDone(): readonly string[] {
-    return this.carry.actionsDone;
   }
 
   recordAction(key: string, counts: { sent: number; escalations: number }): void {

@@ -15,14 +15,14 @@ export interface DueAction {
 
 /** The next reminder or escalation owed by this node's own units, if any unit still owes something. */
 export function nextReminder(node: Node): DueAction | undefined {
-  if (!node.deployedAt || node.phase === 'issued' || node.phase === 'closed') return undefined;
-  const done = new Set(node.actionsDone);
+  if (!node.state.deployedAt || node.state.phase === 'issued' || node.state.phase === 'closed') return undefined;
+  const done = new Set(node.state.actionsDone);
   let best: DueAction | undefined;
   for (const deadline of OBLIGATION_DEADLINES) {
     const obligation = obligationOfDeadline(deadline);
-    if (!obligation || nonCompliant(node.ledger, obligation).length === 0) continue;
-    const since = new Date(Math.max(Date.parse(node.deployedAt), Date.parse(node.deadlinesSince[deadline])));
-    const action = nextDeadlineAction(deadline, node.deadlines[deadline], node.plan.reminders, since, done);
+    if (!obligation || nonCompliant(node.state.ledger, obligation).length === 0) continue;
+    const since = new Date(Math.max(Date.parse(node.state.deployedAt), Date.parse(node.state.deadlinesSince[deadline])));
+    const action = nextDeadlineAction(deadline, node.state.deadlines[deadline], node.plan.reminders, since, done);
     const at = action.at.getTime() + spreadMs(`${node.unit.code}:${action.key}`, REMINDER_SPREAD_MS);
     if (!best || at < best.at) best = { action, at };
   }
@@ -32,7 +32,7 @@ export function nextReminder(node: Node): DueAction | undefined {
 /** Reminds the units that still owe the obligation, or escalates them to their parents once the deadline has passed. */
 export function sendReminder(node: Node, action: DeadlineAction): void {
   const obligation = obligationOfDeadline(action.deadline);
-  const units = obligation ? nonCompliant(node.ledger, obligation) : [];
+  const units = obligation ? nonCompliant(node.state.ledger, obligation) : [];
   const base = { deadline: action.deadline, deadlineDate: action.deadlineDate };
   if (units.length === 0) {
     node.recordAction(action.key, { sent: 0, escalations: 0 });
@@ -40,7 +40,7 @@ export function sendReminder(node: Node, action: DeadlineAction): void {
     node.emit('deadline.escalated', node.unit.code, {
       ...base,
       units: units.map((code) => {
-        const parent = node.ledger.units[code]?.parent;
+        const parent = node.state.ledger.units[code]?.parent;
         return parent ? { code, parent } : { code };
       }),
     });

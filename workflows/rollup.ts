@@ -1,6 +1,7 @@
 import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { Loop } from './loop';
-import { childReportSignal, type ChildReport } from './messages';
+import type { ChildReport } from './carry';
+import { childReportSignal } from './messages';
 import type { Node } from './node';
 import { reportOf, subtreeDeadlinesKey, subtreePhase } from './subtree';
 import { Timers } from './timers';

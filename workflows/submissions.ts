@@ -32,10 +32,10 @@ export function registerSubmissions(node: Node, run: Run, clock: Clock): void {
       clock.catchUp();
       const ctx = node.ledgerContext();
       const submission = shaped(raw);
-      const check = checkSubmission(node.ledger, ctx, submission);
+      const check = checkSubmission(node.state.ledger, ctx, submission);
       if (check && 'duplicate' in check) return check.duplicate;
       if (check) refuse(check.rejection);
-      const { result, events } = applySubmission(node.ledger, ctx, submission);
+      const { result, events } = applySubmission(node.state.ledger, ctx, submission);
       for (const event of events) node.emit(event.type, event.unitCode, event.payload as never);
       node.ledgerChanged();
       return result;
@@ -43,7 +43,7 @@ export function registerSubmissions(node: Node, run: Run, clock: Clock): void {
     {
       validator: (raw) => {
         run.admit();
-        const check = checkSubmission(node.ledger, node.ledgerContext(), shaped(raw));
+        const check = checkSubmission(node.state.ledger, node.ledgerContext(), shaped(raw));
         if (check && 'rejection' in check) refuse(check.rejection);
       },
     },

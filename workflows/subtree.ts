@@ -2,7 +2,8 @@ import { workflowInfo } from '@temporalio/workflow';
 import { phaseIndex, PHASES, type Phase } from '../domain/campaign';
 import { ledgerProgress, overdueUnits } from '../domain/ledger';
 import { emptyProgress, sumProgress, type Progress } from '../domain/progress';
-import { OVERDUE_LIST_LIMIT, deadlinesKey, type ChildReport, type NodeSnapshot, type OverdueUnit } from './messages';
+import { deadlinesKey, type ChildReport, type OverdueUnit } from './carry';
+import { OVERDUE_LIST_LIMIT, type NodeSnapshot } from './messages';
 import type { Node } from './node';
 
 /**
@@ -16,15 +17,15 @@ function childReports(node: Node): ChildReport[] {
 
 /** The earliest phase any workflow of this subtree holds, or undefined while a started child has not reported in. */
 export function subtreePhase(node: Node): Phase | undefined {
-  if (!node.childrenStarted) return node.phase;
+  if (!node.state.childrenStarted) return node.state.phase;
   if (!node.allChildrenReported()) return undefined;
-  return PHASES[Math.min(phaseIndex(node.phase), ...childReports(node).map((r) => phaseIndex(r.phase)))];
+  return PHASES[Math.min(phaseIndex(node.state.phase), ...childReports(node).map((r) => phaseIndex(r.phase)))];
 }
 
 /** The deadlines every workflow of this subtree holds, as a key, or null while they differ. */
 export function subtreeDeadlinesKey(node: Node): string | null {
-  const own = deadlinesKey(node.deadlines);
-  if (!node.childrenStarted) return own;
+  const own = deadlinesKey(node.state.deadlines);
+  if (!node.state.childrenStarted) return own;
   return node.childUnits.every((c) => node.childReport(c.code)?.deadlinesKey === own) ? own : null;
 }
 
@@ -36,19 +37,19 @@ export function subtreeHolds(node: Node, phase: Phase): boolean {
 
 /** Own figures plus every child's last report. */
 export function subtreeProgress(node: Node): Progress {
-  const own = ledgerProgress(node.ledger, { now: new Date(), deadlines: node.deadlines });
-  own.reminders = { ...node.reminders };
+  const own = ledgerProgress(node.state.ledger, { now: new Date(), deadlines: node.state.deadlines });
+  own.reminders = { ...node.state.reminders };
   return sumProgress([own, ...childReports(node).map((r) => r.progress)]);
 }
 
 function subtreeOverdue(node: Node): OverdueUnit[] {
-  const own: OverdueUnit[] = overdueUnits(node.ledger, { now: new Date(), deadlines: node.deadlines });
+  const own: OverdueUnit[] = overdueUnits(node.state.ledger, { now: new Date(), deadlines: node.state.deadlines });
   return own.concat(...childReports(node).map((r) => r.overdueUnits)).slice(0, OVERDUE_LIST_LIMIT);
 }
 
 /** What the node tells its parent. */
 export function reportOf(node: Node): ChildReport {
-  const phase = subtreePhase(node) ?? node.phase;
+  const phase = subtreePhase(node) ?? node.state.phase;
   return {
     unitCode: node.unit.code,
     progress: subtreeProgress(node),
@@ -63,10 +64,10 @@ export function snapshotOf(node: Node, updatesThisRun: number): NodeSnapshot {
   return {
     campaignId: node.campaignId,
     unitCode: node.unit.code,
-    phase: node.phase,
-    deadlines: node.deadlines,
+    phase: node.state.phase,
+    deadlines: node.state.deadlines,
     progress: subtreeProgress(node),
-    units: Object.values(node.ledger.units),
+    units: Object.values(node.state.ledger.units),
     children: node.childUnits.map((child) => {
       const report = node.childReport(child.code);
       return { unitCode: child.code, name: child.name, kind: child.kind, progress: report?.progress ?? emptyProgress(), finished: report?.finished ?? false };
@@ -74,6 +75,6 @@ export function snapshotOf(node: Node, updatesThisRun: number): NodeSnapshot {
     overdueUnits: subtreeOverdue(node),
     eventsEmitted: node.events.emitted,
     eventsPending: node.events.pending,
-    run: { number: node.runNumber, updates: updatesThisRun, historyLength: workflowInfo().historyLength },
+    run: { number: node.state.runs, updates: updatesThisRun, historyLength: workflowInfo().historyLength },
   };
 }
