@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../infra/config';
 import { stackDown, stackLayout, stackUp } from '../stack/stack';
@@ -9,7 +10,7 @@ import { TEST_ENV } from '../test/helpers/env';
  * `npm run flake -- [--runs 20] [--hog 1] [--out FILE] SUITE…`: runs each suite RUNS times, one after another,
  * while HOG processes keep as many cores busy, and prints every run and a table of passes and failures. The
  * servers come up once (the test profile of the embedded stack) and every jest run uses them, so a run costs
- * what its suite costs. A failure is printed with the tail of its output: a flaky test is a bug to find.
+ * what its suite costs. A failure is printed with the tail of its output and kept whole in a file: a flaky test is a bug to find.
  */
 interface Options {
   runs: number;
@@ -40,15 +41,14 @@ function parse(argv: string[]): Options {
   return options;
 }
 
-function jestOnce(suite: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; seconds: number; tail: string }> {
+function jestOnce(suite: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; seconds: number; output: string }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', suite], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('close', (code) => resolve({ ok: code === 0, seconds: (Date.now() - started) / 1000, tail: output.split('\n').slice(-40).join('\n') }));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', (code) => resolve({ ok: code === 0, seconds: (Date.now() - started) / 1000, output: Buffer.concat(chunks).toString() }));
   });
 }
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[stack] ${line}\n`);
   const hogs: ChildProcess[] = Array.from({ length: options.hog }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   const results: Array<{ suite: string; passed: number; failed: number; seconds: number[] }> = [];
+  const failures = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-flake-'));
   try {
     const up = await stackUp(layout, { temporal: true, kafka: true, fresh: true, topicPartitions: loadConfig().KAFKA_TOPIC_PARTITIONS, log });
     const env = { ...process.env, [TEST_ENV.temporalAddress]: up.endpoints.temporalAddress, [TEST_ENV.kafkaBrokers]: up.endpoints.kafkaBrokers.join(',') };
@@ -70,7 +71,12 @@ async function main(): Promise<void> {
         if (result.ok) row.passed += 1;
         else row.failed += 1;
         console.log(`${path.basename(suite)} run ${run}/${options.runs}: ${result.ok ? 'pass' : 'FAIL'} in ${result.seconds.toFixed(1)} s`);
-        if (!result.ok) console.log(result.tail);
+        if (!result.ok) {
+          // The whole output is kept: a stalled story's diagnostics come long before jest's summary.
+          const file = path.join(failures, `${path.basename(suite, '.test.ts')}-run${run}.log`);
+          fs.writeFileSync(file, result.output);
+          console.log(`${result.output.split('\n').slice(-40).join('\n')}\n(whole output: ${file})`);
+        }
       }
     }
   } finally {
