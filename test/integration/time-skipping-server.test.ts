@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { timeSkippingServerPath } from '../helpers/env';
-import { longNap } from '../workflows';
+import { longNap, parentOfNapper } from '../workflows';
 
 /** A connection whose gRPC channel the test can watch. */
 class WatchedConnection extends Connection {
@@ -53,6 +53,37 @@ describe('time-skipping test server (Maven artifact, existing-path executable)',
     const after = await env.currentTimeMs();
     expect(after - before).toBeGreaterThanOrEqual(7 * 86_400_000);
   });
+
+  // sdk-java's TestWorkflowMutableStateImpl locks time skipping when a child completes, until its parent has taken
+  // the news; a parent already closed never takes it. danvan's parents therefore wait for the children they started
+  // (workflows/children.ts). On a fresh server, since it never skips again.
+  it('stops skipping time for good once a child completes after the parent that started it', async () => {
+    const fresh = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: timeSkippingServerPath() } },
+    });
+    const stop = new AbortController();
+    try {
+      const worker = await Worker.create({ connection: fresh.nativeConnection, taskQueue: 'child-after-parent', workflowBundle: bundle });
+      const clockMoves = () =>
+        Promise.race([
+          fresh.connection.withAbortSignal(stop.signal, () => fresh.sleep('1 hour')).then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+        ]);
+      await worker.runUntil(async () => {
+        const run = async (workflowId: string, waitForChild: boolean) => {
+          await fresh.client.workflow.execute(parentOfNapper, { args: [waitForChild], workflowId, taskQueue: 'child-after-parent' });
+          await fresh.client.workflow.getHandle(`${workflowId}-child`).result();
+        };
+        await run('parent-waits', true);
+        expect(await clockMoves()).toBe(true);
+        await run('parent-leaves-first', false);
+        expect(await clockMoves()).toBe(false);
+      });
+    } finally {
+      stop.abort();
+      await fresh.teardown();
+    }
+  }, 60_000);
 
   // grpc-java's default policy counts every ping on an idle connection (and any more often than every 5 minutes
   // on a busy one) as abuse and drops the connection at the third: 36 s here. The SDK pings every 30 s, so on

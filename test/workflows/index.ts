@@ -1,4 +1,4 @@
-import { sleep } from '@temporalio/workflow';
+import { ParentClosePolicy, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 
 /** Workflows that exist only to prove properties of the servers the suites run against. */
 
@@ -7,4 +7,10 @@ export async function longNap(days: number): Promise<{ startedAt: string; endedA
   const startedAt = new Date().toISOString();
   await sleep(`${days} days`);
   return { startedAt, endedAt: new Date().toISOString() };
+}
+
+/** Starts a child that naps for a day and, unless told to wait for it, completes at once, before the child. */
+export async function parentOfNapper(waitForChild: boolean): Promise<void> {
+  const child = await startChild(longNap, { workflowId: `${workflowInfo().workflowId}-child`, args: [1], parentClosePolicy: ParentClosePolicy.ABANDON });
+  if (waitForChild) await child.result();
 }

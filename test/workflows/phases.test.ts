@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import type { Phase } from '../../domain/campaign';
 import { TREE, nameOf, sourceUnitOf, useFastTier, vietnamTime, type CampaignUnderTest } from './harness';
 
@@ -92,6 +93,22 @@ describe('phases move by the clock (fast tier)', () => {
       overdue: 4,
     });
     campaign.expectWellFormedStream();
+
+    // Every workflow heard each child it started complete before it completed itself, and the clock still moves
+    // afterwards: a parent that completes first leaves its child's completion untold, and this server's clock
+    // locked for good (docs/testing.md).
+    for (const id of campaign.workflowIds()) {
+      const events = (await tier.env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+      const { EventType } = temporal.api.enums.v1;
+      expect({ id, last: EventType[events.at(-1)!.eventType!], childrenCompleted: count(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) }).toEqual({
+        id,
+        last: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+        childrenCompleted: count(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED),
+      });
+    }
+    await campaign.advanceTo('12-05');
+    expect(vietnamTime((await campaign.now()).toISOString()) >= campaign.day('12-05 12:00')).toBe(true);
 
     // Eighty-odd days of workflow time, every timer of four workflows on the way, and no real waiting.
     expect((Date.now() - wallStart) / 1000).toBeLessThan(60);
