@@ -58,6 +58,11 @@ function statements(db: Database) {
       `INSERT INTO dialogues (campaign_id, unit_code, conference, held_on, topic, attendance, late)
        VALUES (@campaign, @unit, @conference, @heldOn, @topic, @attendance, @late) ON CONFLICT DO NOTHING`,
     ),
+    // The workflow numbers each unit's activity reports, so a key never carries two reports.
+    activity: db.prepare(
+      `INSERT INTO activities (campaign_id, unit_code, report_id, activity, held_on, measures_json, late)
+       VALUES (@campaign, @unit, @reportId, @activity, @heldOn, @measures, @late) ON CONFLICT DO NOTHING`,
+    ),
     petitionRecorded: db.prepare(
       `INSERT INTO petitions (campaign_id, unit_code, petition_id, kind, received_on) VALUES (@campaign, @unit, @petitionId, @kind, @receivedOn)
        ON CONFLICT DO UPDATE SET received_on = excluded.received_on`,
@@ -144,6 +149,16 @@ const HANDLERS: { [T in ProjectedEvent['name']]: Handler<T> } = {
       heldOn: data.heldOn,
       topic: data.topic,
       attendance: data.attendance,
+      late: data.late ? 1 : 0,
+    }),
+  'activity.reported': (s, { campaignId: campaign, subject: unit, data }) =>
+    void s.activity.run({
+      campaign,
+      unit,
+      reportId: data.reportId,
+      activity: data.activity,
+      heldOn: data.heldOn,
+      measures: JSON.stringify(data.measures),
       late: data.late ? 1 : 0,
     }),
   'petition.recorded': (s, { campaignId: campaign, subject: unit, data }) =>

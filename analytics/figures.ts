@@ -3,15 +3,18 @@ import type { Phase } from '../domain/campaign';
 import type { EventPayload } from '../domain/events';
 import { isOverdue } from '../domain/ledger';
 import type { ModelField, ModelStage } from '../domain/models';
-import { emptyProgress, type Progress } from '../domain/progress';
+import { addActivities, emptyProgress, type Progress } from '../domain/progress';
 import type { PetitionKind } from '../domain/reports';
-import { DEADLINES, type Deadline, type Deadlines } from '../domain/schedule';
+import { planObligations, type PlanObligation } from '../domain/obligations';
+import { VIETNAM_UTC_OFFSET_HOURS, type Deadline, type Deadlines } from '../domain/schedule';
 import { OBLIGATIONS, type Obligation, type UnitKind } from '../domain/units';
+import { parsePeriod } from './period';
 import { fail, ok, type Result } from './result';
 
 /**
  * The read side of the projection: the figures of domain/progress.ts counted from the stored facts the way
- * domain/ledger.ts counts them (`ledgerProgress`), for a whole campaign or for the subtree under one unit.
+ * domain/ledger.ts counts them (`ledgerProgress`), for a whole campaign or the subtree under one unit, over all
+ * its facts or those dated in one period.
  */
 
 export type PlanRecord = EventPayload<'campaign.issued'>['plan'];
@@ -35,11 +38,34 @@ export interface FiguresOptions {
    * stream time, so the same events always give the same figures; a live dashboard passes `new Date()`.
    */
   asOf?: Date;
+  /** The subtree under this unit (the unit and every unit whose parent chain reaches it); by default the whole campaign. */
+  unit?: string;
+  /**
+   * Only the facts dated in this period, "2024", "2024-H1" or "2024-Q3" (parsePeriod): study sessions, dialogues
+   * and activities by the day held, petitions by the day received, models by the day registered (counted in the
+   * stage they are in now), reminders by the day sent. What the units owe (`required`) has no date and stays
+   * the scope's; `overdue` is a verdict on the whole campaign, not on a period, and is 0 in a period's figures.
+   */
+  period?: string;
+}
+
+/** Of the units counted `late` (reported after the deadline), how many held it after the deadline day and how many only reported late. */
+export interface LateSplit {
+  heldLate: number;
+  reportedLate: number;
+}
+
+export interface UnitRecord {
+  code: string;
+  /** Absent while the unit is known only as another unit's parent. */
+  name?: string;
+  kind?: UnitKind;
 }
 
 export interface OverdueUnit {
   code: string;
-  obligation: Obligation;
+  /** The activity owed. */
+  obligation: string;
 }
 
 interface CampaignRow {
@@ -55,51 +81,87 @@ interface ObligationRow {
   late: number;
 }
 
-function figureStatements(db: Database, scoped: boolean) {
-  // A subtree is every unit whose parent chain reaches the root; UNION (not UNION ALL) stops at any repeat.
-  const withScope = scoped
+/** Which rows a statement reads: the whole campaign or the subtree under @root; every fact, or those dated from @from to @to. */
+interface Filter {
+  scoped: boolean;
+  dated: boolean;
+}
+
+// A subtree is every unit whose parent chain reaches the root; UNION (not UNION ALL) stops at any repeat.
+function withScope(scoped: boolean): string {
+  return scoped
     ? 'WITH RECURSIVE subtree(code) AS (SELECT @root UNION SELECT u.unit_code FROM units u JOIN subtree ON u.parent_code = subtree.code WHERE u.campaign_id = @campaign) '
     : '';
-  const inScope = (column: string) => (scoped ? ` AND ${column} IN (SELECT code FROM subtree)` : '');
+}
+
+function inScope(scoped: boolean, column: string): string {
+  return scoped ? ` AND ${column} IN (SELECT code FROM subtree)` : '';
+}
+
+/** A reminder's date is the Vietnam day its event was sent (the workflow's clock; UTC+7 all year). */
+const SENT_ON = `(SELECT date(e.time_ms / 1000 + ${VIETNAM_UTC_OFFSET_HOURS * 3600}, 'unixepoch') FROM seen_events e WHERE e.event_id = r.event_id)`;
+
+function figureStatements(db: Database, { scoped, dated }: Filter) {
+  const scope = withScope(scoped);
+  const within = (column: string) => inScope(scoped, column);
+  // ISO dates compare as strings. A fact without its date yet (a model step that overtook the registration) is in no period.
+  const during = (column: string) => (dated ? ` AND ${column} BETWEEN @from AND @to` : '');
+  // The first conference of each commune (in the period) decides whether it complied, and whether late: SQLite takes
+  // the bare columns of a MIN() aggregate from the row holding the minimum.
+  const firstConferences = `SELECT unit_code, MIN(conference) AS first, late, held_on FROM dialogues WHERE campaign_id = @campaign${during('held_on')} GROUP BY unit_code`;
   return {
+    // The date is part of the join, not of WHERE: every owing unit stays required, only its session may fall outside the period.
     studySessions: db.prepare(
-      `${withScope}SELECT COUNT(*) AS required, COUNT(s.unit_code) AS done, COALESCE(SUM(s.late), 0) AS late,
+      `${scope}SELECT COUNT(*) AS required, COUNT(s.unit_code) AS done, COALESCE(SUM(s.late), 0) AS late,
          COALESCE(SUM(s.members_present), 0) AS membersPresent, COALESCE(SUM(s.members_total), 0) AS membersTotal
-       FROM units u LEFT JOIN study_sessions s ON s.campaign_id = u.campaign_id AND s.unit_code = u.unit_code
-       WHERE u.campaign_id = @campaign AND u.owes_study_session = 1${inScope('u.unit_code')}`,
+       FROM units u LEFT JOIN study_sessions s ON s.campaign_id = u.campaign_id AND s.unit_code = u.unit_code${during('s.held_on')}
+       WHERE u.campaign_id = @campaign AND u.owes_study_session = 1${within('u.unit_code')}`,
     ),
-    // SQLite takes a bare column of a MIN() aggregate from the row holding the minimum: `late` of the first conference.
     dialogueTally: db.prepare(
-      `${withScope}SELECT COUNT(*) AS required, COUNT(f.unit_code) AS done, COALESCE(SUM(f.late), 0) AS late
-       FROM units u LEFT JOIN (SELECT unit_code, MIN(conference) AS first, late FROM dialogues WHERE campaign_id = @campaign GROUP BY unit_code) f
-         ON f.unit_code = u.unit_code
-       WHERE u.campaign_id = @campaign AND u.owes_dialogue = 1${inScope('u.unit_code')}`,
+      `${scope}SELECT COUNT(*) AS required, COUNT(f.unit_code) AS done, COALESCE(SUM(f.late), 0) AS late
+       FROM units u LEFT JOIN (${firstConferences}) f ON f.unit_code = u.unit_code
+       WHERE u.campaign_id = @campaign AND u.owes_dialogue = 1${within('u.unit_code')}`,
     ),
     conferences: db.prepare(
-      `${withScope}SELECT COUNT(*) AS conferences, COALESCE(SUM(attendance), 0) AS attendance, COALESCE(SUM(late), 0) AS lateConferences
-       FROM dialogues WHERE campaign_id = @campaign${inScope('unit_code')}`,
+      `${scope}SELECT COUNT(*) AS conferences, COALESCE(SUM(attendance), 0) AS attendance, COALESCE(SUM(late), 0) AS lateConferences
+       FROM dialogues WHERE campaign_id = @campaign${within('unit_code')}${during('held_on')}`,
     ),
     petitions: db.prepare(
-      `${withScope}SELECT kind, COUNT(*) AS recorded, COUNT(resolved_on) AS resolved FROM petitions
-       WHERE campaign_id = @campaign${inScope('unit_code')} GROUP BY kind`,
+      `${scope}SELECT kind, COUNT(*) AS recorded, COUNT(resolved_on) AS resolved FROM petitions
+       WHERE campaign_id = @campaign${within('unit_code')}${during('received_on')} GROUP BY kind`,
     ),
-    models: db.prepare(`${withScope}SELECT field, stage, COUNT(*) AS n FROM models WHERE campaign_id = @campaign${inScope('unit_code')} GROUP BY field, stage`),
+    models: db.prepare(
+      `${scope}SELECT field, stage, COUNT(*) AS n FROM models WHERE campaign_id = @campaign${within('unit_code')}${during('registered_on')} GROUP BY field, stage`,
+    ),
+    activities: db.prepare(
+      `${scope}SELECT activity, measures_json AS measures FROM activities WHERE campaign_id = @campaign${within('unit_code')}${during('held_on')}`,
+    ),
+    // An obligation to report a catalogue activity (@activity, owed by the unit kinds in @kinds): met once the `count` of
+    // the unit's reports reaches @target, late when it reaches it only with reports made after the deadline.
+    obligationTally: db.prepare(
+      `${scope}SELECT COUNT(*) AS required, COALESCE(SUM(t.total >= @target), 0) AS done,
+         COALESCE(SUM(t.total >= @target AND t.total - t.lateTotal < @target), 0) AS late
+       FROM units u LEFT JOIN (
+         SELECT unit_code, SUM(json_extract(measures_json, '$.count')) AS total, SUM(late * json_extract(measures_json, '$.count')) AS lateTotal
+         FROM activities WHERE campaign_id = @campaign AND activity = @activity${during('held_on')} GROUP BY unit_code
+       ) t ON t.unit_code = u.unit_code
+       WHERE u.campaign_id = @campaign AND u.kind IN (SELECT value FROM json_each(@kinds))${within('u.unit_code')}`,
+    ),
     reminders: db.prepare(
-      `${withScope}SELECT COALESCE(SUM(kind <> 'escalation'), 0) AS sent, COALESCE(SUM(kind = 'escalation'), 0) AS escalations
-       FROM reminders WHERE campaign_id = @campaign${inScope('unit_code')}`,
+      `${scope}SELECT COALESCE(SUM(r.kind <> 'escalation'), 0) AS sent, COALESCE(SUM(r.kind = 'escalation'), 0) AS escalations
+       FROM reminders r WHERE r.campaign_id = @campaign${within('r.unit_code')}${during(SENT_ON)}`,
     ),
-    missing: {
+    // Of the sessions and first conferences counted `late`, those held after the deadline day in force (a NULL deadline: none).
+    lateness: {
       'study-session': db.prepare(
-        `${withScope}SELECT u.unit_code AS code FROM units u
-         WHERE u.campaign_id = @campaign AND u.owes_study_session = 1${inScope('u.unit_code')}
-           AND NOT EXISTS (SELECT 1 FROM study_sessions s WHERE s.campaign_id = u.campaign_id AND s.unit_code = u.unit_code)
-         ORDER BY u.unit_code LIMIT @limit`,
+        `${scope}SELECT COUNT(*) AS late, COALESCE(SUM(s.held_on > @deadline), 0) AS heldLate
+         FROM units u JOIN study_sessions s ON s.campaign_id = u.campaign_id AND s.unit_code = u.unit_code${during('s.held_on')}
+         WHERE u.campaign_id = @campaign AND u.owes_study_session = 1 AND s.late = 1${within('u.unit_code')}`,
       ),
       dialogue: db.prepare(
-        `${withScope}SELECT u.unit_code AS code FROM units u
-         WHERE u.campaign_id = @campaign AND u.owes_dialogue = 1${inScope('u.unit_code')}
-           AND NOT EXISTS (SELECT 1 FROM dialogues d WHERE d.campaign_id = u.campaign_id AND d.unit_code = u.unit_code)
-         ORDER BY u.unit_code LIMIT @limit`,
+        `${scope}SELECT COUNT(*) AS late, COALESCE(SUM(f.held_on > @deadline), 0) AS heldLate
+         FROM units u JOIN (${firstConferences}) f ON f.unit_code = u.unit_code
+         WHERE u.campaign_id = @campaign AND u.owes_dialogue = 1 AND f.late = 1${within('u.unit_code')}`,
       ),
     } satisfies Record<Obligation, Statement>,
   };
@@ -107,20 +169,68 @@ function figureStatements(db: Database, scoped: boolean) {
 
 type FigureStatements = ReturnType<typeof figureStatements>;
 
-function completeDeadlines(deadlines: Partial<Deadlines>): Deadlines | undefined {
-  return DEADLINES.every((d) => deadlines[d] !== undefined) ? (deadlines as Deadlines) : undefined;
+/** Units that owe a report and have not sent it, in code order; a period does not apply (see FiguresOptions.period). */
+function missingStatements(db: Database, scoped: boolean): Record<Obligation | 'catalogue', Statement> {
+  const missing = (owes: string, table: string) =>
+    db.prepare(
+      `${withScope(scoped)}SELECT u.unit_code AS code FROM units u
+       WHERE u.campaign_id = @campaign AND u.${owes} = 1${inScope(scoped, 'u.unit_code')}
+         AND NOT EXISTS (SELECT 1 FROM ${table} r WHERE r.campaign_id = u.campaign_id AND r.unit_code = u.unit_code)
+       ORDER BY u.unit_code LIMIT @limit`,
+    );
+  return {
+    'study-session': missing('owes_study_session', 'study_sessions'),
+    dialogue: missing('owes_dialogue', 'dialogues'),
+    catalogue: db.prepare(
+      `${withScope(scoped)}SELECT u.unit_code AS code FROM units u
+       WHERE u.campaign_id = @campaign AND u.kind IN (SELECT value FROM json_each(@kinds))${inScope(scoped, 'u.unit_code')}
+         AND COALESCE((SELECT SUM(json_extract(a.measures_json, '$.count')) FROM activities a
+                       WHERE a.campaign_id = u.campaign_id AND a.unit_code = u.unit_code AND a.activity = @activity), 0) < @target
+       ORDER BY u.unit_code LIMIT @limit`,
+    ),
+  };
 }
 
-/**
- * The obligations whose deadline had passed at `asOf`, by the workflows' own rule. Before campaign.issued has
- * arrived the deadlines are unknown, and nothing is counted overdue.
- */
-function overdueObligations(state: CampaignState, asOf: Date): Set<Obligation> {
-  const deadlines = completeDeadlines(state.deadlines);
-  return new Set(deadlines ? OBLIGATIONS.filter((o) => isOverdue({ now: asOf, deadlines }, o)) : []);
+/** Whether an obligation is one of the two reports with figures of their own, rather than a catalogue activity. */
+function isFamily(activity: string): activity is Obligation {
+  return (OBLIGATIONS as readonly string[]).includes(activity);
 }
 
-function countFigures(st: FigureStatements, params: Record<string, unknown>, owing: Set<Obligation>): Progress {
+/** The parameters that name one catalogue obligation in the statements above. */
+function obligationParams(o: PlanObligation) {
+  return { activity: o.activity, kinds: JSON.stringify(o.owedBy), target: o.target };
+}
+
+/** What the plan asks of `obligation`, with the name of its deadline; unknown before campaign.issued. */
+function owed(state: CampaignState, obligation: Obligation): PlanObligation | undefined {
+  return state.plan ? planObligations(state.plan).find((o) => o.activity === obligation) : undefined;
+}
+
+/** The date an obligation is due by: the plan's, moved by extensions. */
+export function deadlineOf(state: CampaignState, obligation: Obligation): string | undefined {
+  const o = owed(state, obligation);
+  return o ? state.deadlines[o.deadline] : undefined;
+}
+
+/** The plan's obligations (none before campaign.issued). */
+function obligationsOf(state: CampaignState): readonly PlanObligation[] {
+  return state.plan ? planObligations(state.plan) : [];
+}
+
+/** The obligations whose deadline had passed at `asOf`, by the workflows' own rule; before campaign.issued, none. */
+function overdueObligations(state: CampaignState, asOf: Date): PlanObligation[] {
+  // isOverdue reads a deadline without a date as not passed, so the deadlines seen so far will do.
+  const ctx = { now: asOf, deadlines: state.deadlines as Deadlines };
+  return obligationsOf(state).filter((o) => isOverdue(ctx, o));
+}
+
+function countFigures(
+  st: FigureStatements,
+  params: Record<string, unknown>,
+  obligations: readonly PlanObligation[],
+  overdue: readonly PlanObligation[],
+): Progress {
+  const owing = new Set(overdue.map((o) => o.activity));
   const progress = emptyProgress();
   const ss = st.studySessions.get(params) as ObligationRow & { membersPresent: number; membersTotal: number };
   progress.studySessions = { ...ss, overdue: owing.has('study-session') ? ss.required - ss.done : 0 };
@@ -131,6 +241,15 @@ function countFigures(st: FigureStatements, params: Record<string, unknown>, owi
     progress.petitions[row.kind] = { recorded: row.recorded, resolved: row.resolved };
   }
   for (const row of st.models.all(params) as Array<{ field: ModelField; stage: ModelStage; n: number }>) progress.models[row.field][row.stage] = row.n;
+  // Report by report through the workflows' own addition: the same totals, and no `activities` key before the first report, as theirs.
+  for (const row of st.activities.all(params) as Array<{ activity: string; measures: string }>) {
+    addActivities(progress, { [row.activity]: { reports: 1, measures: JSON.parse(row.measures) as Record<string, number> } });
+  }
+  for (const o of obligations) {
+    if (isFamily(o.activity)) continue;
+    const row = st.obligationTally.get({ ...params, ...obligationParams(o) }) as ObligationRow;
+    (progress.obligations ??= {})[o.activity] = { ...row, overdue: owing.has(o.activity) ? row.required - row.done : 0 };
+  }
   progress.reminders = st.reminders.get(params) as Progress['reminders'];
   return progress;
 }
@@ -139,10 +258,18 @@ export function createReader(db: Database) {
   const campaignRow = db.prepare('SELECT plan_json, units_expected_json, phase, last_event_ms FROM campaigns WHERE campaign_id = ?');
   const deadlineRows = db.prepare('SELECT deadline, date FROM deadlines WHERE campaign_id = ?');
   const unitKinds = db.prepare('SELECT kind, COUNT(*) AS n FROM units WHERE campaign_id = ? GROUP BY kind');
+  const unitRow = db.prepare('SELECT name, kind FROM units WHERE campaign_id = @campaign AND unit_code = @root');
   // A unit is known once any unit.deployed names it, as itself or as a parent (its own workflow's event may come later).
   const unitKnown = db.prepare('SELECT 1 FROM units WHERE campaign_id = @campaign AND (unit_code = @root OR parent_code = @root) LIMIT 1');
-  const whole = figureStatements(db, false);
-  const subtree = figureStatements(db, true);
+  const prepared = new Map<string, FigureStatements>();
+  const missing = { whole: missingStatements(db, false), subtree: missingStatements(db, true) };
+
+  function statementsFor(filter: Filter): FigureStatements {
+    const key = `${filter.scoped}/${filter.dated}`;
+    let st = prepared.get(key);
+    if (!st) prepared.set(key, (st = figureStatements(db, filter)));
+    return st;
+  }
 
   function campaign(campaignId: string): Result<CampaignState> {
     const row = campaignRow.get(campaignId) as CampaignRow | undefined;
@@ -161,37 +288,80 @@ export function createReader(db: Database) {
     });
   }
 
-  /** The campaign's state and the query parameters for the whole campaign, or for the subtree under `unitCode`. */
-  function scope(campaignId: string, unitCode: string | undefined): Result<{ state: CampaignState; st: FigureStatements; params: Record<string, unknown> }> {
+  /** The campaign's state and the query parameters of the options' unit and period; each checked, each named when wrong. */
+  function scope(campaignId: string, opts: Pick<FiguresOptions, 'unit' | 'period'>): Result<{ state: CampaignState; params: Record<string, unknown> }> {
     const state = campaign(campaignId);
     if (!state.ok) return state;
-    if (unitCode === undefined) return ok({ state: state.value, st: whole, params: { campaign: campaignId } });
-    if (!unitKnown.get({ campaign: campaignId, root: unitCode })) {
-      return fail('unitCode', unitCode, `no unit.deployed event of campaign ${campaignId} names unit ${unitCode}`);
+    const params: Record<string, unknown> = { campaign: campaignId };
+    if (opts.period !== undefined) {
+      const period = parsePeriod(opts.period);
+      if (!period.ok) return period;
+      Object.assign(params, { from: period.value.from, to: period.value.to });
     }
-    return ok({ state: state.value, st: subtree, params: { campaign: campaignId, root: unitCode } });
+    if (opts.unit !== undefined) {
+      if (!unitKnown.get({ campaign: campaignId, root: opts.unit })) {
+        return fail('unit', opts.unit, `no unit.deployed event of campaign ${campaignId} names unit ${opts.unit}`);
+      }
+      params.root = opts.unit;
+    }
+    return ok({ state: state.value, params });
   }
 
-  function figures(campaignId: string, unitCode: string | undefined, opts: FiguresOptions = {}): Result<Progress> {
-    const s = scope(campaignId, unitCode);
+  function statementsOf(opts: FiguresOptions): FigureStatements {
+    return statementsFor({ scoped: opts.unit !== undefined, dated: opts.period !== undefined });
+  }
+
+  function figures(campaignId: string, opts: FiguresOptions = {}): Result<Progress> {
+    const s = scope(campaignId, opts);
     if (!s.ok) return s;
     const asOf = opts.asOf ?? new Date(s.value.state.lastEventAt);
-    return ok(countFigures(s.value.st, s.value.params, overdueObligations(s.value.state, asOf)));
+    const overdue = opts.period === undefined ? overdueObligations(s.value.state, asOf) : [];
+    return ok(countFigures(statementsOf(opts), s.value.params, obligationsOf(s.value.state), overdue));
+  }
+
+  /** Splits each obligation's `late` figure (same unit and period) by the day it was held against the deadline in force. */
+  function lateness(campaignId: string, opts: Pick<FiguresOptions, 'unit' | 'period'> = {}): Result<Record<Obligation, LateSplit>> {
+    const s = scope(campaignId, opts);
+    if (!s.ok) return s;
+    const split = (obligation: Obligation): LateSplit => {
+      const params = { ...s.value.params, deadline: deadlineOf(s.value.state, obligation) ?? null };
+      const row = statementsOf(opts).lateness[obligation].get(params) as { late: number; heldLate: number };
+      return { heldLate: row.heldLate, reportedLate: row.late - row.heldLate };
+    };
+    return ok({ 'study-session': split('study-session'), dialogue: split('dialogue') });
+  }
+
+  /** The unit's name and kind as unit.deployed listed it; a unit named only as a parent so far has its code alone. */
+  function unit(campaignId: string, code: string): Result<UnitRecord> {
+    const s = scope(campaignId, { unit: code });
+    if (!s.ok) return s;
+    const row = unitRow.get(s.value.params) as { name: string; kind: UnitKind } | undefined;
+    return ok({ code, ...row });
   }
 
   /** Units past a deadline without their report, study sessions first, at most `limit` of each obligation. */
-  function overdueUnits(campaignId: string, opts: FiguresOptions & { unitCode?: string; limit?: number } = {}): Result<OverdueUnit[]> {
-    const s = scope(campaignId, opts.unitCode);
+  function overdueUnits(campaignId: string, opts: Omit<FiguresOptions, 'period'> & { limit?: number } = {}): Result<OverdueUnit[]> {
+    const s = scope(campaignId, opts);
     if (!s.ok) return s;
     const asOf = opts.asOf ?? new Date(s.value.state.lastEventAt);
+    const statements = opts.unit === undefined ? missing.whole : missing.subtree;
     const result: OverdueUnit[] = [];
-    for (const obligation of overdueObligations(s.value.state, asOf)) {
-      const rows = s.value.st.missing[obligation].all({ ...s.value.params, limit: opts.limit ?? -1 }) as Array<{ code: string }>;
-      for (const { code } of rows) result.push({ code, obligation });
+    for (const o of overdueObligations(s.value.state, asOf)) {
+      const params = { ...s.value.params, limit: opts.limit ?? -1 };
+      const rows = (isFamily(o.activity) ? statements[o.activity].all(params) : statements.catalogue.all({ ...params, ...obligationParams(o) })) as Array<{
+        code: string;
+      }>;
+      for (const { code } of rows) result.push({ code, obligation: o.activity });
     }
     return ok(result);
   }
 
   // Each answer takes several statements; a read transaction gives them one snapshot while the consumer writes.
-  return { campaign: db.transaction(campaign), figures: db.transaction(figures), overdueUnits: db.transaction(overdueUnits) };
+  return {
+    campaign: db.transaction(campaign),
+    figures: db.transaction(figures),
+    lateness: db.transaction(lateness),
+    unit: db.transaction(unit),
+    overdueUnits: db.transaction(overdueUnits),
+  };
 }

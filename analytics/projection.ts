@@ -1,7 +1,8 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Progress } from '../domain/progress';
 import { createApplier } from './apply';
-import { createReader, type CampaignState, type FiguresOptions, type OverdueUnit } from './figures';
+import type { Obligation } from '../domain/units';
+import { createReader, type CampaignState, type FiguresOptions, type LateSplit, type OverdueUnit, type UnitRecord } from './figures';
 import type { ProjectedEvent } from './projected-event';
 import { fail, ok, type Result } from './result';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.sql';
@@ -19,12 +20,17 @@ export interface Projection {
   apply(events: readonly ProjectedEvent[]): Result<number>;
   /** Plan, phase, deadlines in force and how complete the unit list is. */
   campaign(campaignId: string): Result<CampaignState>;
-  /** The whole campaign's figures, as the campaign workflow rolls them up. */
+  /**
+   * The campaign's figures as the campaign workflow rolls them up; with `unit`, the subtree's as that unit's workflow
+   * rolls them up; with `period`, of the facts dated in it. An unknown unit or a malformed period is an error value.
+   */
   figures(campaignId: string, opts?: FiguresOptions): Result<Progress>;
-  /** The figures of the subtree under `unitCode` (the unit and everything below it), as that unit's workflow rolls them up. */
-  unitFigures(campaignId: string, unitCode: string, opts?: FiguresOptions): Result<Progress>;
-  /** Units past a deadline without their report; `unitCode` narrows to a subtree, `limit` caps each obligation's list. */
-  overdueUnits(campaignId: string, opts?: FiguresOptions & { unitCode?: string; limit?: number }): Result<OverdueUnit[]>;
+  /** The `late` figures of `figures` (same unit and period) split into held after the deadline day and only reported late. */
+  lateness(campaignId: string, opts?: Pick<FiguresOptions, 'unit' | 'period'>): Result<Record<Obligation, LateSplit>>;
+  /** A unit's name and kind as unit.deployed listed them. */
+  unit(campaignId: string, unitCode: string): Result<UnitRecord>;
+  /** Units past a deadline without their report; `unit` narrows to a subtree, `limit` caps each obligation's list. */
+  overdueUnits(campaignId: string, opts?: Omit<FiguresOptions, 'period'> & { limit?: number }): Result<OverdueUnit[]>;
   close(): void;
 }
 
@@ -59,8 +65,9 @@ function projectionOver(file: string, db: Database): Projection {
     file,
     apply,
     campaign: reader.campaign,
-    figures: (campaignId, opts) => reader.figures(campaignId, undefined, opts),
-    unitFigures: (campaignId, unitCode, opts) => reader.figures(campaignId, unitCode, opts),
+    figures: reader.figures,
+    lateness: reader.lateness,
+    unit: reader.unit,
     overdueUnits: reader.overdueUnits,
     close: () => db.close(),
   };

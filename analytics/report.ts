@@ -1,16 +1,20 @@
 import type { Phase } from '../domain/campaign';
+import { activityClause, activityKind, CATALOGUE } from '../domain/catalogue';
 import { MODEL_FIELDS, MODEL_STAGES, type ModelField } from '../domain/models';
+import { planObligations } from '../domain/obligations';
 import { modelTotals, percent, type Progress } from '../domain/progress';
 import { PETITION_KINDS, type PetitionKind } from '../domain/reports';
 import { formatVietnameseDate, formatVietnameseNumber, vietnamDateOf } from '../domain/schedule';
 import type { UnitKind } from '../domain/units';
-import type { CampaignState, FiguresOptions } from './figures';
+import { deadlineOf, type CampaignState, type FiguresOptions, type LateSplit, type UnitRecord } from './figures';
+import { parsePeriod, type Period } from './period';
 import type { Projection } from './projection';
 import { ok, type Result } from './result';
 
 /**
  * A campaign's results in Vietnamese, phrased as the provinces' own reports phrase them ("50 hội nghị với 4.819
- * lượt người tham dự", "đăng ký 891 mô hình … công nhận 514 mô hình"), from the projection alone.
+ * lượt người tham dự", "đăng ký 891 mô hình … công nhận 514 mô hình"), from the projection alone: for the whole
+ * campaign or one unit's subtree, over the whole campaign or one period (a quarter, a half-year, a year).
  */
 
 const PHASE_VI: Record<Phase, string> = {
@@ -31,11 +35,15 @@ const FIELD_VI: Record<ModelField, string> = {
 
 const PETITION_VI: Record<PetitionKind, string> = { 'kien-nghi': 'kiến nghị', 'khieu-nai': 'khiếu nại', 'to-cao': 'tố cáo' };
 
-/** The kinds that owe a report, as the reports name them. */
-const OWING_KINDS: Array<[UnitKind, string]> = [
-  ['party-cell', 'chi bộ'],
-  ['commune', 'xã, phường, thị trấn'],
-];
+/** What one report covers, and the words for it. */
+interface Context {
+  state: CampaignState;
+  asOf: Date;
+  unit?: UnitRecord;
+  period?: Period;
+  /** How communes are named in the campaign's year: thị trấn were abolished from 7/2025, special zones (đặc khu) created. */
+  communes: string;
+}
 
 const n = formatVietnameseNumber;
 
@@ -48,73 +56,144 @@ function sentence(text: string): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-function headline(state: CampaignState): string {
-  const { plan } = state;
-  if (!plan) return `Kết quả thực hiện "Tháng Dân vận" — chiến dịch ${state.campaignId} (chưa nhận được kế hoạch ban hành)`;
-  return `Kết quả thực hiện Kế hoạch số ${plan.number} ngày ${formatVietnameseDate(plan.issuedOn)} của ${plan.issuer.name}: ${plan.title}`;
+/** A sentence about the period's facts only says so: "Trong quý III năm 2024, các cấp ủy …". */
+function during(ctx: Context, text: string): string {
+  return ctx.period ? `Trong ${ctx.period.vi}, ${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }
 
-function status(state: CampaignState, asOf: Date): string {
+function campaignYear(state: CampaignState): number {
+  return state.plan?.year ?? Number(vietnamDateOf(new Date(state.lastEventAt)).slice(0, 4));
+}
+
+function communesOf(state: CampaignState): string {
+  return campaignYear(state) >= 2025 ? 'xã, phường, đặc khu' : 'xã, phường, thị trấn';
+}
+
+function headline(ctx: Context): string {
+  const { plan } = ctx.state;
+  const title = plan
+    ? `Kết quả thực hiện Kế hoạch số ${plan.number} ngày ${formatVietnameseDate(plan.issuedOn)} của ${plan.issuer.name}: ${plan.title}`
+    : `Kết quả thực hiện "Tháng Dân vận" — chiến dịch ${ctx.state.campaignId} (chưa nhận được kế hoạch ban hành)`;
+  const scope = [...(ctx.unit ? [ctx.unit.name ?? `đơn vị ${ctx.unit.code}`] : []), ...(ctx.period ? [ctx.period.vi] : [])];
+  return scope.length > 0 ? `${title} — ${scope.join(', ')}` : title;
+}
+
+function status(ctx: Context): string {
+  const { state, period } = ctx;
   const parts: string[] = [];
   if (state.phase) parts.push(`giai đoạn: ${PHASE_VI[state.phase]}`);
   if (state.plan)
     parts.push(`thời gian thực hiện từ ${formatVietnameseDate(state.plan.window.opensOn)} đến ${formatVietnameseDate(state.plan.window.closesOn)}`);
-  parts.push(`số liệu tính đến ngày ${formatVietnameseDate(vietnamDateOf(asOf))}`);
+  if (period) parts.push(`kỳ báo cáo: ${period.vi} (từ ${formatVietnameseDate(period.from)} đến ${formatVietnameseDate(period.to)})`);
+  parts.push(`số liệu tính đến ngày ${formatVietnameseDate(vietnamDateOf(ctx.asOf))}`);
   return sentence(parts.join('; '));
 }
 
 /** Figures over a partial unit list would understate what is required: say so rather than print a false 100%. */
-function completeness(state: CampaignState): string | undefined {
-  const missing = OWING_KINDS.flatMap(([kind, name]) => {
-    const expected = state.units.expected[kind];
-    const known = state.units.known[kind] ?? 0;
+function completeness(ctx: Context): string | undefined {
+  const owing: Array<[UnitKind, string]> = [
+    ['party-cell', 'chi bộ'],
+    ['commune', ctx.communes],
+  ];
+  const missing = owing.flatMap(([kind, name]) => {
+    const expected = ctx.state.units.expected[kind];
+    const known = ctx.state.units.known[kind] ?? 0;
     return expected !== undefined && known < expected ? [`${n(known)}/${n(expected)} ${name}`] : [];
   });
   return missing.length > 0 ? `Lưu ý: số liệu chưa đầy đủ, mới nhận danh sách ${missing.join(', ')} được triển khai.` : undefined;
 }
 
-function deadlineNote(date: string | undefined): string {
-  return date ? ` (${formatVietnameseDate(date)})` : '';
+/** The catalogue activities reported, one sentence per kind in catalogue order; none reported, no paragraph. */
+function activities(p: Progress, ctx: Context): string | undefined {
+  const sentences = CATALOGUE.flatMap((kind) => {
+    const totals = p.activities?.[kind.id];
+    return totals && totals.reports > 0 ? [sentence(activityClause(kind, totals.measures))] : [];
+  });
+  return sentences.length > 0 ? during(ctx, sentences.join(' ')) : undefined;
 }
 
-function studySessions(p: Progress, state: CampaignState): string {
+/**
+ * `late` means reported after the deadline; only a report held after the deadline day was also held late. The
+ * others complied in time and are named apart, so a chi bộ that met on 31/10 and reported on 02/11 is not blamed.
+ */
+function lateClauses(split: LateSplit, units: string, deadline: string | undefined): string[] {
+  const clauses: string[] = [];
+  if (split.heldLate > 0) clauses.push(`${n(split.heldLate)} ${units} tổ chức sau thời hạn${deadline ? ` (${formatVietnameseDate(deadline)})` : ''}`);
+  if (split.reportedLate > 0)
+    clauses.push(
+      `${n(split.reportedLate)} ${units} báo cáo chậm${deadline ? ` (tổ chức trong thời hạn, báo cáo sau ngày ${formatVietnameseDate(deadline)})` : ''}`,
+    );
+  return clauses;
+}
+
+/** Whether the campaign's plan makes this activity owed; before campaign.issued, assume the "Tháng Dân vận" two. */
+function owes(ctx: Context, activity: string): boolean {
+  return planObligations(ctx.state.plan ?? {}).some((o) => o.activity === activity);
+}
+
+/** The obligations to report a catalogue activity, one sentence each: how many units met their target, late, overdue. */
+function obligations(p: Progress, ctx: Context): string | undefined {
+  const sentences = planObligations(ctx.state.plan ?? {}).flatMap((o) => {
+    const tally = p.obligations?.[o.activity];
+    const kind = activityKind(o.activity);
+    if (!tally || !kind || tally.required === 0) return [];
+    const deadline = ctx.state.deadlines[o.deadline];
+    const met = `hoàn thành "${kind.vi}"${o.target > 1 ? ` (ít nhất ${n(o.target)} lần)` : ''}`;
+    const clauses = [
+      ctx.period ? `${n(tally.done)} đơn vị ${met}` : `có ${n(tally.done)}/${n(tally.required)} đơn vị (${pct(tally.done, tally.required)}) ${met}`,
+    ];
+    if (tally.late > 0) clauses.push(`${n(tally.late)} đơn vị hoàn thành sau thời hạn${deadline ? ` (${formatVietnameseDate(deadline)})` : ''}`);
+    if (tally.overdue > 0) clauses.push(`${n(tally.overdue)} đơn vị đã quá hạn nhưng chưa hoàn thành`);
+    return [sentence(clauses.join('; '))];
+  });
+  return sentences.length > 0 ? during(ctx, sentences.join(' ')) : undefined;
+}
+
+function studySessions(p: Progress, late: LateSplit, ctx: Context): string | undefined {
   const s = p.studySessions;
+  // A plan that owes no study session says nothing of them, unless some chi bộ held one all the same.
+  if (s.required === 0 && !owes(ctx, 'study-session')) return s.done > 0 ? during(ctx, sentence(`${n(s.done)} chi bộ tổ chức sinh hoạt chuyên đề`)) : undefined;
   if (s.required === 0) return 'Chưa nhận được danh sách chi bộ phải tổ chức sinh hoạt chuyên đề.';
-  const clauses = [
-    `trong "Tháng Dân vận", có ${n(s.done)}/${n(s.required)} chi bộ (${pct(s.done, s.required)}) tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh` +
-      (s.membersTotal > 0 ? `, với ${n(s.membersPresent)}/${n(s.membersTotal)} đảng viên tham dự (${pct(s.membersPresent, s.membersTotal)})` : ''),
-  ];
-  if (s.late > 0) clauses.push(`${n(s.late)} chi bộ tổ chức sau thời hạn${deadlineNote(state.deadlines['study-sessions'])}`);
+  const topic = 'tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh';
+  const members = s.membersTotal > 0 ? `, với ${n(s.membersPresent)}/${n(s.membersTotal)} đảng viên tham dự (${pct(s.membersPresent, s.membersTotal)})` : '';
+  // Every chi bộ owes one session in the campaign: "x/y" and "quá hạn" only mean something over the whole of it.
+  const held = ctx.period
+    ? `trong ${ctx.period.vi}, ${s.done > 0 ? `có ${n(s.done)} chi bộ ${topic}` : `không có chi bộ nào ${topic}`}`
+    : `trong "Tháng Dân vận", có ${n(s.done)}/${n(s.required)} chi bộ (${pct(s.done, s.required)}) ${topic}`;
+  const clauses = [held + members, ...lateClauses(late, 'chi bộ', deadlineOf(ctx.state, 'study-session'))];
   if (s.overdue > 0) clauses.push(`${n(s.overdue)} chi bộ đã quá hạn nhưng chưa tổ chức`);
   return sentence(clauses.join('; '));
 }
 
-function dialogues(p: Progress, state: CampaignState): string {
+function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefined {
   const d = p.dialogues;
+  if (!owes(ctx, 'dialogue') && d.conferences === 0) return undefined;
   const clauses: string[] = [];
-  if (d.required > 0)
-    clauses.push(
-      `người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, thị trấn (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân`,
-    );
+  const conference = 'tổ chức hội nghị lắng nghe, đối thoại với Nhân dân';
+  if (ctx.period) {
+    if (d.done > 0) clauses.push(`người đứng đầu cấp ủy, chính quyền ${n(d.done)} ${ctx.communes} ${conference}`);
+  } else if (d.required > 0) {
+    clauses.push(`người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} ${ctx.communes} (${pct(d.done, d.required)}) ${conference}`);
+  }
   clauses.push(
     d.conferences > 0 ? `tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự` : 'chưa tổ chức hội nghị đối thoại nào',
   );
-  if (d.late > 0) clauses.push(`${n(d.late)} xã, phường, thị trấn tổ chức sau thời hạn${deadlineNote(state.deadlines.dialogues)}`);
-  if (d.overdue > 0) clauses.push(`${n(d.overdue)} xã, phường, thị trấn đã quá hạn nhưng chưa tổ chức`);
-  return sentence(clauses.join('; '));
+  clauses.push(...lateClauses(late, ctx.communes, deadlineOf(ctx.state, 'dialogue')));
+  if (d.overdue > 0) clauses.push(`${n(d.overdue)} ${ctx.communes} đã quá hạn nhưng chưa tổ chức`);
+  return during(ctx, sentence(clauses.join('; ')));
 }
 
-function petitions(p: Progress): string {
+function petitions(p: Progress, ctx: Context): string {
   const parts = PETITION_KINDS.filter((kind) => p.petitions[kind].recorded > 0).map((kind) => {
     const { recorded, resolved } = p.petitions[kind];
     return `${n(recorded)} ${PETITION_VI[kind]}, ${resolved > 0 ? `đã giải quyết ${n(resolved)}` : 'chưa giải quyết'}`;
   });
-  return parts.length > 0 ? `Các cấp ủy, chính quyền tiếp nhận ${parts.join('; ')}.` : 'Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.';
+  return during(ctx, parts.length > 0 ? `Các cấp ủy, chính quyền tiếp nhận ${parts.join('; ')}.` : 'Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.');
 }
 
-function models(p: Progress): string {
+function models(p: Progress, ctx: Context): string {
   const t = modelTotals(p);
-  if (t.registered === 0) return 'Chưa có mô hình "Dân vận khéo" nào được đăng ký.';
+  if (t.registered === 0) return during(ctx, 'Chưa có mô hình "Dân vận khéo" nào được đăng ký.');
   let text = `Các địa phương, đơn vị đăng ký ${n(t.registered)} mô hình "Dân vận khéo", công nhận ${n(t.recognized)} mô hình`;
   if (t.rejected > 0) text += `, không công nhận ${n(t.rejected)} mô hình`;
   const awaiting = t.registered - t.recognized - t.rejected;
@@ -124,39 +203,55 @@ function models(p: Progress): string {
   const byField = MODEL_FIELDS.map((field) => [field, MODEL_STAGES.reduce((sum, stage) => sum + p.models[field][stage], 0)] as const)
     .filter(([, count]) => count > 0)
     .map(([field, count]) => `${FIELD_VI[field]} ${n(count)}`);
-  return `${text}. Theo lĩnh vực: ${byField.join(', ')}.`;
+  return during(ctx, `${text}. Theo lĩnh vực: ${byField.join(', ')}.`);
 }
 
-function reminders(p: Progress): string {
+function reminders(p: Progress, ctx: Context): string {
   const { sent, escalations } = p.reminders;
-  if (sent === 0 && escalations === 0) return 'Chưa phải nhắc nhở đơn vị nào.';
+  if (sent === 0 && escalations === 0) return during(ctx, 'Chưa phải nhắc nhở đơn vị nào.');
   const parts: string[] = [];
   if (sent > 0) parts.push(`gửi ${n(sent)} lượt nhắc nhở đến các đơn vị chưa hoàn thành`);
   if (escalations > 0) parts.push(`báo cáo cấp trên ${n(escalations)} lượt đơn vị quá hạn`);
-  return sentence(`hệ thống đã ${parts.join(' và ')}`);
+  return during(ctx, sentence(`hệ thống đã ${parts.join(' và ')}`));
 }
 
 /**
- * The report of one campaign. `asOf` is the instant figures are judged at (see FiguresOptions); by default the
- * campaign's stream time. An unknown campaign is an error value naming it.
+ * The report of one campaign; with `unit`, of that unit's subtree, named in the headline; with `period` ("2024",
+ * "2024-H1", "2024-Q3"), of the facts dated in it (see FiguresOptions.period). `asOf` is the instant figures are
+ * judged at, by default the campaign's stream time. An unknown campaign or unit, or a malformed period, is an
+ * error value naming it.
  */
 export function campaignReport(projection: Projection, campaignId: string, opts: FiguresOptions = {}): Result<string> {
   const state = projection.campaign(campaignId);
   if (!state.ok) return state;
+  const period = opts.period === undefined ? undefined : parsePeriod(opts.period);
+  if (period && !period.ok) return period;
+  const unit = opts.unit === undefined ? undefined : projection.unit(campaignId, opts.unit);
+  if (unit && !unit.ok) return unit;
   const asOf = opts.asOf ?? new Date(state.value.lastEventAt);
-  const figures = projection.figures(campaignId, { asOf });
+  const figures = projection.figures(campaignId, { ...opts, asOf });
   if (!figures.ok) return figures;
+  const late = projection.lateness(campaignId, opts);
+  if (!late.ok) return late;
+  const ctx: Context = {
+    state: state.value,
+    asOf,
+    ...(unit ? { unit: unit.value } : {}),
+    ...(period ? { period: period.value } : {}),
+    communes: communesOf(state.value),
+  };
   const p = figures.value;
-  const note = completeness(state.value);
   const paragraphs = [
-    headline(state.value),
-    status(state.value, asOf),
-    ...(note ? [note] : []),
-    studySessions(p, state.value),
-    dialogues(p, state.value),
-    petitions(p),
-    models(p),
-    reminders(p),
+    headline(ctx),
+    status(ctx),
+    completeness(ctx),
+    activities(p, ctx),
+    obligations(p, ctx),
+    studySessions(p, late.value['study-session'], ctx),
+    dialogues(p, late.value.dialogue, ctx),
+    petitions(p, ctx),
+    models(p, ctx),
+    reminders(p, ctx),
   ];
-  return ok(paragraphs.join('\n\n'));
+  return ok(paragraphs.filter((text) => text !== undefined).join('\n\n'));
 }

@@ -6,7 +6,7 @@
  * Bump SCHEMA_VERSION with any change here: a file written by another version is refused on open and must be
  * rebuilt (resetProjection, then replay the topic from offset zero).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -97,6 +97,18 @@ CREATE TABLE IF NOT EXISTS models (
   stage         TEXT NOT NULL,
   stage_depth   INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, unit_code, model_id)
+) WITHOUT ROWID;
+
+-- activity.reported: report ids are per unit (A1, A2 …); measures as reported, summed when figures are asked.
+CREATE TABLE IF NOT EXISTS activities (
+  campaign_id   TEXT NOT NULL,
+  unit_code     TEXT NOT NULL,
+  report_id     TEXT NOT NULL,
+  activity      TEXT NOT NULL,
+  held_on       TEXT NOT NULL,
+  measures_json TEXT NOT NULL,
+  late          INTEGER NOT NULL,  -- after the deadline of an obligation the unit had to report it by
+  PRIMARY KEY (campaign_id, unit_code, report_id)
 ) WITHOUT ROWID;
 
 -- One row per unit reminded (kind before / overdue) or escalated (kind escalation) by one event.

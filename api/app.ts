@@ -1,4 +1,8 @@
-import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema } from '../domain/schemas';
+import fs from 'node:fs';
+import path from 'node:path';
+import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema, type Plan, type Unit } from '../domain/schemas';
+import { planFromTemplate, type PlanTemplate } from '../domain/templates';
+import { loadTemplate, TEMPLATES_DIR } from '../infra/templates';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -62,23 +66,97 @@ const campaignListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/**
+ * The plan templates shipped in plans/templates/, read once at start so that a broken one stops the API naming its
+ * file and field. Only these can be named over HTTP: a path would have the server read a file of the client's choosing.
+ */
+const SHIPPED_TEMPLATES: ReadonlyMap<string, PlanTemplate> = new Map(
+  fs
+    .readdirSync(TEMPLATES_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => path.basename(file, '.json'))
+    .sort()
+    .map((id) => [id, loadTemplate(id)]),
+);
+const SHIPPED_TEMPLATE_IDS = [...SHIPPED_TEMPLATES.keys()] as [string, ...string[]];
+
+/** A plan's fields as written: planSchema before it fills in defaults and checks fields against each other. */
+const planFields = planSchema.in.in;
+
+/** Each field as an override: optional and without its default, so a field the request leaves out keeps the template's. */
+type Overridable<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner extends z.ZodType> ? Inner : S[K]> };
+function overridable<S extends z.ZodRawShape>(shape: S): Overridable<S> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()]),
+  ) as Overridable<S>;
+}
+
+/** The unit tree itself, or the name of a bundled one. */
+const treeField = z.union([unitTreeSchema, z.object({ sample: z.enum(SAMPLE_TREE_NAMES) })]);
+
+/**
+ * A plan given whole, or a shipped template with what the commission gives. Told apart by `template` rather than
+ * tried in turn, so a refusal names the field of the form that was meant (`body.plan.number`), not the whole body.
+ */
 const issueCampaignSchema = z
-  .object({
-    plan: planSchema,
-    /** The unit tree itself, or the name of a bundled one. */
-    tree: z.union([unitTreeSchema, z.object({ sample: z.enum(SAMPLE_TREE_NAMES) })]),
-  })
+  .discriminatedUnion(
+    'template',
+    [
+      z.object({
+        // Both forms must name the discriminator; `not: {}` is JSON Schema for "absent" in the published document.
+        template: z.undefined().optional().meta({ description: 'absent: the plan is given whole', not: {} }),
+        plan: planSchema,
+        tree: treeField,
+      }),
+      z.object({
+        template: z.enum(SHIPPED_TEMPLATE_IDS).meta({
+          description: "a plan template shipped with danvan; a file of one's own is issued with `danvan issue --template <path>`",
+        }),
+        plan: z.object({ ...overridable(planFields.shape), ...planFields.pick({ number: true, issuer: true, issuedOn: true, year: true }).shape }).meta({
+          description: "what the issuing commission gives (number, issuer, issuedOn, year), and any other plan field to replace the template's whole",
+        }),
+        tree: treeField,
+      }),
+    ],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union' && issue.path?.[0] === 'template'
+          ? `expected a shipped plan template: ${SHIPPED_TEMPLATE_IDS.join(', ')}, or no template and the plan given whole`
+          : undefined,
+    },
+  )
   .meta({ examples: EXAMPLES.issue });
+type IssueCampaign = z.output<typeof issueCampaignSchema>;
+
+/** The plan a request issues: given whole, or made from a shipped template and refused naming `body.plan.<field>` as a plan given whole is. */
+function planOf(body: IssueCampaign): Plan {
+  if (body.template === undefined) return body.plan;
+  const { number, issuer, issuedOn, year, ...overrides } = body.plan;
+  const input = planFromTemplate(SHIPPED_TEMPLATES.get(body.template)!, { number, issuer, issuedOn, year }, overrides);
+  const parsed = planSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw problem(
+    400,
+    'invalid-request',
+    'Invalid request',
+    `the plan made from template ${body.template} is invalid`,
+    parsed.error.issues.map((issue) => ({
+      field: ['body', 'plan', ...issue.path.map(String)].join('.'),
+      value: valueIn(input, issue.path.map(String)),
+      reason: issue.message,
+    })),
+  );
+}
 
 /** The tree a plan is issued to. */
-function treeOf(body: z.output<typeof issueCampaignSchema>) {
-  const tree = Array.isArray(body.tree) ? body.tree : SAMPLE_TREES[body.tree.sample]();
-  const reason = issuerRootProblem(body.plan, tree);
+function treeOf(plan: Plan, tree: IssueCampaign['tree']): Unit[] {
+  const units = Array.isArray(tree) ? tree : SAMPLE_TREES[tree.sample]();
+  const reason = issuerRootProblem(plan, units);
   if (reason)
     throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
-      { field: 'body.plan.issuer.unitCode', value: body.plan.issuer.unitCode, reason },
+      { field: 'body.plan.issuer.unitCode', value: plan.issuer.unitCode, reason },
     ]);
-  return tree;
+  return units;
 }
 
 declare module 'fastify' {
@@ -103,10 +181,12 @@ export async function buildApp(deps: AppDeps) {
         title: 'Invalid request',
         status: 400,
         detail: `the request ${error.validationContext ?? 'body'} is invalid`,
-        errors: error.validation.map((v) => {
-          const field = [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.');
-          return { field, value: valueAt(request, error.validationContext, v.instancePath), reason: v.message ?? 'invalid' };
-        }),
+        errors: error.validation.flatMap((v) =>
+          pointersOf(v).map((pointer) => {
+            const field = [error.validationContext, ...pointer.split('/').filter(Boolean)].filter(Boolean).join('.');
+            return { field, value: valueAt(request, error.validationContext, pointer), reason: v.message ?? 'invalid' };
+          }),
+        ),
       });
     }
     const overload = problemFromOverload(error);
@@ -177,7 +257,7 @@ export async function buildApp(deps: AppDeps) {
     {
       schema: {
         tags: ['campaigns'],
-        summary: 'Issue a plan: starts its campaign (the same plan again returns the existing campaign)',
+        summary: 'Issue a plan, given whole or made from a shipped template: starts its campaign (the same plan again returns the existing campaign)',
         security: [{ bearer: [] }],
         headers: writeHeaders,
         body: issueCampaignSchema,
@@ -193,12 +273,13 @@ export async function buildApp(deps: AppDeps) {
     },
     async (request, reply) => {
       requireAllowed(request.principal!, 'campaign:issue');
-      const { plan } = request.body;
-      const tree = treeOf(request.body);
+      const plan = planOf(request.body);
+      const tree = treeOf(plan, request.body.tree);
       const campaignId = campaignIdFor(plan);
       const workflowId = campaignWorkflowId(campaignId);
       const key = request.headers['idempotency-key'] as string;
-      const claim = await claimIssueKey(deps.temporal, deps.taskQueue, key, { fingerprint: fingerprint(request.body), campaignId });
+      // Of the plan as issued, so a template request and its retry (or the same plan given whole) are one request.
+      const claim = await claimIssueKey(deps.temporal, deps.taskQueue, key, { fingerprint: fingerprint({ plan, tree: request.body.tree }), campaignId });
       try {
         await deps.temporal.workflow.start('campaignWorkflow', {
           workflowId,
@@ -334,10 +415,24 @@ function searchAttributeValues(fields: Record<string, { data?: Uint8Array | null
   return values;
 }
 
+/**
+ * Where an error points: its own path, or for properties a strict object does not know (an unknown measure) each
+ * of them, so the problem names `body.measures.sheep` rather than the whole object.
+ */
+function pointersOf(issue: { keyword: string; instancePath: string; params: Record<string, unknown> }): string[] {
+  const keys = issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys) ? (issue.params.keys as unknown[]) : [];
+  if (keys.length === 0) return [issue.instancePath];
+  return keys.map((key) => `${issue.instancePath.replace(/\/$/, '')}/${String(key)}`);
+}
+
 function valueAt(request: FastifyRequest, context: string | undefined, pointer: string): unknown {
-  let node: unknown =
-    context === 'params' ? request.params : context === 'querystring' ? request.query : context === 'headers' ? request.headers : request.body;
-  for (const segment of pointer.split('/').filter(Boolean)) {
+  const root = context === 'params' ? request.params : context === 'querystring' ? request.query : context === 'headers' ? request.headers : request.body;
+  return valueIn(root, pointer.split('/').filter(Boolean));
+}
+
+function valueIn(root: unknown, segments: string[]): unknown {
+  let node = root;
+  for (const segment of segments) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
   }

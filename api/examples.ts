@@ -1,7 +1,8 @@
 /**
  * The examples the OpenAPI document shows, as one coherent walk through the 2024 Bắc Giang campaign (Kế hoạch
  * 202-KH/BDVTU, bundled `bac-giang` tree): each request follows from the ones before it, so a reader can replay
- * them in order, and the test suite does exactly that.
+ * them in order, and the test suite does exactly that. Issuing has a second example beside the walk-through: a
+ * district's plan made from a shipped template.
  */
 export const EXAMPLE_CAMPAIGN_ID = 'BG-2024-202-KH-BDVTU';
 /** Thị trấn Thắng, Hiệp Hòa: the commune of the walk-through, and one of its chi bộ. */
@@ -21,12 +22,30 @@ export const EXAMPLE_PLAN = {
   ],
 };
 
+/**
+ * Kế hoạch 205-KH/BDVQU of Ban Dân vận Quận ủy Hai Bà Trưng: the year-long "Dân vận khéo" emulation from its
+ * shipped template, the commission giving only what is its own, issued to the district and two of its wards.
+ */
+export const EXAMPLE_TEMPLATE_ISSUE = {
+  template: 'dan-van-kheo',
+  plan: { number: '205-KH/BDVQU', issuer: { unitCode: 'HN-HBT', name: 'Ban Dân vận Quận ủy Hai Bà Trưng' }, issuedOn: '2026-01-05', year: 2026 },
+  tree: [
+    { code: 'HN-HBT', name: 'Quận Hai Bà Trưng', kind: 'district' },
+    { code: 'HN-HBT-BACHKHOA', name: 'Phường Bách Khoa', kind: 'commune', parent: 'HN-HBT' },
+    { code: 'HN-HBT-BACHKHOA-CB01', name: 'Chi bộ Tổ dân phố số 1', kind: 'party-cell', parent: 'HN-HBT-BACHKHOA' },
+    { code: 'HN-HBT-THANHNHAN', name: 'Phường Thanh Nhàn', kind: 'commune', parent: 'HN-HBT' },
+    { code: 'HN-HBT-THANHNHAN-CB01', name: 'Chi bộ Tổ dân phố số 1', kind: 'party-cell', parent: 'HN-HBT-THANHNHAN' },
+  ],
+};
+
 /** Request bodies, in the order of the walk-through; a route with several examples takes them in turn. */
 export const EXAMPLES = {
-  issue: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }],
+  issue: [{ plan: EXAMPLE_PLAN, tree: { sample: 'bac-giang' } }, EXAMPLE_TEMPLATE_ISSUE],
   deploy: [{ reason: 'Triển khai Kế hoạch 202-KH/BDVTU đến các huyện, xã, thị trấn' }],
   studySession: [{ heldOn: '2024-10-09', membersPresent: 14, membersTotal: 15 }],
   dialogue: [{ heldOn: '2024-10-12', topic: 'Đối thoại về giải phóng mặt bằng và vệ sinh môi trường', attendance: 157 }],
+  // The figures of a real six-month report: "Tổ chức 14 cuộc kiểm tra, giám sát đối với 18 tổ chức đảng và 11 đảng viên".
+  activity: [{ activity: 'inspection-supervision', heldOn: '2024-10-10', measures: { count: 14, partyOrganisations: 18, partyMembers: 11 } }],
   petition: [{ kind: 'kien-nghi', content: 'Đề nghị sửa chữa đường liên thôn Tổ dân phố số 1', receivedOn: '2024-10-12' }],
   petitionResolution: [{ resolvedOn: '2024-10-14', outcome: 'Đã đưa vào kế hoạch sửa chữa năm 2025' }],
   model: [{ name: 'Dân vận khéo trong xây dựng đô thị văn minh', field: 'culture-society', registeredOn: '2024-10-02' }],

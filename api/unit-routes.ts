@@ -1,4 +1,5 @@
 import {
+  activityReportSchema,
   campaignIdSchema,
   deadlineSchema,
   dialogueSchema,
@@ -226,6 +227,15 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
     dialogueSchema.meta({ examples: EXAMPLES.dialogue }),
     'report:dialogue',
     (unitCode, report) => ({ kind: 'dialogue', unitCode, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/activities',
+    'Report an activity of the catalogue (documents issued, inspections, conferences, propaganda, support drives…) with its measures',
+    unitParams(),
+    activityReportSchema.meta({ examples: EXAMPLES.activity }),
+    'report:activity',
+    (unitCode, report) => ({ kind: 'activity', unitCode, report }),
   );
   report(
     'POST',

@@ -5,11 +5,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { mintToken, principalSchema } from '../api/auth';
+import type { FiguresOptions } from '../analytics/figures';
 import { campaignReport } from '../analytics/report';
 import { openProjection } from '../analytics/projection';
 import { analyticsDbFile, loadConfig } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
-import { formatVietnameseDate, formatVietnameseNumber, type Deadline } from '../domain/schedule';
+import { loadTemplate } from '../infra/templates';
+import { planFromTemplate, type PlanTemplate, type TemplateGivens } from '../domain/templates';
+import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
 import { percent, type Progress } from '../domain/progress';
 import type { CampaignSnapshot } from '../workflows/messages';
 
@@ -24,12 +27,16 @@ const USAGE = `usage: danvan <command> [options]
 
   token <role> [--unit CODE] [--sub NAME] [--ttl 12h]   mint a development token (admin, council, reporter, viewer)
   issue <plan.json|plan.yaml> [--tree FILE | --sample bac-giang|bac-ninh-2025]
+  issue --template <id|file> --number 205-KH/BDVQU --issuer-code CODE --issuer-name NAME --issued-on YYYY-MM-DD --year YYYY
+        [--tree FILE | --sample NAME]                     a plan from a template: a shipped one (thang-dan-van, dan-van-kheo) or a file of one's own
   deploy <campaignId> [--reason TEXT]
   list [--year Y] [--phase P] [--issuer CODE] [--province CODE]
   show <campaignId>                                       progress as a table
   phase <campaignId> <assessment|commendation|closed> --reason TEXT
   extend <campaignId> <study-sessions|dialogues|assessment|commendation> <YYYY-MM-DD> --reason TEXT
-  report <campaignId> [--db FILE]                         the Vietnamese summary from the analytics projection (npm run analytics)
+  report <campaignId> [--unit CODE] [--period 2024|2024-H1|2024-Q3] [--db FILE]
+                                                          the Vietnamese summary from the analytics projection (npm run analytics),
+                                                          of one unit's subtree, of the facts dated in one year, half-year or quarter
 
   --api URL      the API (default $DANVAN_API_URL or http://127.0.0.1:$API_PORT)
   --token JWT    the bearer token (default $DANVAN_TOKEN, else an admin token minted from the local secret)`;
@@ -88,6 +95,46 @@ function readStructured(file: string): unknown {
   }
 }
 
+type GivenFlag = 'number' | 'issuer-code' | 'issuer-name' | 'issued-on' | 'year';
+
+/** What the issuing commission gives a template, from its flags; the first one missing is named before anything is sent. */
+function templateGivens(values: Partial<Record<GivenFlag, string>>): TemplateGivens {
+  const flag = (name: GivenFlag, example: string) => {
+    const value = values[name];
+    if (value === undefined) throw new CliError(`issue --template needs --${name}, e.g. --${name} ${example}`);
+    return value;
+  };
+  const number = flag('number', '205-KH/BDVQU');
+  const issuer = { unitCode: flag('issuer-code', 'HN-HBT'), name: flag('issuer-name', '"Ban Dân vận Quận ủy Hai Bà Trưng"') };
+  const issuedOn = flag('issued-on', '2026-01-05');
+  const year = flag('year', '2026');
+  // The template's dates are days of this year: a year that is not one would make every one of them wrong.
+  if (!/^\d{4}$/.test(year)) throw new CliError(`--year must be a year like 2026, got ${JSON.stringify(year)}`);
+  return { number, issuer, issuedOn, year: Number(year) };
+}
+
+/** An id names a shipped template, read by the API; anything else is a file of one's own. Told apart as loadTemplate does. */
+const TEMPLATE_ID = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * The body of `issue`: a plan file, or a template and what the commission gives. A file of one's own is made into
+ * the plan here, so the API never reads a client's files. Nothing is read while a flag is missing.
+ */
+function issueBody(values: Partial<Record<GivenFlag | 'template' | 'tree' | 'sample', string>>, planFile: string | undefined): unknown {
+  const tree = () => (values.tree ? readStructured(values.tree) : { sample: values.sample ?? 'bac-giang' });
+  if (values.template === undefined) return { plan: readStructured(planFile!), tree: tree() };
+  if (planFile !== undefined) throw new CliError(`issue takes a plan file or --template, not both (got ${planFile} and --template ${values.template})`);
+  const givens = templateGivens(values);
+  if (TEMPLATE_ID.test(values.template)) return { template: values.template, plan: givens, tree: tree() };
+  let template: PlanTemplate;
+  try {
+    template = loadTemplate(values.template);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  return { plan: planFromTemplate(template, givens), tree: tree() };
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
@@ -119,13 +166,13 @@ function showSnapshot(s: CampaignSnapshot): string {
 }
 
 /** Reads the projection file only, never the API: the report is what the event stream says. */
-function projectionReport(file: string, campaignId: string): string {
+function projectionReport(file: string, campaignId: string, scope: Pick<FiguresOptions, 'unit' | 'period'>): string {
   // Opening creates a missing file; a report must not leave an empty projection behind for a mistyped path.
   if (!fs.existsSync(file)) throw new CliError(`no analytics projection at ${file}: run \`npm run analytics\` to build it, or name the file with --db`);
   const opened = openProjection(file);
   if (!opened.ok) throw new CliError(`${opened.error.field}=${JSON.stringify(opened.error.value)}: ${opened.error.message}`);
   try {
-    const report = campaignReport(opened.value, campaignId);
+    const report = campaignReport(opened.value, campaignId, scope);
     if (!report.ok) throw new CliError(`${report.error.field}=${JSON.stringify(report.error.value)}: ${report.error.message} (${file})`);
     return report.value;
   } finally {
@@ -147,10 +194,16 @@ async function main(argv: string[]): Promise<void> {
       sample: { type: 'string' },
       reason: { type: 'string' },
       year: { type: 'string' },
+      template: { type: 'string' },
+      number: { type: 'string' },
+      'issuer-code': { type: 'string' },
+      'issuer-name': { type: 'string' },
+      'issued-on': { type: 'string' },
       phase: { type: 'string' },
       issuer: { type: 'string' },
       province: { type: 'string' },
       db: { type: 'string' },
+      period: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -183,10 +236,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'issue': {
-      need(1, 'a plan file (JSON or YAML)');
-      const plan = readStructured(args[0]!);
-      const tree = values.tree ? readStructured(values.tree) : { sample: values.sample ?? 'bac-giang' };
-      const answer = (await request(opts, 'POST', '/v1/campaigns', { plan, tree })) as { campaignId: string; created: boolean };
+      if (values.template === undefined) need(1, 'a plan file (JSON or YAML), or --template');
+      const answer = (await request(opts, 'POST', '/v1/campaigns', issueBody(values, args[0]))) as { campaignId: string; created: boolean };
       console.log(answer.created ? `issued ${answer.campaignId}` : `${answer.campaignId} already exists; nothing changed`);
       return;
     }
@@ -230,12 +281,12 @@ async function main(argv: string[]): Promise<void> {
     case 'extend': {
       need(3, 'a campaign id, a deadline and the new date');
       const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deadlines/${args[1]}/extension`, { to: args[2], reason: reason() })) as CampaignSnapshot;
-      console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1] as Deadline])}`);
+      console.log(`${args[1]} of ${s.campaignId} now ends on ${formatVietnameseDate(s.deadlines[args[1]!] ?? args[2]!)}`);
       return;
     }
     case 'report': {
       need(1, 'a campaign id');
-      console.log(projectionReport(values.db ?? analyticsDbFile(config), args[0]!));
+      console.log(projectionReport(values.db ?? analyticsDbFile(config), args[0]!, { unit: values.unit, period: values.period }));
       return;
     }
     default:

@@ -1,5 +1,6 @@
 import { reject, type Rejection } from './rejection';
-import { deadlineEnd, lastReportingDeadline, startOfDayVietnam, type Deadlines } from './schedule';
+import { lastReportingDeadline } from './obligations';
+import { deadlineEnd, startOfDayVietnam, type Deadlines } from './schedule';
 import { PHASES, type Phase } from './vocabulary';
 
 export { PHASES, type Phase } from './vocabulary';
@@ -46,6 +47,7 @@ export function phaseMoveProblem(from: Phase, to: Phase): Rejection | undefined 
 export const ACTION_PHASES = {
   'study-session': ['in-progress', 'assessment', 'commendation'],
   dialogue: ['in-progress', 'assessment', 'commendation'],
+  activity: ['deployed', 'in-progress', 'assessment', 'commendation'],
   petition: ['deployed', 'in-progress', 'assessment', 'commendation'],
   'petition-resolution': ['deployed', 'in-progress', 'assessment', 'commendation'],
   'model-registration': ['deployed', 'in-progress'],
@@ -68,12 +70,16 @@ export function actionPhaseProblem(action: UnitAction, phase: Phase): string | u
  * end of the last reporting deadline starts assessment, the assessment and commendation deadlines end theirs.
  * Administrators may move earlier; nothing moves back.
  */
-export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, deadlines: Deadlines): { to: Phase; at: Date; reason: string } | undefined {
+export function nextAutomaticMove(
+  phase: Phase,
+  window: { opensOn: string; closesOn: string },
+  deadlines: Deadlines,
+): { to: Phase; at: Date; reason: string } | undefined {
   switch (phase) {
     case 'deployed':
       return { to: 'in-progress', at: startOfDayVietnam(window.opensOn), reason: `the campaign window opens on ${window.opensOn}` };
     case 'in-progress': {
-      const last = lastReportingDeadline(deadlines);
+      const last = lastReportingDeadline(deadlines, window.closesOn);
       return { to: 'assessment', at: deadlineEnd(last), reason: `the reporting deadlines ended on ${last}` };
     }
     case 'assessment':
@@ -90,7 +96,7 @@ export function nextAutomaticMove(phase: Phase, window: { opensOn: string }, dea
  * report sent the instant a deadline passes meets the phase the campaign has entered, even when the unit's own
  * clock has not yet turned in that workflow task.
  */
-export function phaseAt(now: Date, phase: Phase, window: { opensOn: string }, deadlines: Deadlines): Phase {
+export function phaseAt(now: Date, phase: Phase, window: { opensOn: string; closesOn: string }, deadlines: Deadlines): Phase {
   let current = phase;
   for (
     let move = nextAutomaticMove(current, window, deadlines);

@@ -25,6 +25,7 @@ export const EVENT_VERSIONS = {
   'deadline.escalated': { current: 1 },
   'study-session.reported': { current: 1 },
   'dialogue.reported': { current: 1 },
+  'activity.reported': { current: 1 },
   'petition.recorded': { current: 1 },
   'petition.resolved': { current: 1 },
   'model.registered': { current: 1 },

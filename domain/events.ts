@@ -19,7 +19,7 @@ import {
   unitKindSchema,
   utcInstantSchema,
 } from './schemas';
-import { MODEL_STAGES, OBLIGATIONS } from './vocabulary';
+import { MODEL_STAGES } from './vocabulary';
 
 export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
 
@@ -53,7 +53,8 @@ const unitSummary = z.object({
   name: z.string(),
   kind: unitKindSchema,
   parent: z.string().optional(),
-  obligations: z.array(z.enum(OBLIGATIONS)),
+  /** The activities the unit owes: study-session, dialogue, or a catalogue activity its plan makes owed. */
+  obligations: z.array(z.string()),
 });
 const modelStep = { modelId: z.string(), field: modelFieldSchema, from: z.enum(MODEL_STAGES), to: z.enum(MODEL_STAGES), ...audit };
 
@@ -116,6 +117,23 @@ export const EVENT_SCHEMAS = {
     summary: "A commune's leaders reported a dialogue conference with citizens.",
     ...EVENT_VERSIONS['dialogue.reported'],
     versions: { 1: dialogueSchema.extend({ conference: z.number().int().min(1), late: z.boolean(), ...audit }) },
+  }),
+  'activity.reported': defineEvent({
+    summary: 'A unit reported an activity of the catalogue (documents issued, inspections, conferences, propaganda, support drives…) with its measures.',
+    ...EVENT_VERSIONS['activity.reported'],
+    // Kind and measures are open here: a kind or measure added to the catalogue is an additive change.
+    versions: {
+      1: z.object({
+        reportId: z.string(),
+        activity: z.string().min(1),
+        heldOn: isoDateSchema,
+        measures: z.record(z.string(), z.number().int().min(0)),
+        note: z.string().optional(),
+        /** Made after the deadline of an obligation the unit has to report this activity. */
+        late: z.boolean(),
+        ...audit,
+      }),
+    },
   }),
   'petition.recorded': defineEvent({
     summary: 'A commune recorded a petition (kiến nghị, khiếu nại, tố cáo) raised by citizens.',

@@ -1,6 +1,7 @@
 import { phaseIndex, type Phase } from './campaign';
 import { reject, type Rejection } from './rejection';
-import { formatVietnameseDate, lastReportingDeadline, type Deadline, type Deadlines } from './schedule';
+import { lastReportingDeadline } from './obligations';
+import { formatVietnameseDate, type Deadline, type Deadlines } from './schedule';
 
 /** The phase each phase-ending deadline closes; the obligation deadlines end reporting instead. */
 const PHASE_ENDED_BY: Partial<Record<Deadline, Phase>> = { assessment: 'assessment', commendation: 'commendation' };
@@ -9,12 +10,25 @@ const PHASE_ENDED_BY: Partial<Record<Deadline, Phase>> = { assessment: 'assessme
  * Whether a deadline may move to `to`: only later, never past a phase that is over, and never so that the
  * deadlines fall out of order (reporting, then assessment, then commendation).
  */
-export function extensionProblem(deadlines: Deadlines, request: { deadline: Deadline; to: string }, phase: Phase): Rejection | undefined {
+export function extensionProblem(
+  deadlines: Deadlines,
+  request: { deadline: Deadline; to: string },
+  phase: Phase,
+  window: { closesOn: string },
+): Rejection | undefined {
   const { deadline, to } = request;
   if (phase === 'closed') return reject('conflict', 'the campaign is closed', 'Kế hoạch đã kết thúc, không thể gia hạn', 'deadline', deadline);
   if (typeof to !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(to))
     return reject('invalid', `to: expected a date YYYY-MM-DD, got ${JSON.stringify(to)}`, 'Ngày gia hạn không hợp lệ', 'to', to);
   const current = deadlines[deadline];
+  if (current === undefined)
+    return reject(
+      'not-found',
+      `the plan has no deadline ${deadline}; its deadlines are ${Object.keys(deadlines).join(', ')}`,
+      `Kế hoạch không có thời hạn "${deadline}"`,
+      'deadline',
+      deadline,
+    );
   if (to <= current) {
     return reject(
       'conflict',
@@ -25,7 +39,7 @@ export function extensionProblem(deadlines: Deadlines, request: { deadline: Dead
     );
   }
   const next = { ...deadlines, [deadline]: to };
-  const lastReport = lastReportingDeadline(next);
+  const lastReport = lastReportingDeadline(next, window.closesOn);
   if (next.assessment < lastReport) {
     return reject(
       'conflict',

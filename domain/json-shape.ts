@@ -24,9 +24,25 @@ interface Node {
   pattern?: string;
   format?: string;
   oneOf?: Node[];
+  /** Only `false` (zod's strict objects): a property not declared is refused rather than dropped. */
+  additionalProperties?: false;
 }
 
-const CHECKED = new Set(['type', 'properties', 'required', 'const', 'enum', 'minLength', 'maxLength', 'minimum', 'maximum', 'pattern', 'format', 'oneOf']);
+const CHECKED = new Set([
+  'type',
+  'properties',
+  'required',
+  'const',
+  'enum',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'pattern',
+  'format',
+  'oneOf',
+  'additionalProperties',
+]);
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description']);
 const FORMATS: Record<string, (value: string) => boolean> = { date: isCalendarDate };
 const TYPES = new Set(['object', 'string', 'integer', 'number', 'boolean']);
@@ -47,6 +63,7 @@ function vet(node: Record<string, unknown>, path: string): Node {
   for (const key of Object.keys(node)) if (!CHECKED.has(key) && !ANNOTATIONS.has(key)) unsupported(path, `keyword "${key}"`);
   if (node.type !== undefined && !TYPES.has(node.type as string)) unsupported(path, `type ${JSON.stringify(node.type)}`);
   if (typeof node.format === 'string' && !FORMATS[node.format]) unsupported(path, `format "${node.format}"`);
+  if (node.additionalProperties !== undefined && node.additionalProperties !== false) unsupported(path, 'additionalProperties other than false');
   for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) vet(child, at(path, name));
   for (const branch of (node.oneOf ?? []) as Record<string, unknown>[]) vet(branch, path);
   if (typeof node.pattern === 'string') patterns.set(node as Node, new RegExp(node.pattern));
@@ -123,6 +140,11 @@ function check(node: Node, value: unknown, path: string): Shape {
   if (node.type === 'object') {
     const object = value as Record<string, unknown>;
     for (const name of node.required ?? []) if (object[name] === undefined) return fail(at(path, name), 'required', undefined);
+    if (node.additionalProperties === false) {
+      const known = Object.keys(node.properties ?? {});
+      const unknown = Object.keys(object).find((name) => !known.includes(name));
+      if (unknown !== undefined) return fail(at(path, unknown), `unknown property; expected one of ${known.join(', ')}`, object[unknown]);
+    }
     // Only declared properties are kept, as zod's object schemas keep them: nothing unknown reaches workflow state.
     const kept: Record<string, unknown> = {};
     for (const [name, child] of Object.entries(node.properties ?? {})) {

@@ -1,12 +1,14 @@
 import { actionPhaseProblem, type Phase, type UnitAction } from './campaign';
+import { activityReportProblem } from './catalogue';
 import { fingerprint, updateIdOf } from './fingerprint';
 import { reject, type Rejection } from './rejection';
 import { MODEL_STEPS, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
-import { emptyProgress } from './progress';
+import { addActivities, emptyProgress } from './progress';
+import { obligationFor, owedBy, planObligations, reportersOf, type PlanObligation } from './obligations';
 import { membersProblem, type PetitionKind, type PetitionStatus } from './reports';
-import { formatVietnameseDate, isLate, vietnamDateOf, type Deadline, type Deadlines } from './schedule';
+import { formatVietnameseDate, isLate, vietnamDateOf, type Deadlines } from './schedule';
 import type { Plan, Progress, ReportCommand, ReportKind, Submission } from './schemas';
-import { obligationsOf, type Obligation, type Unit, type UnitKind } from './units';
+import type { Unit, UnitKind } from './units';
 
 export type { ReportCommand, ReportKind, Submission } from './schemas';
 
@@ -68,6 +70,14 @@ interface ModelRecord {
   score?: number;
 }
 
+/** What a unit reported of one catalogue activity, added up: the ledger keeps totals, the events keep each report. */
+interface ActivityTotals {
+  reports: number;
+  measures: Record<string, number>;
+  /** The `count` of reports made after the deadline of an obligation to report it: a unit on target only with them complied late. */
+  lateCount?: number;
+}
+
 export interface LedgerUnit {
   code: string;
   name: string;
@@ -77,6 +87,8 @@ export interface LedgerUnit {
   dialogues: DialogueRecord[];
   petitions: PetitionRecord[];
   models: ModelRecord[];
+  /** By activity id; absent until the unit's first activity report (and in ledgers carried from before activities). */
+  activities?: Record<string, ActivityTotals>;
 }
 
 export interface Ledger {
@@ -88,9 +100,12 @@ export interface Ledger {
 export interface LedgerContext {
   now: Date;
   phase: Phase;
-  plan: Pick<Plan, 'window' | 'year' | 'issuedOn'>;
+  plan: Pick<Plan, 'window' | 'year' | 'issuedOn' | 'obligations'>;
   deadlines: Deadlines;
 }
+
+/** What judging compliance needs: the instant, the deadlines in force and what the plan makes owed. */
+export type ComplianceContext = Pick<LedgerContext, 'now' | 'deadlines'> & { obligations: readonly PlanObligation[] };
 
 /** A domain event the ledger asks its workflow to emit, for the unit it concerns. */
 export interface LedgerEvent {
@@ -102,6 +117,7 @@ export interface LedgerEvent {
 export type LedgerEventType =
   | 'study-session.reported'
   | 'dialogue.reported'
+  | 'activity.reported'
   | 'petition.recorded'
   | 'petition.resolved'
   | 'model.registered'
@@ -127,11 +143,10 @@ export function createLedger(units: readonly Unit[]): Ledger {
   return ledger;
 }
 
-const DEADLINE_OF: Record<Obligation, Deadline> = { 'study-session': 'study-sessions', dialogue: 'dialogues' };
-
 const ACTION_OF: Record<ReportKind, UnitAction | undefined> = {
   'study-session': 'study-session',
   dialogue: 'dialogue',
+  activity: 'activity',
   petition: 'petition',
   'petition-resolution': 'petition-resolution',
   'model-registration': 'model-registration',
@@ -153,15 +168,22 @@ function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejec
   return undefined;
 }
 
-/** The units a ledger tracks and what each owes: the payload of `unit.deployed`, so consumers know what is required. */
-export function deployedUnits(ledger: Ledger) {
+/** The units a ledger tracks and the activities each owes: the payload of `unit.deployed`, so consumers know what is required. */
+export function deployedUnits(ledger: Ledger, obligations: readonly PlanObligation[]) {
   return Object.values(ledger.units).map((u) => ({
     code: u.code,
     name: u.name,
     kind: u.kind,
     ...(u.parent ? { parent: u.parent } : {}),
-    obligations: obligationsOf(u),
+    obligations: owedBy(u.kind, obligations).map((o) => o.activity),
   }));
+}
+
+/** Whether a report is late: made after the deadline of the obligation this unit has to make it; never, if it owes none. */
+function lateFor(activity: string, unit: LedgerUnit, ctx: LedgerContext): boolean {
+  const obligation = obligationFor(activity, unit.kind, planObligations(ctx.plan));
+  const date = obligation && ctx.deadlines[obligation.deadline];
+  return date !== undefined && isLate(ctx.now, date);
 }
 
 /**
@@ -208,12 +230,11 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
   switch (command.kind) {
     case 'study-session':
     case 'dialogue': {
-      const obligation: Obligation = command.kind;
-      if (!obligationsOf(unit).includes(obligation)) {
-        const who = obligation === 'study-session' ? 'chi bộ (party cells)' : 'communes';
+      if (!reportersOf(command.kind)?.includes(unit.kind)) {
+        const who = command.kind === 'study-session' ? 'chi bộ (party cells)' : 'communes';
         return reject(
           'invalid',
-          `unit ${unit.code} is a ${unit.kind}; ${obligation} reports come from ${who}`,
+          `unit ${unit.code} is a ${unit.kind}; ${command.kind} reports come from ${who}`,
           `Đơn vị ${unit.name} không thuộc diện báo cáo này`,
           'unitCode',
           unit.code,
@@ -251,6 +272,21 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
         );
       }
       return undefined;
+    }
+    case 'activity': {
+      const problem = activityReportProblem(command.report, unit);
+      if (problem) return reject('invalid', problem.message, problem.vi, problem.field, problem.value);
+      const { heldOn } = command.report;
+      if (heldOn < ctx.plan.issuedOn) {
+        return reject(
+          'invalid',
+          `heldOn ${heldOn} is before the plan was issued (${ctx.plan.issuedOn})`,
+          `Ngày tổ chức ${formatVietnameseDate(heldOn)} trước ngày ban hành kế hoạch (${formatVietnameseDate(ctx.plan.issuedOn)})`,
+          'report.heldOn',
+          heldOn,
+        );
+      }
+      return dateNotInFuture('heldOn', heldOn, ctx);
     }
     case 'petition': {
       const { receivedOn } = command.report;
@@ -335,18 +371,32 @@ export function applySubmission(ledger: Ledger, ctx: LedgerContext, submission: 
   let events: LedgerEvent[];
   switch (command.kind) {
     case 'study-session': {
-      const late = isLate(ctx.now, ctx.deadlines['study-sessions']);
+      const late = lateFor('study-session', unit, ctx);
       unit.studySession = { ...command.report, reportedAt, late };
       result = { kind: command.kind, unitCode: unit.code, late };
       events = [{ type: 'study-session.reported', unitCode: unit.code, payload: { ...command.report, late, ...audit } }];
       break;
     }
     case 'dialogue': {
-      const late = isLate(ctx.now, ctx.deadlines.dialogues);
+      const late = lateFor('dialogue', unit, ctx);
       unit.dialogues.push({ ...command.report, reportedAt, late });
       const conference = unit.dialogues.length;
       result = { kind: command.kind, unitCode: unit.code, id: `D${conference}`, late };
       events = [{ type: 'dialogue.reported', unitCode: unit.code, payload: { ...command.report, conference, late, ...audit } }];
+      break;
+    }
+    case 'activity': {
+      const activities = (unit.activities ??= {});
+      const id = `A${Object.values(activities).reduce((sum, t) => sum + t.reports, 0) + 1}`;
+      const totals = (activities[command.report.activity] ??= { reports: 0, measures: {} });
+      totals.reports += 1;
+      for (const [measure, value] of Object.entries(command.report.measures)) {
+        if (value !== undefined) totals.measures[measure] = (totals.measures[measure] ?? 0) + value;
+      }
+      const late = lateFor(command.report.activity, unit, ctx);
+      if (late) totals.lateCount = (totals.lateCount ?? 0) + (command.report.measures.count ?? 0);
+      result = { kind: command.kind, unitCode: unit.code, id, late };
+      events = [{ type: 'activity.reported', unitCode: unit.code, payload: { reportId: id, ...command.report, late, ...audit } }];
       break;
     }
     case 'petition': {
@@ -394,49 +444,64 @@ export function applySubmission(ledger: Ledger, ctx: LedgerContext, submission: 
   return { result, events };
 }
 
-/** Units of this ledger that owe `obligation` and have not reported it. */
-export function nonCompliant(ledger: Ledger, obligation: Obligation): string[] {
+/** Whether a unit has done what an obligation asks, and whether only late: the one rule of compliance for every obligation. */
+function compliance(unit: LedgerUnit, obligation: PlanObligation): { done: boolean; late: boolean } {
+  switch (obligation.activity) {
+    case 'study-session':
+      return { done: unit.studySession !== undefined, late: unit.studySession?.late ?? false };
+    case 'dialogue':
+      return { done: unit.dialogues.length > 0, late: unit.dialogues[0]?.late ?? false };
+    default: {
+      const totals = unit.activities?.[obligation.activity];
+      const count = totals?.measures.count ?? 0;
+      const done = count >= obligation.target;
+      return { done, late: done && count - (totals?.lateCount ?? 0) < obligation.target };
+    }
+  }
+}
+
+/** Units of this ledger that owe `obligation` and have not yet done it. */
+export function nonCompliant(ledger: Ledger, obligation: PlanObligation): string[] {
   const codes: string[] = [];
   for (const unit of Object.values(ledger.units)) {
-    if (!obligationsOf(unit).includes(obligation)) continue;
-    const done = obligation === 'study-session' ? unit.studySession !== undefined : unit.dialogues.length > 0;
-    if (!done) codes.push(unit.code);
+    if (obligation.owedBy.includes(unit.kind) && !compliance(unit, obligation).done) codes.push(unit.code);
   }
   return codes;
 }
 
-export function obligationOfDeadline(deadline: Deadline): Obligation | undefined {
-  return (Object.keys(DEADLINE_OF) as Obligation[]).find((o) => DEADLINE_OF[o] === deadline);
+export function isOverdue(ctx: Pick<LedgerContext, 'now' | 'deadlines'>, obligation: Pick<PlanObligation, 'deadline'>): boolean {
+  const date = ctx.deadlines[obligation.deadline];
+  return date !== undefined && isLate(ctx.now, date);
 }
 
-export function isOverdue(ctx: Pick<LedgerContext, 'now' | 'deadlines'>, obligation: Obligation): boolean {
-  return isLate(ctx.now, ctx.deadlines[DEADLINE_OF[obligation]]);
-}
+type Tally = { required: number; done: number; late: number; overdue: number };
 
-/** This ledger's own figures (children's are added by the workflow that owns it). */
-export function ledgerProgress(ledger: Ledger, ctx: Pick<LedgerContext, 'now' | 'deadlines'>): Progress {
+/**
+ * This ledger's own figures (children's are added by the workflow that owns it). Study sessions and dialogues keep
+ * their own figures; an obligation to report a catalogue activity is tallied under `obligations` by its activity.
+ */
+export function ledgerProgress(ledger: Ledger, ctx: ComplianceContext): Progress {
   const progress = emptyProgress();
-  const studyOverdue = isOverdue(ctx, 'study-session');
-  const dialogueOverdue = isOverdue(ctx, 'dialogue');
+  const tallies: Array<[PlanObligation, Tally, boolean]> = ctx.obligations.map((o) => {
+    let tally: Tally;
+    if (o.activity === 'study-session') tally = progress.studySessions;
+    else if (o.activity === 'dialogue') tally = progress.dialogues;
+    else tally = (progress.obligations ??= {})[o.activity] ??= { required: 0, done: 0, late: 0, overdue: 0 };
+    return [o, tally, isOverdue(ctx, o)];
+  });
   for (const unit of Object.values(ledger.units)) {
-    const obligations = obligationsOf(unit);
-    if (obligations.includes('study-session')) {
-      const s = progress.studySessions;
-      s.required += 1;
-      if (unit.studySession) {
-        s.done += 1;
-        if (unit.studySession.late) s.late += 1;
-        s.membersPresent += unit.studySession.membersPresent;
-        s.membersTotal += unit.studySession.membersTotal;
-      } else if (studyOverdue) s.overdue += 1;
+    for (const [obligation, tally, overdue] of tallies) {
+      if (!obligation.owedBy.includes(unit.kind)) continue;
+      tally.required += 1;
+      const { done, late } = compliance(unit, obligation);
+      if (done) {
+        tally.done += 1;
+        if (late) tally.late += 1;
+      } else if (overdue) tally.overdue += 1;
     }
-    if (obligations.includes('dialogue')) {
-      const d = progress.dialogues;
-      d.required += 1;
-      if (unit.dialogues.length > 0) {
-        d.done += 1;
-        if (unit.dialogues[0]?.late) d.late += 1;
-      } else if (dialogueOverdue) d.overdue += 1;
+    if (unit.studySession) {
+      progress.studySessions.membersPresent += unit.studySession.membersPresent;
+      progress.studySessions.membersTotal += unit.studySession.membersTotal;
     }
     for (const dialogue of unit.dialogues) {
       progress.dialogues.conferences += 1;
@@ -448,16 +513,17 @@ export function ledgerProgress(ledger: Ledger, ctx: Pick<LedgerContext, 'now' | 
       if (petition.status === 'resolved') progress.petitions[petition.kind].resolved += 1;
     }
     for (const model of unit.models) progress.models[model.field][model.stage] += 1;
+    addActivities(progress, unit.activities);
   }
   return progress;
 }
 
-/** Overdue units of this ledger: owing an obligation past its deadline. */
-export function overdueUnits(ledger: Ledger, ctx: Pick<LedgerContext, 'now' | 'deadlines'>): Array<{ code: string; obligation: Obligation }> {
-  const result: Array<{ code: string; obligation: Obligation }> = [];
-  for (const obligation of ['study-session', 'dialogue'] as const) {
+/** Overdue units of this ledger: owing an obligation past its deadline, named by the activity they owe. */
+export function overdueUnits(ledger: Ledger, ctx: ComplianceContext): Array<{ code: string; obligation: string }> {
+  const result: Array<{ code: string; obligation: string }> = [];
+  for (const obligation of ctx.obligations) {
     if (!isOverdue(ctx, obligation)) continue;
-    for (const code of nonCompliant(ledger, obligation)) result.push({ code, obligation });
+    for (const code of nonCompliant(ledger, obligation)) result.push({ code, obligation: obligation.activity });
   }
   return result;
 }

@@ -38,9 +38,31 @@ function addNumbers<T extends object>(into: T, from: T): void {
   }
 }
 
+/** Adds activity totals (by activity id, then measure) into a progress, creating the entries it needs. */
+export function addActivities(into: Progress, activities: Record<string, { reports: number; measures: Partial<Record<string, number>> }> | undefined): void {
+  if (!activities) return;
+  const target = (into.activities ??= {}) as Record<string, { reports: number; measures: Record<string, number> }>;
+  for (const [id, from] of Object.entries(activities)) {
+    const entry = (target[id] ??= { reports: 0, measures: {} });
+    entry.reports += from.reports;
+    for (const [measure, value] of Object.entries(from.measures)) entry.measures[measure] = (entry.measures[measure] ?? 0) + (value ?? 0);
+  }
+}
+
+/** Adds obligation tallies by activity, creating those the total does not have yet. */
+function addObligations(into: Progress, obligations: Progress['obligations']): void {
+  if (!obligations) return;
+  const target = (into.obligations ??= {});
+  for (const [activity, tally] of Object.entries(obligations)) addNumbers((target[activity] ??= { required: 0, done: 0, late: 0, overdue: 0 }), tally);
+}
+
 export function sumProgress(parts: readonly Progress[]): Progress {
   const total = emptyProgress();
-  for (const part of parts) addNumbers(total, part);
+  for (const { activities, obligations, ...rest } of parts) {
+    addNumbers(total, rest);
+    addActivities(total, activities);
+    addObligations(total, obligations);
+  }
   return total;
 }
 

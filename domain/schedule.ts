@@ -1,8 +1,8 @@
 import { addDays } from './calendar';
 import type { ReminderPolicy } from './schemas';
-import type { Deadline, Deadlines } from './vocabulary';
+import type { Deadline } from './vocabulary';
 
-export { addDays } from './calendar';
+export { addDays, formatVietnameseNumber } from './calendar';
 export type { ReminderPolicy } from './schemas';
 export { DEADLINES, DEFAULT_REMINDER_POLICY, type Deadline, type Deadlines } from './vocabulary';
 
@@ -37,18 +37,6 @@ export function vietnamDateOf(at: Date): string {
 export function formatVietnameseDate(date: string): string {
   const [y, m, d] = date.split('-');
   return `${d}/${Number(m)}/${y}`;
-}
-
-/** 4819 → "4.819", as Vietnamese writes thousands. */
-export function formatVietnameseNumber(n: number): string {
-  return Math.trunc(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-}
-
-/** Reports are owed until the later of the two obligation deadlines; assessment starts after it. */
-export function lastReportingDeadline(deadlines: Deadlines): string {
-  return deadlines['study-sessions'] > deadlines.dialogues ? deadlines['study-sessions'] : deadlines.dialogues;
 }
 
 /** Something the clock does about one obligation deadline: remind before it, escalate at it, remind again after it. */

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { isCalendarDate, UTC_INSTANT } from './calendar';
+import { ACTIVITY_IDS, MEASURE_IDS, MEASURES } from './catalogue';
+import { lastReportingDeadline, obligationsProblems, planObligations } from './obligations';
 import {
   ACTOR_GROUPS,
-  DEADLINES,
+  DEFAULT_OBLIGATIONS,
   DEFAULT_REMINDER_POLICY,
   defaultDeadlines,
   kindRank,
@@ -43,13 +45,18 @@ export const utcInstantSchema = z
 // ---- phases and deadlines -----------------------------------------------------------------------------------
 
 export const phaseSchema = z.enum(PHASES);
-export const deadlineSchema = z.enum(DEADLINES);
+/** A deadline's name: assessment, commendation, or one a plan gives an obligation (study-sessions, dialogues…). */
+export const deadlineSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a deadline name like study-sessions or assessment');
 
-export const deadlinesSchema = z.object({
-  'study-sessions': isoDateSchema,
-  dialogues: isoDateSchema,
-  assessment: isoDateSchema,
-  commendation: isoDateSchema,
+/** The phase deadlines always, and one date per obligation deadline the plan names (which ones: obligationsProblems). */
+export const deadlinesSchema = z.object({ assessment: isoDateSchema, commendation: isoDateSchema }).catchall(isoDateSchema);
+
+/** Which unit kinds owe which activity, how many, by which named deadline (domain/obligations.ts judges the whole list). */
+export const obligationSchema = z.object({
+  activity: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected an activity id like study-session or information-conference'),
+  owedBy: z.array(z.enum(UNIT_KINDS)).min(1).max(UNIT_KINDS.length),
+  target: z.number().int().min(1).max(1000),
+  deadline: deadlineSchema,
 });
 
 export const reminderPolicyRecordSchema = z.object({
@@ -113,37 +120,56 @@ const planFields = {
 };
 
 /** A plan with every default filled in: what workflows hold and what events carry. */
-export const planRecordSchema = z.object({ ...planFields, deadlines: deadlinesSchema, reminders: reminderPolicyRecordSchema }).superRefine((plan, ctx) => {
-  const ordinals = plan.tasks.map((t) => t.ordinal);
-  if (new Set(ordinals).size !== ordinals.length)
-    ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
-  const d = plan.deadlines;
-  for (const key of ['study-sessions', 'dialogues'] as const) {
-    if (d[key] < plan.window.opensOn)
-      ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `${key} deadline ${d[key]} is before the window opens (${plan.window.opensOn})` });
-  }
-  const latestObligation = d['study-sessions'] > d.dialogues ? d['study-sessions'] : d.dialogues;
-  if (d.assessment < latestObligation)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['deadlines', 'assessment'],
-      message: `assessment ${d.assessment} must not end before the reporting deadlines (${latestObligation})`,
-    });
-  if (d.commendation < d.assessment)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['deadlines', 'commendation'],
-      message: `commendation ${d.commendation} must not end before assessment (${d.assessment})`,
-    });
-});
+export const planRecordSchema = z
+  .object({
+    ...planFields,
+    // Absent from plans issued before plans could name them: those owe the default two (planObligations).
+    obligations: z.array(obligationSchema).max(50).optional(),
+    deadlines: deadlinesSchema,
+    reminders: reminderPolicyRecordSchema,
+  })
+  .superRefine((plan, ctx) => {
+    const ordinals = plan.tasks.map((t) => t.ordinal);
+    if (new Set(ordinals).size !== ordinals.length)
+      ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
+    const obligations = planObligations(plan);
+    for (const problem of obligationsProblems(obligations, plan.deadlines)) ctx.addIssue({ code: 'custom', ...problem });
+    const d = plan.deadlines;
+    for (const { deadline: key } of obligations) {
+      const date = d[key];
+      if (date !== undefined && date < plan.window.opensOn)
+        ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `${key} deadline ${date} is before the window opens (${plan.window.opensOn})` });
+    }
+    const latestObligation = lastReportingDeadline(d, d.assessment);
+    if (d.assessment < latestObligation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadlines', 'assessment'],
+        message: `assessment ${d.assessment} must not end before the reporting deadlines (${latestObligation})`,
+      });
+    if (d.commendation < d.assessment)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deadlines', 'commendation'],
+        message: `commendation ${d.commendation} must not end before assessment (${d.assessment})`,
+      });
+  });
 
 /** A plan as an administrator writes it: deadlines and reminder policy may be left to their defaults. */
 export const planSchema = z
-  .object({ ...planFields, deadlines: deadlinesSchema.partial().default({}), reminders: reminderPolicySchema.default(DEFAULT_REMINDER_POLICY) })
-  .transform((plan) => {
+  .object({
+    ...planFields,
+    obligations: z
+      .array(obligationSchema.extend({ target: obligationSchema.shape.target.default(1) }))
+      .max(50)
+      .default(() => DEFAULT_OBLIGATIONS.map((o) => ({ ...o, owedBy: [...o.owedBy] }))),
+    deadlines: z.record(z.string(), isoDateSchema.optional()).default({}),
+    reminders: reminderPolicySchema.default(DEFAULT_REMINDER_POLICY),
+  })
+  .transform((plan): z.input<typeof planRecordSchema> => {
     // An explicit `undefined` means "unset" too, not "no deadline".
-    const given = Object.fromEntries(Object.entries(plan.deadlines).filter(([, date]) => date !== undefined));
-    return { ...plan, deadlines: { ...defaultDeadlines(plan.window.closesOn), ...given } };
+    const given = Object.fromEntries(Object.entries(plan.deadlines).filter(([, date]) => date !== undefined)) as Record<string, string>;
+    return { ...plan, deadlines: { ...defaultDeadlines(plan.window.closesOn, plan.obligations), ...given } };
   })
   .pipe(planRecordSchema);
 
@@ -265,6 +291,19 @@ export const petitionResolutionSchema = z.object({
 });
 export type PetitionResolution = z.infer<typeof petitionResolutionSchema>;
 
+/**
+ * A report of an activity from the catalogue (domain/catalogue.ts): which kind, the day it was held (for a tally
+ * of several, the last of them) and what it measured. Which measures a kind needs and which units may report it
+ * are catalogue rules, checked by the ledger; the shape here bounds every measure so no absurd figure gets in.
+ */
+export const activityReportSchema = z.object({
+  activity: z.enum(ACTIVITY_IDS),
+  heldOn: isoDateSchema,
+  measures: z.object(Object.fromEntries(MEASURE_IDS.map((m) => [m, z.number().int().min(0).max(MEASURES[m].max).optional()]))).strict(),
+  note: z.string().trim().min(1).max(1000).optional(),
+});
+export type ActivityReport = z.infer<typeof activityReportSchema>;
+
 /** Identifies a report across retries: the API's Idempotency-Key, or any key the caller chooses. */
 export const idempotencyKeySchema = z
   .string()
@@ -309,6 +348,7 @@ export const reportCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dialogue'), unitCode: unitCodeSchema, report: dialogueSchema }),
   z.object({ kind: z.literal('petition'), unitCode: unitCodeSchema, report: petitionSchema }),
   z.object({ kind: z.literal('petition-resolution'), unitCode: unitCodeSchema, petitionId: petitionIdSchema, report: petitionResolutionSchema }),
+  z.object({ kind: z.literal('activity'), unitCode: unitCodeSchema, report: activityReportSchema }),
   z.object({ kind: z.literal('model-registration'), unitCode: unitCodeSchema, report: modelRegistrationSchema }),
   z.object({ kind: z.literal('model-assessment'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelAssessmentSchema }),
   z.object({ kind: z.literal('model-commendation'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelCommendationSchema }),
@@ -353,6 +393,13 @@ export const progressSchema = z.object({
   petitions: everyKey(PETITION_KINDS, z.object({ recorded: count, resolved: count })),
   /** Models by field, then by the stage each is in now. */
   models: everyKey(MODEL_FIELDS, everyKey(MODEL_STAGES, count)),
+  /**
+   * Catalogue activities by kind: how many reports, and each measure's total. Absent from figures published before
+   * activities existed; an additive change, so the events keep their version.
+   */
+  activities: z.record(z.string(), z.object({ reports: count, measures: z.record(z.string(), count) })).optional(),
+  /** Obligations to report a catalogue activity, by activity (study sessions and dialogues keep theirs above); absent when the plan sets none. */
+  obligations: z.record(z.string(), z.object(obligationTally)).optional(),
   /** Unit reminders sent (one per unit per reminder) and escalations of missed deadlines (one per unit per deadline). */
   reminders: z.object({ sent: count, escalations: count }),
 });

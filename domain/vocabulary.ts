@@ -11,13 +11,19 @@ import { addDays } from './calendar';
 export const PHASES = ['issued', 'deployed', 'in-progress', 'assessment', 'commendation', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** The deadlines that end phases: assessment and commendation. Every other deadline of a plan ends an obligation. */
+export const PHASE_DEADLINES = ['assessment', 'commendation'] as const;
+
 /**
- * Deadlines of a campaign. The first two are obligations of units (every chi bộ's study session, every
- * commune's dialogue): units that miss them get reminders and escalations. The last two end phases.
+ * A deadline's name: one of PHASE_DEADLINES or the name a plan gives an obligation's deadline ("study-sessions",
+ * "dialogues" in every "Tháng Dân vận" plan).
  */
-export const DEADLINES = ['study-sessions', 'dialogues', 'assessment', 'commendation'] as const;
-export type Deadline = (typeof DEADLINES)[number];
-export type Deadlines = Record<Deadline, string>;
+export type Deadline = string;
+/** The named deadlines of a plan, as calendar dates: the phase deadlines always, then one per obligation. */
+export type Deadlines = Record<(typeof PHASE_DEADLINES)[number], string> & Record<Deadline, string>;
+
+/** The deadlines of a "Tháng Dân vận" plan, which names no obligations of its own. */
+export const DEADLINES = ['study-sessions', 'dialogues', ...PHASE_DEADLINES] as const;
 
 /**
  * Who carries a task out, as the plans name them: party committees (cấp ủy, tổ chức Đảng), state agencies
@@ -26,9 +32,33 @@ export type Deadlines = Record<Deadline, string>;
  */
 export const ACTOR_GROUPS = ['party-committees', 'state-agencies', 'fatherland-front', 'armed-forces'] as const;
 
+/**
+ * What a plan asks of its units: which unit kinds owe which activity, how many (a study session or a dialogue: one;
+ * a catalogue activity: that many in the `count` of its reports), and the name of the deadline it is due by.
+ */
+export interface PlanObligation {
+  activity: string;
+  owedBy: UnitKind[];
+  target: number;
+  deadline: Deadline;
+}
+
+/**
+ * The obligations of "Tháng Dân vận", and of every plan that names none: every chi bộ holds its thematic study
+ * session, the leaders of every commune hold a dialogue with citizens.
+ */
+export const DEFAULT_OBLIGATIONS: readonly PlanObligation[] = [
+  { activity: 'study-session', owedBy: ['party-cell'], target: 1, deadline: 'study-sessions' },
+  { activity: 'dialogue', owedBy: ['commune'], target: 1, deadline: 'dialogues' },
+];
+
 /** Unset deadlines follow the window: obligations by its last day, assessment 15 days and commendation 30 days after. */
-export function defaultDeadlines(closesOn: string): Deadlines {
-  return { 'study-sessions': closesOn, dialogues: closesOn, assessment: addDays(closesOn, 15), commendation: addDays(closesOn, 30) };
+export function defaultDeadlines(closesOn: string, obligations: readonly Pick<PlanObligation, 'deadline'>[] = DEFAULT_OBLIGATIONS): Deadlines {
+  return {
+    ...Object.fromEntries(obligations.map((o) => [o.deadline, closesOn])),
+    assessment: addDays(closesOn, 15),
+    commendation: addDays(closesOn, 30),
+  };
 }
 
 /** The reminders of a plan that names none; each field of a plan's policy falls back to its own here. */
@@ -43,6 +73,7 @@ export function kindRank(kind: UnitKind): number {
   return UNIT_KINDS.indexOf(kind);
 }
 
+/** The two reports with records of their own that a plan can make owed; every other obligation is a catalogue activity. */
 export const OBLIGATIONS = ['study-session', 'dialogue'] as const;
 export type Obligation = (typeof OBLIGATIONS)[number];
 

@@ -98,9 +98,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     },
   });
   registerAdminUpdate(extendDeadlineUpdate, node, run, snapshot, {
-    problem: (request) => extensionProblem(node.state.deadlines, request, node.phaseNow()),
+    problem: (request) => extensionProblem(node.state.deadlines, request, node.phaseNow(), node.plan.window),
     apply: async (request) => {
-      const from = node.state.deadlines[request.deadline];
+      // extensionProblem refused a deadline the plan does not have.
+      const from = node.state.deadlines[request.deadline]!;
       node.emit('deadline.extended', index.root.code, { deadline: request.deadline, from, to: request.to, reason: request.reason });
       node.setDeadlines(
         { ...node.state.deadlines, [request.deadline]: request.to },

@@ -3,7 +3,8 @@ import type { DanvanEvent } from '../domain/events';
 import { createLedger, type Ledger } from '../domain/ledger';
 import type { Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
-import type { Obligation, Unit } from '../domain/units';
+import type { PlanObligation } from '../domain/obligations';
+import type { Unit } from '../domain/units';
 
 /**
  * What a node holds, as plain data: everything but the inputs it was started with. The next run
@@ -50,7 +51,8 @@ export type ChildMessage = { kind: 'phase'; phase: Phase } | { kind: 'deadlines'
 
 export interface OverdueUnit {
   code: string;
-  obligation: Obligation;
+  /** The activity owed. */
+  obligation: string;
 }
 
 /** What a child node tells its parent: its subtree's figures, what every workflow of it holds, and whether it has finished (campaign closed). */
@@ -65,7 +67,10 @@ export interface ChildReport {
   deadlinesKey: string | null;
 }
 
-/** The deadlines as one comparable string. */
-export function deadlinesKey(deadlines: Deadlines): string {
-  return [deadlines['study-sessions'], deadlines.dialogues, deadlines.assessment, deadlines.commendation].join('|');
+/**
+ * The deadlines as one comparable string: the obligations' in the plan's order, then assessment and commendation.
+ * A "Tháng Dân vận" plan's is the same string as before plans named obligations, which recorded histories compare.
+ */
+export function deadlinesKey(deadlines: Deadlines, obligations: readonly Pick<PlanObligation, 'deadline'>[]): string {
+  return [...obligations.map((o) => deadlines[o.deadline]), deadlines.assessment, deadlines.commendation].join('|');
 }

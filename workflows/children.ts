@@ -25,7 +25,7 @@ export class Children extends Loop {
   async startWorkflows(index: UnitIndex): Promise<void> {
     const node = this.node;
     if (node.state.childrenStarted) return;
-    const startedWith = { phase: node.state.phase, deadlines: deadlinesKey(node.state.deadlines) };
+    const startedWith = { phase: node.state.phase, deadlines: deadlinesKey(node.state.deadlines, node.obligations) };
     this.started = await Promise.all(
       node.childUnits.map((child) => {
         const input: UnitInput = {
@@ -51,7 +51,7 @@ export class Children extends Loop {
     node.markChildrenStarted();
     // A move or an extension that arrived while the children were starting found no one to tell yet.
     if (node.state.phase !== startedWith.phase) node.tellChildren({ kind: 'phase', phase: node.state.phase });
-    if (deadlinesKey(node.state.deadlines) !== startedWith.deadlines)
+    if (deadlinesKey(node.state.deadlines, node.obligations) !== startedWith.deadlines)
       node.tellChildren({ kind: 'deadlines', deadlines: node.state.deadlines, deadlinesSince: node.state.deadlinesSince });
   }
 

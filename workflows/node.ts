@@ -2,7 +2,8 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import { phaseAt, phaseIndex, type Phase } from '../domain/campaign';
 import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
 import type { EventPayload } from '../domain/events';
-import { deployedUnits, type LedgerContext } from '../domain/ledger';
+import { deployedUnits, type ComplianceContext, type LedgerContext } from '../domain/ledger';
+import { planObligations, type PlanObligation } from '../domain/obligations';
 import type { Plan } from '../domain/plan';
 import type { Deadline, Deadlines } from '../domain/schedule';
 import type { Unit, UnitIndex } from '../domain/units';
@@ -71,6 +72,15 @@ export class Node {
     return phaseAt(new Date(), this.carry.phase, this.plan.window, this.carry.deadlines);
   }
 
+  /** What the plan makes owed: the same for every node of the campaign. */
+  get obligations(): readonly PlanObligation[] {
+    return planObligations(this.plan);
+  }
+
+  complianceContext(): ComplianceContext {
+    return { now: new Date(), deadlines: this.carry.deadlines, obligations: this.obligations };
+  }
+
   ledgerContext(): LedgerContext {
     return { now: new Date(), phase: this.phaseNow(), plan: this.plan, deadlines: this.carry.deadlines };
   }
@@ -130,7 +140,7 @@ export class Node {
 
   /** Emits `unit.deployed` for the units this node tracks, so consumers know who owes what. */
   announceDeployment(): void {
-    this.emit('unit.deployed', this.unit.code, { units: deployedUnits(this.carry.ledger) });
+    this.emit('unit.deployed', this.unit.code, { units: deployedUnits(this.carry.ledger, this.obligations) });
     this.carry.deployedAt ??= new Date().toISOString();
   }
 

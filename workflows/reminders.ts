@@ -1,11 +1,11 @@
-import { nonCompliant, obligationOfDeadline } from '../domain/ledger';
+import { nonCompliant } from '../domain/ledger';
 import { spreadMs } from '../domain/fingerprint';
-import { nextDeadlineAction, type Deadline, type DeadlineAction } from '../domain/schedule';
+import { obligationOfDeadline } from '../domain/obligations';
+import { nextDeadlineAction, type DeadlineAction } from '../domain/schedule';
 import type { Node } from './node';
 
 /** Reminders due at one instant across thousands of units are spread over this window per node. */
 const REMINDER_SPREAD_MS = 20 * 60_000;
-const OBLIGATION_DEADLINES: readonly Deadline[] = ['study-sessions', 'dialogues'];
 
 /** A deadline action of this node's own units and the instant it is due (spread per node). */
 export interface DueAction {
@@ -18,11 +18,12 @@ export function nextReminder(node: Node): DueAction | undefined {
   if (!node.state.deployedAt || node.state.phase === 'issued' || node.state.phase === 'closed') return undefined;
   const done = new Set(node.state.actionsDone);
   let best: DueAction | undefined;
-  for (const deadline of OBLIGATION_DEADLINES) {
-    const obligation = obligationOfDeadline(deadline);
-    if (!obligation || nonCompliant(node.state.ledger, obligation).length === 0) continue;
-    const since = new Date(Math.max(Date.parse(node.state.deployedAt), Date.parse(node.state.deadlinesSince[deadline])));
-    const action = nextDeadlineAction(deadline, node.state.deadlines[deadline], node.plan.reminders, since, done);
+  for (const obligation of node.obligations) {
+    const date = node.state.deadlines[obligation.deadline];
+    if (date === undefined || nonCompliant(node.state.ledger, obligation).length === 0) continue;
+    const changed = node.state.deadlinesSince[obligation.deadline];
+    const since = new Date(Math.max(Date.parse(node.state.deployedAt), changed === undefined ? 0 : Date.parse(changed)));
+    const action = nextDeadlineAction(obligation.deadline, date, node.plan.reminders, since, done);
     const at = action.at.getTime() + spreadMs(`${node.unit.code}:${action.key}`, REMINDER_SPREAD_MS);
     if (!best || at < best.at) best = { action, at };
   }
@@ -31,7 +32,7 @@ export function nextReminder(node: Node): DueAction | undefined {
 
 /** Reminds the units that still owe the obligation, or escalates them to their parents once the deadline has passed. */
 export function sendReminder(node: Node, action: DeadlineAction): void {
-  const obligation = obligationOfDeadline(action.deadline);
+  const obligation = obligationOfDeadline(action.deadline, node.obligations);
   const units = obligation ? nonCompliant(node.state.ledger, obligation) : [];
   const base = { deadline: action.deadline, deadlineDate: action.deadlineDate };
   if (units.length === 0) {

@@ -24,7 +24,7 @@ export function subtreePhase(node: Node): Phase | undefined {
 
 /** The deadlines every workflow of this subtree holds, as a key, or null while they differ. */
 export function subtreeDeadlinesKey(node: Node): string | null {
-  const own = deadlinesKey(node.state.deadlines);
+  const own = deadlinesKey(node.state.deadlines, node.obligations);
   if (!node.state.childrenStarted) return own;
   return node.childUnits.every((c) => node.childReport(c.code)?.deadlinesKey === own) ? own : null;
 }
@@ -37,13 +37,13 @@ export function subtreeHolds(node: Node, phase: Phase): boolean {
 
 /** Own figures plus every child's last report. */
 export function subtreeProgress(node: Node): Progress {
-  const own = ledgerProgress(node.state.ledger, { now: new Date(), deadlines: node.state.deadlines });
+  const own = ledgerProgress(node.state.ledger, node.complianceContext());
   own.reminders = { ...node.state.reminders };
   return sumProgress([own, ...childReports(node).map((r) => r.progress)]);
 }
 
 function subtreeOverdue(node: Node): OverdueUnit[] {
-  const own: OverdueUnit[] = overdueUnits(node.state.ledger, { now: new Date(), deadlines: node.state.deadlines });
+  const own: OverdueUnit[] = overdueUnits(node.state.ledger, node.complianceContext());
   return own.concat(...childReports(node).map((r) => r.overdueUnits)).slice(0, OVERDUE_LIST_LIMIT);
 }
 

@@ -44,6 +44,7 @@ type UnitAction =
   | 'unit:read'
   | 'report:study-session'
   | 'report:dialogue'
+  | 'report:activity'
   | 'report:petition'
   | 'report:petition-resolution'
   | 'report:model-registration'
@@ -62,6 +63,12 @@ const UNIT_REQUESTS: Record<UnitAction, (p: { campaignId: string; unit: string }
     method: 'POST',
     path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/dialogues`,
     body: { heldOn: today, topic: 'Đối thoại', attendance: 80 },
+  }),
+  // A kind every unit level may report, so that allowed requests reach the workflow wherever they point.
+  'report:activity': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/activities`,
+    body: { activity: 'anniversary-event', heldOn: today, measures: { count: 1, attendance: 120 } },
   }),
   'report:petition': (p) => ({
     method: 'POST',
@@ -194,7 +201,7 @@ it('lets no role reach a unit or an action outside its scope: every role × posi
     held: escapes === 0 && wronglyRefused === 0,
   });
   expect(mismatches).toEqual([]);
-  expect(tried).toBe(PRINCIPALS.length * (6 + 8 * 5));
+  expect(tried).toBe(PRINCIPALS.length * (6 + 9 * 5));
 });
 
 it('refuses every forged, expired or incomplete token with a 401', async () => {
@@ -239,6 +246,7 @@ it('refuses every forged, expired or incomplete token with a 401', async () => {
     { method: 'GET', path: `/v1/campaigns/${bgId}/units/BG` },
     { method: 'POST', path: `/v1/campaigns/${bgId}/units/BG-HH-BACLY-CB01/study-sessions`, body: { heldOn: today, membersPresent: 9, membersTotal: 10 } },
     { method: 'POST', path: `/v1/campaigns/${bnId}/phase`, body: { to: 'assessment', reason: 'x' } },
+    UNIT_REQUESTS['report:activity'](POSITIONS.own),
   ];
   let tried = 0;
   let escapes = 0;

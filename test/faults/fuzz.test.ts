@@ -108,6 +108,15 @@ const ENDPOINTS: Endpoint[] = [
     fields: { heldOn: 'date', topic: 'text', attendance: 'int' },
   },
   {
+    name: 'activity',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/activities`,
+    ids: { unit: commune.code, id: '' },
+    body: { activity: 'inspection-supervision', heldOn: today, measures: { count: 14, partyOrganisations: 18, partyMembers: 11 } },
+    // Only measures whose maximum is under the fuzzer's smallest "too big" integer, so that none of its values is valid.
+    fields: { activity: 'enum', heldOn: 'date', measures: 'object', 'measures.count': 'int', 'measures.partyOrganisations': 'int' },
+  },
+  {
     name: 'petition',
     method: 'POST',
     path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/petitions`,
@@ -191,7 +200,7 @@ const wrongFor: Record<FieldKind, fc.Arbitrary<unknown>> = {
       .string({ minLength: 1, maxLength: 30 })
       .filter(
         (s) =>
-          !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national)$/.test(
+          !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national|documents-issued|inspection-supervision|review-conference|information-conference|listening-conference|training-conference|guidance-inspection|anniversary-event|propaganda|support-drive)$/.test(
             s,
           ),
       ),

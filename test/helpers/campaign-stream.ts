@@ -7,8 +7,8 @@ import {
   checkSubmission,
   createLedger,
   ledgerProgress,
+  deployedUnits,
   nonCompliant,
-  obligationOfDeadline,
   overdueUnits,
   type Ledger,
   type ReportCommand,
@@ -17,7 +17,8 @@ import {
 import { campaignIdFor, type Plan, type PlanInput } from '../../domain/plan';
 import { sumProgress, type Progress } from '../../domain/progress';
 import type { Deadline, Deadlines } from '../../domain/schedule';
-import { obligationsOf, UnitIndex, type Obligation, type Unit } from '../../domain/units';
+import { obligationOfDeadline, planObligations, type PlanObligation } from '../../domain/obligations';
+import { UnitIndex, type Unit } from '../../domain/units';
 
 /**
  * A campaign played by the domain's own rules, the way its workflows play it: one ledger per workflow (the root
@@ -86,13 +87,7 @@ export class CampaignStream {
   deploy(at: Date): void {
     this.moveTo('deployed', at, 'admin', 'deployed down the unit tree');
     for (const node of this.nodes.values()) {
-      const units = Object.values(node.ledger.units).map((u) => ({
-        code: u.code,
-        name: u.name,
-        kind: u.kind,
-        ...(u.parent ? { parent: u.parent } : {}),
-        obligations: obligationsOf(u),
-      }));
+      const units = deployedUnits(node.ledger, planObligations(this.plan));
       this.emit(node.code, 'unit.deployed', node.code, { units }, at);
     }
   }
@@ -103,7 +98,7 @@ export class CampaignStream {
   }
 
   extend(deadline: Deadline, to: string, at: Date, reason: string): void {
-    this.emit(this.root, 'deadline.extended', this.root, { deadline, from: this.deadlines[deadline], to, reason }, at);
+    this.emit(this.root, 'deadline.extended', this.root, { deadline, from: this.dateOf(deadline), to, reason }, at);
     this.deadlines = { ...this.deadlines, [deadline]: to };
   }
 
@@ -129,7 +124,7 @@ export class CampaignStream {
     for (const node of this.nodes.values()) {
       const units = nonCompliant(node.ledger, this.obligationOf(deadline));
       if (units.length === 0) continue;
-      this.emit(node.code, 'reminder.sent', node.code, { deadline, deadlineDate: this.deadlines[deadline], kind, days, units }, at);
+      this.emit(node.code, 'reminder.sent', node.code, { deadline, deadlineDate: this.dateOf(deadline), kind, days, units }, at);
       node.reminders.sent += units.length;
     }
   }
@@ -142,7 +137,7 @@ export class CampaignStream {
         const parent = node.ledger.units[code]?.parent;
         return parent ? { code, parent } : { code };
       });
-      this.emit(node.code, 'deadline.escalated', node.code, { deadline, deadlineDate: this.deadlines[deadline], units }, at);
+      this.emit(node.code, 'deadline.escalated', node.code, { deadline, deadlineDate: this.dateOf(deadline), units }, at);
       node.reminders.escalations += units.length;
     }
   }
@@ -162,17 +157,27 @@ export class CampaignStream {
     return sumProgress(
       [...this.nodes.values()]
         .filter((node) => this.index.isWithin(node.code, unitCode))
-        .map((node) => ({ ...ledgerProgress(node.ledger, { now, deadlines: this.deadlines }), reminders: { ...node.reminders } })),
+        .map((node) => ({ ...ledgerProgress(node.ledger, this.compliance(now)), reminders: { ...node.reminders } })),
     );
   }
 
   /** Overdue units of every workflow, as `overdueUnits` of domain/ledger.ts lists them. */
-  overdueUnits(now: Date): Array<{ code: string; obligation: Obligation }> {
-    return [...this.nodes.values()].flatMap((node) => overdueUnits(node.ledger, { now, deadlines: this.deadlines }));
+  overdueUnits(now: Date): Array<{ code: string; obligation: string }> {
+    return [...this.nodes.values()].flatMap((node) => overdueUnits(node.ledger, this.compliance(now)));
   }
 
-  private obligationOf(deadline: Deadline): Obligation {
-    const obligation = obligationOfDeadline(deadline);
+  private compliance(now: Date) {
+    return { now, deadlines: this.deadlines, obligations: planObligations(this.plan) };
+  }
+
+  private dateOf(deadline: Deadline): string {
+    const date = this.deadlines[deadline];
+    if (date === undefined) throw new Error(`the plan has no deadline ${deadline}`);
+    return date;
+  }
+
+  private obligationOf(deadline: Deadline): PlanObligation {
+    const obligation = obligationOfDeadline(deadline, planObligations(this.plan));
     if (!obligation) throw new Error(`${deadline} is not a reporting deadline`);
     return obligation;
   }

@@ -22,6 +22,7 @@ import { createLogger } from '../../infra/logger';
 import { plan202 } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
+import { apiClient, inParallel } from '../helpers/http';
 import { testKafkaBrokers } from '../helpers/env';
 import { consumeUntil, nameOf, readCampaignEvents, readTopicToEnd, testKafka } from '../helpers/kafka';
 import { spawnTs, spawnTsProcess, type Spawned } from '../helpers/processes';
@@ -61,8 +62,11 @@ const group = `danvan-analytics-test-${randomUUID()}`;
 const logger = createLogger('warn');
 const running: Spawned[] = [];
 
+let call: ReturnType<typeof apiClient>['call'];
+let report: ReturnType<typeof apiClient>['report'];
 beforeAll(async () => {
   danvan = await startDanvan('analytics');
+  ({ call, report } = apiClient(danvan));
 });
 
 afterAll(async () => {
@@ -75,39 +79,6 @@ afterAll(async () => {
   await danvan?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const tokens = new Map<string, string>();
-async function call(method: string, urlPath: string, principal: Principal, body?: unknown, idempotencyKey: string = randomUUID()) {
-  let token = tokens.get(principal.sub);
-  if (!token) tokens.set(principal.sub, (token = await danvan.token(principal)));
-  const response = await fetch(`${danvan.baseUrl}${urlPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': idempotencyKey } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
-}
-
-/** A report the API must accept; answers its body. */
-async function report(urlPath: string, principal: Principal, body: unknown, idempotencyKey?: string, method = 'POST') {
-  const answer = await call(method, urlPath, principal, body, idempotencyKey);
-  if (answer.status !== 201) throw new Error(`${method} ${urlPath}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, as many reporters at once would. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index]!, index);
-      }
-    }),
-  );
-}
 
 /** Field by field, whatever objects hold the fields (SQLite rows have no Object prototype). */
 function sameFigures(a: Progress, b: Progress): boolean {
@@ -637,11 +608,12 @@ describe('danvan report', () => {
         (kind) =>
           `${n(expected.petitions[kind].recorded)} ${kinds[kind]}, ${expected.petitions[kind].resolved > 0 ? `đã giải quyết ${n(expected.petitions[kind].resolved)}` : 'chưa giải quyết'}`,
       );
+    // The plan's year is this year, after 7/2025: the commune level is named xã, phường, đặc khu.
     for (const phrase of [
       `Kết quả thực hiện Kế hoạch số ${plan.number}`,
       'Giai đoạn: đã kết thúc',
       `có ${n(s.done)}/${n(s.required)} chi bộ (${pct(s.done, s.required)}) tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh, với ${n(s.membersPresent)}/${n(s.membersTotal)} đảng viên tham dự (${pct(s.membersPresent, s.membersTotal)})`,
-      `Người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, thị trấn (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân; tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự`,
+      `Người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, đặc khu (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân; tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự`,
       `Các cấp ủy, chính quyền tiếp nhận ${petitions.join('; ')}.`,
       `đăng ký ${n(m.registered)} mô hình "Dân vận khéo", công nhận ${n(m.recognized)} mô hình, không công nhận ${n(m.rejected)} mô hình; ${n(m.registered - m.recognized - m.rejected)} mô hình đang chờ đánh giá, thẩm định; khen thưởng ${n(m.commended)} mô hình, đề xuất cấp trên công nhận ${n(m.proposedUpward)} mô hình`,
       'Chưa phải nhắc nhở đơn vị nào.',

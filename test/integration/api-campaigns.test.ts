@@ -1,6 +1,9 @@
 import { planSchema } from '../../domain/schemas';
 import { randomInt, randomUUID } from 'node:crypto';
 import { mintToken } from '../../api/auth';
+import { EXAMPLE_TEMPLATE_ISSUE } from '../../api/examples';
+import type { Plan } from '../../domain/plan';
+import { vietnamDateOf } from '../../domain/schedule';
 import { CLOUDEVENTS_CONTENT_TYPE, parseEvent } from '../../domain/events';
 import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
@@ -158,6 +161,70 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(injected.status).toBe(400);
+  });
+
+  describe('from a shipped plan template', () => {
+    // The documented example, in this year and under a fresh number: Hai Bà Trưng's year-long "Dân vận khéo" emulation.
+    const year = Number(vietnamDateOf(new Date()).slice(0, 4));
+    const givens = (number = `${randomInt(1, 99_999)}-KH/BDVQU`) => ({ ...EXAMPLE_TEMPLATE_ISSUE.plan, number, issuedOn: `${year}-01-05`, year });
+    const idOf = (plan: { number: string }) => `HN-HBT-${year}-${plan.number.replace('/', '-')}`;
+    const fromTemplate = { ...EXAMPLE_TEMPLATE_ISSUE, plan: givens() };
+    const key = randomUUID();
+
+    it('issues the plan the template makes with what the commission gives', async () => {
+      const response = await post('/v1/campaigns', fromTemplate, adminToken, key);
+      expect(response.status).toBe(201);
+      expect(await response.json()).toEqual({ campaignId: idOf(fromTemplate.plan), workflowId: campaignWorkflowId(idOf(fromTemplate.plan)), created: true });
+
+      const snapshot = (await (
+        await fetch(`${baseUrl}/v1/campaigns/${idOf(fromTemplate.plan)}`, { headers: { authorization: `Bearer ${adminToken}` } })
+      ).json()) as {
+        plan: Plan;
+      };
+      expect(snapshot.plan).toMatchObject({ ...fromTemplate.plan, title: `Thực hiện phong trào thi đua "Dân vận khéo" năm ${year}` });
+      expect(snapshot.plan.obligations?.map((o) => o.activity)).toEqual(['review-conference']);
+      expect(snapshot.plan.deadlines).toEqual({ 'year-end-reviews': `${year}-12-15`, assessment: `${year}-12-31`, commendation: `${year + 1}-01-15` });
+    });
+
+    it('recognises the same request: a retry under its key gets the first answer, a new key the existing campaign', async () => {
+      const retry = await post('/v1/campaigns', fromTemplate, adminToken, key);
+      expect(retry.status).toBe(201);
+      expect(await retry.json()).toMatchObject({ campaignId: idOf(fromTemplate.plan), created: true });
+      const again = await post('/v1/campaigns', fromTemplate, adminToken);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ campaignId: idOf(fromTemplate.plan), created: false });
+    });
+
+    it('refuses a template that is not shipped, naming body.template and the shipped ones, and starts nothing', async () => {
+      const plan = givens();
+      for (const template of ['dan-van-kheo-2', './plans/templates/dan-van-kheo.json']) {
+        const response = await post('/v1/campaigns', { ...fromTemplate, template, plan });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { errors: unknown[] }).errors).toEqual([
+          { field: 'body.template', value: template, reason: expect.stringMatching(/dan-van-kheo, thang-dan-van/) },
+        ]);
+      }
+      expect(await exists(idOf(plan))).toBe(false);
+    });
+
+    it('refuses a plan the overrides make invalid, naming the field, and starts nothing', async () => {
+      const backwards = givens();
+      const window = await post('/v1/campaigns', { ...fromTemplate, plan: { ...backwards, window: { opensOn: `${year}-12-31`, closesOn: `${year}-01-01` } } });
+      expect(window.status).toBe(400);
+      expect(((await window.json()) as { errors: unknown[] }).errors).toEqual([
+        { field: 'body.plan.window.closesOn', value: `${year}-01-01`, reason: 'the window must close on or after it opens' },
+      ]);
+      expect(await exists(idOf(backwards))).toBe(false);
+
+      // Valid alone, invalid with the template's reporting deadline: refused once the plan is made.
+      const early = givens();
+      const assessment = await post('/v1/campaigns', { ...fromTemplate, plan: { ...early, deadlines: { assessment: `${year}-12-01` } } });
+      expect(assessment.status).toBe(400);
+      expect(((await assessment.json()) as { errors: unknown[] }).errors).toEqual([
+        { field: 'body.plan.deadlines.assessment', value: `${year}-12-01`, reason: expect.stringContaining(`reporting deadlines (${year}-12-15)`) },
+      ]);
+      expect(await exists(idOf(early))).toBe(false);
+    });
   });
 
   it('keeps a commune reporter out of the whole-campaign snapshot', async () => {

@@ -46,6 +46,7 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
       'GET /v1/campaigns/{campaignId}/units/{unitCode}',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/study-sessions',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/dialogues',
+      'POST /v1/campaigns/{campaignId}/units/{unitCode}/activities',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/petitions',
       'PATCH /v1/campaigns/{campaignId}/units/{unitCode}/petitions/{petitionId}',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/models',

@@ -79,6 +79,50 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
     expect(unit.units).toEqual([expect.objectContaining({ code: cellA.code, studySession: expect.objectContaining({ membersPresent: 14 }) })]);
   });
 
+  it('takes a catalogue activity from a commune reporter, and refuses a bad one naming the field, changing nothing', async () => {
+    const inspection = { activity: 'inspection-supervision', heldOn: today, measures: { count: 14, partyOrganisations: 18, partyMembers: 11 } };
+    const accepted = await call('POST', unitPath(communeA.code, '/activities'), tokens.reporterA, inspection);
+    expect(accepted.status).toBe(201);
+    expect(await accepted.json()).toEqual({ kind: 'activity', unitCode: communeA.code, id: 'A1', late: false });
+    // The commune's totals and its ledger, which holds its chi bộ too: what a refused report must leave as it was.
+    const state = async () => {
+      const snapshot = (await (await call('GET', unitPath(communeA.code), tokens.reporterA)).json()) as { progress: { activities?: unknown }; units: unknown };
+      return { activities: snapshot.progress.activities, units: snapshot.units };
+    };
+    const before = await state();
+    expect(before.activities).toEqual({ 'inspection-supervision': { reports: 1, measures: inspection.measures } });
+
+    // [what, unit, body, status, the field the problem names]: schema faults are 400s, catalogue and calendar rules 422s.
+    const refusals: Array<[string, string, unknown, number, string]> = [
+      ['an unknown activity', communeA.code, { ...inspection, activity: 'trong-cay' }, 400, 'body.activity'],
+      ['a kind a chi bộ does not report', cellA.code, { ...inspection, activity: 'documents-issued', measures: { count: 3 } }, 422, 'unitCode'],
+      ['an unknown measure', communeA.code, { ...inspection, measures: { ...inspection.measures, sheep: 2 } }, 400, 'body.measures.sheep'],
+      ['a measure of another kind', communeA.code, { ...inspection, measures: { ...inspection.measures, houses: 2 } }, 422, 'report.measures.houses'],
+      ['a negative measure', communeA.code, { ...inspection, measures: { ...inspection.measures, partyMembers: -11 } }, 400, 'body.measures.partyMembers'],
+      ['an absurd measure', communeA.code, { ...inspection, measures: { ...inspection.measures, count: 14_000_000 } }, 400, 'body.measures.count'],
+      ['a day in the future', communeA.code, { ...inspection, heldOn: addDays(today, 3) }, 422, 'report.heldOn'],
+      ['a day that does not exist', communeA.code, { ...inspection, heldOn: '2024-02-30' }, 400, 'body.heldOn'],
+    ];
+    for (const [what, unit, body, status, field] of refusals) {
+      const refused = await call('POST', unitPath(unit, '/activities'), tokens.reporterA, body);
+      const problem = (await refused.json()) as { errors?: Array<{ field: string; reason: string }> };
+      expect({
+        what,
+        status: refused.status,
+        type: refused.headers.get('content-type'),
+        fields: problem.errors?.map((e) => e.field),
+        reasons: problem.errors?.every((e) => e.reason.length > 0),
+      }).toEqual({
+        what,
+        status,
+        type: expect.stringContaining('application/problem+json'),
+        fields: [field],
+        reasons: true,
+      });
+    }
+    expect(await state()).toEqual(before);
+  });
+
   it('refuses what a reporter may not do: another commune (403), reads outside their scope (403), no token (401)', async () => {
     expect((await call('POST', unitPath(cellB.code, '/study-sessions'), tokens.reporterA, session)).status).toBe(403);
     expect((await call('GET', unitPath(communeB.code), tokens.reporterA)).status).toBe(403);

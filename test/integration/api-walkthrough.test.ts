@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Principal } from '../../api/auth';
-import { EXAMPLE_PLAN } from '../../api/examples';
+import { EXAMPLE_PLAN, EXAMPLE_TEMPLATE_ISSUE } from '../../api/examples';
 import { campaignIdFor } from '../../domain/plan';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
@@ -103,7 +103,13 @@ describe('the OpenAPI walk-through, request by request', () => {
     const sent = new Set<string>();
     const send = async (op: Operation, index: number, as: Principal) => {
       const example = examplesOf(op)[index];
-      const body = op.path === '/v1/campaigns' ? { ...(example as object), plan: shiftedPlan } : shiftDates(example, shift);
+      // The template example is a campaign of its own: sent as documented, under a fresh number.
+      const body =
+        op.path !== '/v1/campaigns'
+          ? shiftDates(example, shift)
+          : 'template' in (example as object)
+            ? { ...EXAMPLE_TEMPLATE_ISSUE, plan: { ...EXAMPLE_TEMPLATE_ISSUE.plan, number: `${randomInt(1_000, 99_999)}-KH/BDVQU` } }
+            : { ...(example as object), plan: shiftedPlan };
       const answer = await call(op.method, urlOf(op), as, body);
       expect({
         request: `${op.method} ${urlOf(op)} example ${index + 1}`,
@@ -138,7 +144,7 @@ describe('the OpenAPI walk-through, request by request', () => {
       (phase) => phase === 'in-progress',
     );
     const reporter = reporterOf(commune);
-    for (const suffix of ['/study-sessions', '/dialogues', '/petitions', '/models']) await sendAll(find('POST', suffix), reporter);
+    for (const suffix of ['/study-sessions', '/dialogues', '/activities', '/petitions', '/models']) await sendAll(find('POST', suffix), reporter);
     await sendAll(find('PATCH', '/petitions/{petitionId}'), reporter);
     await sendAll(find('POST', '/extension'), admin);
     await movePhase(0);
@@ -150,7 +156,13 @@ describe('the OpenAPI walk-through, request by request', () => {
     const documented = writes.flatMap((op) => examplesOf(op).map((_e, i) => `${op.method} ${op.path} #${i}`));
     expect([...sent].sort()).toEqual(documented.sort());
     const final = (await call('GET', `/v1/campaigns/${campaignId}`, viewer)).body;
-    expect(final).toMatchObject({ phase: 'closed', progress: { dialogues: { conferences: 1, attendance: 157 } } });
+    expect(final).toMatchObject({
+      phase: 'closed',
+      progress: {
+        dialogues: { conferences: 1, attendance: 157 },
+        activities: { 'inspection-supervision': { reports: 1, measures: { count: 14, partyOrganisations: 18, partyMembers: 11 } } },
+      },
+    });
   });
 });
 

@@ -52,6 +52,55 @@ describe('danvan CLI', () => {
     });
   });
 
+  it('issues a plan from a template: a shipped one by id, a new kind of plan from a file of its own', async () => {
+    // A kind of plan danvan does not ship: the anniversary of 15/10, with communes owing a propaganda drive.
+    const file = path.join(dir, 'ky-niem-15-10.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'ky-niem-15-10',
+        name: 'Kỷ niệm Ngày truyền thống công tác dân vận của Đảng',
+        title: 'Tuyên truyền kỷ niệm Ngày truyền thống công tác dân vận của Đảng (15/10) năm {year}',
+        window: { opensOn: '09-15', closesOn: '10-20' },
+        deadlines: { propaganda: '10-15', assessment: '10-31', commendation: '11-10' },
+        obligations: [{ activity: 'propaganda', owedBy: ['commune'], deadline: 'propaganda' }],
+        tasks: [
+          { ordinal: 1, title: 'Tuyên truyền sâu rộng về truyền thống công tác dân vận của Đảng', actorGroups: ['party-committees', 'fatherland-front'] },
+        ],
+      }),
+    );
+    const given = (number: string) => [
+      '--number',
+      number,
+      '--issuer-code',
+      'BN',
+      '--issuer-name',
+      'Ban Dân vận Tỉnh ủy Bắc Ninh',
+      '--issued-on',
+      `${plan.year}-09-01`,
+      '--year',
+      String(plan.year),
+    ];
+    const idOf = (number: string) => `BN-${plan.year}-${number.replace('/', '-')}`;
+
+    const own = `${randomInt(1_000, 99_999)}-KH/BDVTU`;
+    expect(await cli('issue', '--template', file, ...given(own), '--sample', 'bac-ninh-2025')).toEqual({ code: 0, out: `issued ${idOf(own)}\n` });
+    expect((await cli('show', idOf(own))).out).toContain(`propaganda 15/10/${plan.year}`);
+
+    const shipped = `${randomInt(1_000, 99_999)}-KH/BDVTU`;
+    expect(await cli('issue', '--template', 'dan-van-kheo', ...given(shipped), '--sample', 'bac-ninh-2025')).toEqual({
+      code: 0,
+      out: `issued ${idOf(shipped)}\n`,
+    });
+    expect((await cli('show', idOf(shipped))).out).toContain(`year-end-reviews 15/12/${plan.year}`);
+
+    const withoutNumber = given(own).slice(2);
+    expect(await cli('issue', '--template', file, ...withoutNumber)).toEqual({
+      code: 1,
+      out: 'danvan: issue --template needs --number, e.g. --number 205-KH/BDVQU\n',
+    });
+  });
+
   it('deploys, shows progress as a table, extends a deadline', async () => {
     const deployed = await cli('deploy', campaignId);
     expect(deployed).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^deployed ${campaignId}: 10 unit workflows running`)) });

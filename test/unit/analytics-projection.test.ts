@@ -4,11 +4,14 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { openProjection, resetProjection, type Projection } from '../../analytics/projection';
-import type { ProjectedEvent } from '../../analytics/projected-event';
+import { campaignReport } from '../../analytics/report';
+import type { ProjectedEvent, ProjectedEventOf } from '../../analytics/projected-event';
 import type { Result } from '../../analytics/result';
-import { MODEL_FIELDS, type ModelField } from '../../domain/models';
-import { emptyProgress, type Progress } from '../../domain/progress';
+import { SCHEMA_VERSION } from '../../analytics/schema.sql';
+import { MODEL_FIELDS, type ModelField, type ModelStage } from '../../domain/models';
+import { emptyProgress, modelTotals, sumProgress, type Progress } from '../../domain/progress';
 import type { PetitionKind } from '../../domain/reports';
+import type { ActivityReport } from '../../domain/schemas';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { CampaignStream, seededRandom, Timeline, vn } from '../helpers/campaign-stream';
 import { plan202 } from '../fixtures/plans';
@@ -157,6 +160,46 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
       );
   });
 
+  // Catalogue activities, each held on its own day: the districts' documents on 30/9 (last day of Q3) and their
+  // inspections on 1/10 (first of Q4), so periods are cut at their edges; Xã Bắc Lý reports conferences twice.
+  const activity = (unitCode: string, report: ActivityReport, at: Date = vn(report.heldOn, 17)) =>
+    t.add(at, (when) => stream.submit({ kind: 'activity', unitCode, report }, when));
+  activity('BG', { activity: 'documents-issued', heldOn: '2024-09-12', measures: { count: 7 } });
+  ['BG-HH', 'BG-LN', 'BG-YT'].forEach((unitCode, d) => {
+    activity(unitCode, { activity: 'documents-issued', heldOn: '2024-09-30', measures: { count: 40 + d } });
+    activity(unitCode, {
+      activity: 'inspection-supervision',
+      heldOn: '2024-10-01',
+      measures: { count: 4 + d, partyOrganisations: 6 + d, partyMembers: 3 + d },
+    });
+  });
+  communes.forEach((unitCode, c) => {
+    if (c % 4 === 0)
+      activity(unitCode, {
+        activity: 'information-conference',
+        heldOn: `2024-10-${String(3 + c).padStart(2, '0')}`,
+        measures: { count: 1, attendance: 80 + c },
+      });
+    if (c % 7 === 2)
+      activity(unitCode, {
+        activity: 'support-drive',
+        heldOn: '2024-11-04',
+        measures: { count: 1, houses: 2 + (c % 3), amountVnd: 120_000_000 + c * 5_000_000 },
+        note: 'Xóa nhà tạm, nhà dột nát cho hộ nghèo',
+      });
+  });
+  activity(COMMUNE, { activity: 'information-conference', heldOn: '2024-10-12', measures: { count: 1, attendance: 96 } });
+  activity(COMMUNE, { activity: 'information-conference', heldOn: '2024-10-25', measures: { count: 2, attendance: 215 } });
+  // Chi bộ report propaganda; a measure of 0 is reported as 0 and summed like any other.
+  cells.forEach((unitCode, k) => {
+    if (k % 50 === 5)
+      activity(unitCode, {
+        activity: 'propaganda',
+        heldOn: '2024-10-14',
+        measures: { count: 2, newsItems: 3 + (k % 4), articles: 1, banners: 4, posts: k % 3 === 0 ? 0 : 12 },
+      });
+  });
+
   // The clock: reminders 7, 3 and 1 days before, the escalation, then overdue reminders every 3 days.
   for (const [day, days] of [
     ['2024-10-24', 7],
@@ -272,7 +315,20 @@ describe('the projection rebuilds the workflows’ figures (Kế hoạch 202-KH/
     expect(final.campaign.reminders.escalations).toBeGreaterThan(0);
     expect(Object.values(final.campaign.models).some((stages) => stages['proposed-upward'] > 0)).toBe(true);
     expect(Object.values(final.campaign.models).some((stages) => stages.rejected > 0)).toBe(true);
+    expect(final.campaign.activities?.['documents-issued']).toEqual({ reports: 4, measures: { count: 130 } });
+    expect(final.campaign.activities?.['inspection-supervision']).toEqual({ reports: 3, measures: { count: 15, partyOrganisations: 21, partyMembers: 12 } });
+    expect(final.campaign.activities?.propaganda).toEqual({ reports: 7, measures: { count: 14, newsItems: 34, articles: 7, banners: 28, posts: 60 } });
+    expect(final.commune.activities).toEqual({ 'information-conference': { reports: 2, measures: { count: 3, attendance: 311 } } });
     expect(stream.events.length).toBeGreaterThan(500);
+  });
+
+  it('has no activities until the first is reported, as the workflows leave them out until then', () => {
+    const first = stream.events.findIndex((e) => e.name === 'activity.reported');
+    const p = openAndApply(stream.events.slice(0, first));
+    expect(value(p.figures(CAMPAIGN))).not.toHaveProperty('activities');
+    applied(p, stream.events.slice(first, first + 1));
+    expect(value(p.figures(CAMPAIGN)).activities).toEqual({ 'documents-issued': { reports: 1, measures: { count: 7 } } });
+    expect(value(p.figures(CAMPAIGN, { unit: DISTRICT }))).not.toHaveProperty('activities');
   });
 
   it.each(Object.keys(checkpoints) as Array<keyof typeof checkpoints>)(
@@ -282,9 +338,9 @@ describe('the projection rebuilds the workflows’ figures (Kế hoạch 202-KH/
       const p = open();
       expect(applied(p, stream.events.slice(0, cp.events))).toBe(cp.events);
       expect(value(p.figures(CAMPAIGN, { asOf: cp.at }))).toEqual(cp.campaign);
-      expect(value(p.unitFigures(CAMPAIGN, DISTRICT, { asOf: cp.at }))).toEqual(cp.district);
-      expect(value(p.unitFigures(CAMPAIGN, COMMUNE, { asOf: cp.at }))).toEqual(cp.commune);
-      expect(value(p.unitFigures(CAMPAIGN, 'BG', { asOf: cp.at }))).toEqual(cp.campaign);
+      expect(value(p.figures(CAMPAIGN, { unit: DISTRICT, asOf: cp.at }))).toEqual(cp.district);
+      expect(value(p.figures(CAMPAIGN, { unit: COMMUNE, asOf: cp.at }))).toEqual(cp.commune);
+      expect(value(p.figures(CAMPAIGN, { unit: 'BG', asOf: cp.at }))).toEqual(cp.campaign);
       expect(new Set(value(p.overdueUnits(CAMPAIGN, { asOf: cp.at })).map((u) => `${u.obligation}:${u.code}`))).toEqual(
         new Set(cp.overdue.map((u) => `${u.obligation}:${u.code}`)),
       );
@@ -352,8 +408,8 @@ function everything(p: Projection) {
   return {
     campaign: value(p.campaign(CAMPAIGN)),
     figures: value(p.figures(CAMPAIGN)),
-    district: value(p.unitFigures(CAMPAIGN, DISTRICT)),
-    commune: value(p.unitFigures(CAMPAIGN, COMMUNE)),
+    district: value(p.figures(CAMPAIGN, { unit: DISTRICT })),
+    commune: value(p.figures(CAMPAIGN, { unit: COMMUNE })),
     overdue: value(p.overdueUnits(CAMPAIGN)),
   };
 }
@@ -417,11 +473,140 @@ describe('order and redelivery do not change the figures', () => {
   });
 });
 
+describe('activity reports apply once', () => {
+  const reports = stream.events.filter((e) => e.name === 'activity.reported');
+
+  it('applied twice, or published again under another id, they count once', () => {
+    const p = openAndApply(stream.events);
+    expect(applied(p, reports)).toBe(0);
+    // A workflow that published a report again after a restart: same unit and report id, a new event id.
+    const republished = reports.map((e) => ({ ...e, id: `${e.id}-again` }));
+    expect(applied(p, republished)).toBe(reports.length);
+    expect(value(p.figures(CAMPAIGN))).toEqual(final.campaign);
+  });
+
+  it('in any order, with the rest of the story', () => {
+    const random = seededRandom(15);
+    const p = openAndApply(shuffled([...reports, ...stream.events], random));
+    expect(value(p.figures(CAMPAIGN)).activities).toEqual(final.campaign.activities);
+  });
+});
+
 function openAndApply(events: readonly ProjectedEvent[]): Projection {
   const p = open();
   applied(p, events);
   return p;
 }
+
+/** The dated figures of a Progress: what a period counts (`required` is the tree's, `overdue` the whole campaign's). */
+function dated(p: Progress) {
+  const { required: _sr, overdue: _so, ...studySessions } = p.studySessions;
+  const { required: _dr, overdue: _do, ...dialogues } = p.dialogues;
+  return { ...p, studySessions, dialogues };
+}
+
+const PERIODS = {
+  '2024-Q1': ['2024-01-01', '2024-03-31'],
+  '2024-Q2': ['2024-04-01', '2024-06-30'],
+  '2024-Q3': ['2024-07-01', '2024-09-30'],
+  '2024-Q4': ['2024-10-01', '2024-12-31'],
+} as const;
+
+/** Activity totals added up afresh from the events held in [from, to] within `unit`: not the projection's SQL, not addActivities. */
+function activitiesHeld(from: string, to: string, unit: string = stream.root): Progress['activities'] {
+  const totals: NonNullable<Progress['activities']> = {};
+  for (const e of stream.events) {
+    if (e.name !== 'activity.reported' || e.data.heldOn < from || e.data.heldOn > to || !stream.index.isWithin(e.subject, unit)) continue;
+    const t = (totals[e.data.activity] ??= { reports: 0, measures: {} });
+    t.reports += 1;
+    for (const [measure, amount] of Object.entries(e.data.measures)) t.measures[measure] = (t.measures[measure] ?? 0) + amount;
+  }
+  return Object.keys(totals).length > 0 ? totals : undefined;
+}
+
+const MODEL_STEP_EVENTS = ['model.assessed', 'model.recognized', 'model.rejected', 'model.commended', 'model.proposed-upward'] as const;
+function isModelStep(e: ProjectedEvent): e is ProjectedEventOf<(typeof MODEL_STEP_EVENTS)[number]> {
+  return (MODEL_STEP_EVENTS as readonly string[]).includes(e.name);
+}
+
+/** Models registered in [from, to], by field and by the stage their last step took them to. */
+function modelsRegistered(from: string, to: string): Progress['models'] {
+  const models = new Map<string, { field: ModelField; registeredOn: string; stage: ModelStage }>();
+  for (const e of stream.events) {
+    if (e.name === 'model.registered')
+      models.set(`${e.subject}/${e.data.modelId}`, { field: e.data.field, registeredOn: e.data.registeredOn, stage: 'registered' });
+    else if (isModelStep(e)) (models.get(`${e.subject}/${e.data.modelId}`) as { stage: ModelStage }).stage = e.data.to;
+  }
+  const counted = emptyProgress().models;
+  for (const m of models.values()) if (m.registeredOn >= from && m.registeredOn <= to) counted[m.field][m.stage] += 1;
+  return counted;
+}
+
+describe('figures by period and by unit', () => {
+  const p = value(openProjection(':memory:'));
+  afterAll(() => p.close());
+  applied(p, stream.events);
+  const at = { asOf: final.at };
+
+  it('the year holds every fact of the story: its figures are the campaign’s, without overdue', () => {
+    const year = value(p.figures(CAMPAIGN, { ...at, period: '2024' }));
+    expect(final.campaign.studySessions.overdue).toBeGreaterThan(0);
+    expect(year).toEqual({
+      ...final.campaign,
+      studySessions: { ...final.campaign.studySessions, overdue: 0 },
+      dialogues: { ...final.campaign.dialogues, overdue: 0 },
+    });
+    expect(value(p.figures(CAMPAIGN, { unit: DISTRICT, period: '2024', ...at }))).toEqual({
+      ...final.district,
+      studySessions: { ...final.district.studySessions, overdue: 0 },
+      dialogues: { ...final.district.dialogues, overdue: 0 },
+    });
+  });
+
+  it('a year without facts counts nothing but what the units owe', () => {
+    const before = value(p.figures(CAMPAIGN, { ...at, period: '2023' }));
+    const nothing = emptyProgress();
+    expect(before).toEqual({
+      ...nothing,
+      studySessions: { ...nothing.studySessions, required: 325 },
+      dialogues: { ...nothing.dialogues, required: 30 },
+    });
+    expect(before).not.toHaveProperty('activities');
+  });
+
+  it.each(Object.entries(PERIODS))('%s counts the activities held in it, edges included, and the models registered in it', (period, [from, to]) => {
+    const figures = value(p.figures(CAMPAIGN, { ...at, period }));
+    expect(figures.activities).toEqual(activitiesHeld(from, to));
+    expect(figures.models).toEqual(modelsRegistered(from, to));
+    expect(value(p.figures(CAMPAIGN, { ...at, period, unit: DISTRICT })).activities).toEqual(activitiesHeld(from, to, DISTRICT));
+  });
+
+  it('30/9 is the last day of Q3 and 1/10 the first of Q4', () => {
+    expect(value(p.figures(CAMPAIGN, { period: '2024-Q3' })).activities).toEqual({ 'documents-issued': { reports: 4, measures: { count: 130 } } });
+    expect(value(p.figures(CAMPAIGN, { period: '2024-Q4' })).activities?.['inspection-supervision']?.reports).toBe(3);
+  });
+
+  it('sessions and dialogues by the day held, petitions by the day received, reminders by the day sent', () => {
+    const q3 = value(p.figures(CAMPAIGN, { ...at, period: '2024-Q3' }));
+    const q4 = value(p.figures(CAMPAIGN, { ...at, period: '2024-Q4' }));
+    expect(q3.studySessions).toEqual({ required: 325, done: 0, late: 0, overdue: 0, membersPresent: 0, membersTotal: 0 });
+    expect(q4.studySessions).toEqual({ ...final.campaign.studySessions, overdue: 0 });
+    expect(q4.dialogues).toEqual({ ...final.campaign.dialogues, overdue: 0 });
+    expect(q3.petitions).toEqual(final.campaign.petitions); // all received in September, resolved whenever
+    expect(Object.values(q4.petitions).every((k) => k.recorded === 0)).toBe(true);
+    expect(q3.reminders).toEqual({ sent: 0, escalations: 0 });
+    expect(q4.reminders).toEqual(final.campaign.reminders);
+  });
+
+  it('halves are their quarters and the year its halves', () => {
+    const figures = (period: string) => dated(value(p.figures(CAMPAIGN, { ...at, period })));
+    const sum = (...periods: string[]) => dated(sumProgress(periods.map((period) => value(p.figures(CAMPAIGN, { ...at, period })))));
+    expect(figures('2024-H1')).toEqual(sum('2024-Q1', '2024-Q2'));
+    expect(figures('2024-H2')).toEqual(sum('2024-Q3', '2024-Q4'));
+    expect(figures('2024')).toEqual(sum('2024-H1', '2024-H2'));
+    expect(modelTotals(value(p.figures(CAMPAIGN, { period: '2024-H1' }))).registered).toBeGreaterThan(0);
+  });
+});
 
 describe('the projection file', () => {
   it('is in WAL mode with a schema version, and an applied batch is there after a reopen', () => {
@@ -431,7 +616,7 @@ describe('the projection file', () => {
     p.close();
     const raw = new BetterSqlite3(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+    expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
     expect(raw.prepare('SELECT COUNT(*) AS n FROM seen_events').get()).toEqual({ n: stream.events.length });
     raw.close();
     const again = open(file);
@@ -455,10 +640,12 @@ describe('the projection file', () => {
   it('a file of another schema version is refused with the version, and reset rebuilds it', () => {
     const file = freshFile();
     const raw = new BetterSqlite3(file);
-    raw.exec('CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY); INSERT INTO schema_version VALUES (2); CREATE TABLE figures_v2 (x)');
+    raw.exec(
+      `CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY); INSERT INTO schema_version VALUES (${SCHEMA_VERSION + 1}); CREATE TABLE figures_v2 (x)`,
+    );
     raw.close();
     const refused = openProjection(file);
-    expect(refused).toEqual({ ok: false, error: expect.objectContaining({ field: 'schema_version', value: 2 }) });
+    expect(refused).toEqual({ ok: false, error: expect.objectContaining({ field: 'schema_version', value: SCHEMA_VERSION + 1 }) });
     expect(!refused.ok && refused.error.message).toContain('resetProjection');
     const rebuilt = value(resetProjection(file));
     opened.push(rebuilt);
@@ -479,8 +666,16 @@ describe('errors are values', () => {
   it('an unknown campaign or unit is named in the answer', () => {
     const p = openAndApply(stream.events);
     expect(p.figures('HN-2024-202-KH-BDVTU')).toEqual({ ok: false, error: expect.objectContaining({ field: 'campaignId', value: 'HN-2024-202-KH-BDVTU' }) });
-    expect(p.unitFigures(CAMPAIGN, 'BG-XX')).toEqual({ ok: false, error: expect.objectContaining({ field: 'unitCode', value: 'BG-XX' }) });
-    expect(p.overdueUnits(CAMPAIGN, { unitCode: 'BG-XX' }).ok).toBe(false);
+    expect(p.figures(CAMPAIGN, { unit: 'BG-XX' })).toEqual({ ok: false, error: expect.objectContaining({ field: 'unit', value: 'BG-XX' }) });
+    expect(p.overdueUnits(CAMPAIGN, { unit: 'BG-XX' }).ok).toBe(false);
+  });
+
+  it.each(['2024-Q5', '2024-H3', '2024-Q0', '24', '2024Q1', '2024-q3', ' 2024', '1900', 'quý III/2024'])('the period %p is an error naming it', (period) => {
+    const p = openAndApply(stream.events);
+    const answer = p.figures(CAMPAIGN, { period });
+    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ field: 'period', value: period }) });
+    expect(!answer.ok && answer.error.message).toMatch(/2024-Q1|from 1930/);
+    expect(p.lateness(CAMPAIGN, { period }).ok).toBe(false);
   });
 
   it('a batch with an unreadable event writes nothing and names the event, the field and the value', () => {
@@ -596,7 +791,7 @@ describe('Xã Bắc Lý by hand', () => {
     expect(value(p.figures(C, { asOf: new Date('2024-10-31T16:59:59.000Z') })).studySessions.overdue).toBe(0); // 31/10 23:59:59 in Vietnam
     expect(value(p.figures(C, { asOf: new Date('2024-10-31T17:00:00.000Z') })).studySessions.overdue).toBe(1);
     expect(value(p.overdueUnits(C))).toEqual([{ code: 'BG-HH-BACLY-CB02', obligation: 'study-session' }]);
-    expect(value(p.unitFigures(C, 'BG-HH-BACLY-CB01')).studySessions).toEqual({
+    expect(value(p.figures(C, { unit: 'BG-HH-BACLY-CB01' })).studySessions).toEqual({
       required: 1,
       done: 1,
       late: 0,
@@ -605,11 +800,89 @@ describe('Xã Bắc Lý by hand', () => {
       membersTotal: 20,
     });
     // BG-HH never announced itself, but Bắc Lý names it as parent: its subtree is known.
-    expect(value(p.unitFigures(C, 'BG-HH'))).toEqual(expected);
+    expect(value(p.figures(C, { unit: 'BG-HH' }))).toEqual(expected);
+  });
+
+  it('a reminder is in the period of its Vietnam day: 00:30 on 1/10 is 17:30 UTC on 30/9, and in Q4', () => {
+    const p = openAndApply([
+      ...events,
+      ev(12, 'BG-HH-BACLY', {
+        name: 'reminder.sent',
+        subject: 'BG-HH-BACLY',
+        time: '2024-09-30T17:30:00.000Z',
+        data: { deadline: 'study-sessions', deadlineDate: '2024-10-31', kind: 'before', days: 30, units: ['BG-HH-BACLY-CB02'] },
+      }),
+    ]);
+    expect(value(p.figures(C, { period: '2024-Q3' })).reminders).toEqual({ sent: 0, escalations: 0 });
+    expect(value(p.figures(C, { period: '2024-Q4' })).reminders).toEqual({ sent: 2, escalations: 1 });
+  });
+
+  it('names a unit as unit.deployed listed it, or by its code alone while only its children have named it', () => {
+    const p = openAndApply(events);
+    expect(value(p.unit(C, 'BG-HH-BACLY'))).toEqual({ code: 'BG-HH-BACLY', name: 'Xã Bắc Lý', kind: 'commune' });
+    expect(value(p.unit(C, 'BG-HH'))).toEqual({ code: 'BG-HH' });
+    expect(p.unit(C, 'BG-XX')).toEqual({ ok: false, error: expect.objectContaining({ field: 'unit', value: 'BG-XX' }) });
   });
 
   it('a model is counted in the stage it is in now, whichever of its events arrives first', () => {
     const p = openAndApply([...events].reverse());
     expect(value(p.figures(C)).models.economy).toEqual({ registered: 0, assessed: 0, recognized: 1, rejected: 0, commended: 0, 'proposed-upward': 0 });
+  });
+});
+
+describe('a plan that names its own obligations', () => {
+  // Every district and commune owes two information conferences by 20/10; nobody owes a study session or a dialogue.
+  const owedPlan = plan202({
+    number: '303-KH/BDVTU',
+    obligations: [{ activity: 'information-conference', owedBy: ['district', 'commune'], target: 2, deadline: 'information-conferences' }],
+    deadlines: { 'information-conferences': '2024-10-20' },
+  });
+  const owned = new CampaignStream(owedPlan, bacGiangTree());
+  const campaign = 'BG-2024-303-KH-BDVTU';
+  const communes = owned.index.children(DISTRICT).map((u) => u.code);
+  const conference = (unitCode: string, heldOn: string, count: number, at: Date) =>
+    owned.submit({ kind: 'activity', unitCode, report: { activity: 'information-conference', heldOn, measures: { count, attendance: 80 * count } } }, at);
+  owned.issue(vn('2024-09-06', 9));
+  owned.deploy(vn('2024-09-10', 8));
+  owned.moveTo('in-progress', vn('2024-10-01', 0));
+  communes.forEach((unitCode, c) => {
+    if (c % 3 === 0) conference(unitCode, '2024-10-12', 2, vn('2024-10-12', 15));
+    else if (c % 3 === 1) conference(unitCode, '2024-10-12', 1, vn('2024-10-12', 15));
+  });
+  conference(DISTRICT, '2024-10-15', 3, vn('2024-10-15', 9));
+  owned.escalate('information-conferences', vn('2024-10-21', 0));
+  // Late: the second conference of two communes, after the deadline.
+  conference(communes[1]!, '2024-10-22', 1, vn('2024-10-22', 9));
+  conference(communes[4]!, '2024-10-23', 1, vn('2024-10-23', 9));
+  const asOf = vn('2024-10-25', 12);
+
+  it('counts required, done, late and overdue as the workflows do, for the campaign and a district', () => {
+    const p = open();
+    applied(p, owned.events);
+    const figures = value(p.figures(campaign, { asOf }));
+    expect(figures).toEqual(owned.progress(asOf));
+    expect(figures.obligations?.['information-conference']).toMatchObject({ late: 2 });
+    expect(figures.obligations?.['information-conference']?.overdue).toBeGreaterThan(0);
+    expect(figures.studySessions.required).toBe(0);
+    expect(value(p.figures(campaign, { asOf, unit: DISTRICT }))).toEqual(owned.progress(asOf, DISTRICT));
+  });
+
+  it('lists the units still short of their target as overdue, naming the activity', () => {
+    const p = open();
+    applied(p, owned.events);
+    const listed = value(p.overdueUnits(campaign, { asOf }));
+    expect(new Set(listed.map((u) => `${u.obligation}:${u.code}`))).toEqual(new Set(owned.overdueUnits(asOf).map((u) => `${u.obligation}:${u.code}`)));
+    expect(listed.length).toBeGreaterThan(0);
+  });
+
+  it('the report tells the obligation’s tally and says nothing of study sessions or dialogues the plan does not ask for', () => {
+    const p = open();
+    applied(p, owned.events);
+    const tally = value(p.figures(campaign, { asOf })).obligations!['information-conference']!;
+    const text = value(campaignReport(p, campaign, { asOf }));
+    expect(text).toContain(
+      `Có ${tally.done}/${tally.required} đơn vị (${String(Math.floor((tally.done * 1000) / tally.required) / 10).replace('.', ',')}%) hoàn thành "Hội nghị quán triệt, thông tin chủ trương, chính sách đến Nhân dân" (ít nhất 2 lần); 2 đơn vị hoàn thành sau thời hạn (20/10/2024); ${tally.overdue} đơn vị đã quá hạn nhưng chưa hoàn thành.`,
+    );
+    expect(text).not.toMatch(/sinh hoạt chuyên đề|hội nghị đối thoại/);
   });
 });

@@ -1,9 +1,12 @@
 import { openProjection, type Projection } from '../../analytics/projection';
 import type { ProjectedEvent } from '../../analytics/projected-event';
 import { campaignReport } from '../../analytics/report';
+import { parsePeriod } from '../../analytics/period';
 import type { Result } from '../../analytics/result';
 import { MODEL_FIELDS, type ModelField } from '../../domain/models';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
+import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
+import type { ActivityReport } from '../../domain/schemas';
 import { formatVietnameseNumber } from '../../domain/schedule';
 import { CampaignStream, Timeline, vn } from '../helpers/campaign-stream';
 import { plan202 } from '../fixtures/plans';
@@ -68,6 +71,23 @@ function seedCampaign(): CampaignStream {
       petitions.push({ unitCode, petitionId: id as string });
     });
   }
+  // The leadership's own work, as seed 004 counts it: 129 documents, 14 inspections of 18 party organisations and
+  // 11 members, 06 review conferences, reported by the province and its districts.
+  const activity = (unitCode: string, report: ActivityReport) =>
+    t.add(vn(report.heldOn, 17), (at) => stream.submit({ kind: 'activity', unitCode, report }, at));
+  activity('BG', { activity: 'documents-issued', heldOn: '2024-09-16', measures: { count: 9 } });
+  activity('BG', { activity: 'review-conference', heldOn: '2024-11-12', measures: { count: 2 } });
+  (
+    [
+      ['BG-HH', 5, 6, 4],
+      ['BG-LN', 5, 7, 4],
+      ['BG-YT', 4, 5, 3],
+    ] as const
+  ).forEach(([unitCode, count, partyOrganisations, partyMembers]) => {
+    activity(unitCode, { activity: 'documents-issued', heldOn: '2024-10-05', measures: { count: 40 } });
+    activity(unitCode, { activity: 'inspection-supervision', heldOn: '2024-10-20', measures: { count, partyOrganisations, partyMembers } });
+  });
+  activity('BG-HH', { activity: 'review-conference', heldOn: '2024-10-30', measures: { count: 4 } });
   t.add(vn('2024-10-01', 0), (at) => stream.moveTo('in-progress', at));
   cells.forEach((unitCode, k) => {
     const heldOn = day(10, 2 + (k % 28));
@@ -149,6 +169,50 @@ describe('the Vietnamese campaign report', () => {
     expect(report).toContain('Theo lĩnh vực: kinh tế 223, văn hóa - xã hội 223, quốc phòng - an ninh 223, xây dựng hệ thống chính trị 222.');
   });
 
+  it('states the catalogue activities in catalogue order, one sentence each, right after the status', () => {
+    const paragraph =
+      'Ban hành 129 văn bản cụ thể hóa các chủ trương, nghị quyết về công tác dân vận. ' +
+      'Tổ chức 14 cuộc kiểm tra, giám sát đối với 18 tổ chức đảng và 11 đảng viên. ' +
+      'Tổ chức 06 hội nghị sơ kết, tổng kết.';
+    expect(report.split('\n\n')[2]).toBe(paragraph);
+    expect(report).toContain('14 cuộc kiểm tra, giám sát đối với 18 tổ chức đảng và 11 đảng viên');
+    expect(report).toContain('06 hội nghị sơ kết, tổng kết');
+    expect(report).not.toMatch(/đợt tuyên truyền|đợt vận động/);
+  });
+
+  it('of one district in one quarter: named in the headline, its own figures, counts without the campaign’s ratios', () => {
+    const text = value(campaignReport(projection, CAMPAIGN, { unit: 'BG-HH', period: '2024-Q4' }));
+    const figures = value(projection.figures(CAMPAIGN, { unit: 'BG-HH', period: '2024-Q4' }));
+    expect(text.split('\n')[0]).toMatch(/: Triển khai các hoạt động "Tháng Dân vận" năm 2024 — Huyện Hiệp Hòa, quý IV năm 2024$/);
+    expect(text).toContain('kỳ báo cáo: quý IV năm 2024 (từ 01/10/2024 đến 31/12/2024)');
+    expect(text).toContain(
+      'Trong quý IV năm 2024, ban hành 40 văn bản cụ thể hóa các chủ trương, nghị quyết về công tác dân vận. ' +
+        'Tổ chức 05 cuộc kiểm tra, giám sát đối với 06 tổ chức đảng và 04 đảng viên. Tổ chức 04 hội nghị sơ kết, tổng kết.',
+    );
+    expect(figures.studySessions.done).toBeGreaterThan(100);
+    expect(text).toContain(`Trong quý IV năm 2024, có ${formatVietnameseNumber(figures.studySessions.done)} chi bộ tổ chức sinh hoạt chuyên đề`);
+    expect(text).toContain('Trong quý IV năm 2024, người đứng đầu cấp ủy, chính quyền 11 xã, phường, thị trấn tổ chức hội nghị lắng nghe');
+    expect(text).toContain('Trong quý IV năm 2024, chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.'); // all received in September
+    expect(text).not.toMatch(/\d+\/\d+ (chi bộ|xã)|đã quá hạn nhưng/);
+  });
+
+  it('of the first half-year: the models registered then, no session, no activity', () => {
+    const text = value(campaignReport(projection, CAMPAIGN, { period: '2024-H1' }));
+    expect(text.split('\n')[0]).toMatch(/ — 6 tháng đầu năm 2024$/);
+    // Registered on the 10th of months 1 to 8 in turn: 111 rounds of 8 and 3 more, six months of each round in H1.
+    expect(text).toContain('Trong 6 tháng đầu năm 2024, các địa phương, đơn vị đăng ký 669 mô hình "Dân vận khéo"');
+    expect(text).toContain('Trong 6 tháng đầu năm 2024, không có chi bộ nào tổ chức sinh hoạt chuyên đề');
+    expect(text).not.toContain('văn bản');
+  });
+
+  it('a malformed period or an unknown unit is an error value naming it', () => {
+    expect(campaignReport(projection, CAMPAIGN, { period: '2024-Q5' })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'period', value: '2024-Q5' }),
+    });
+    expect(campaignReport(projection, CAMPAIGN, { unit: 'BG-XX' })).toEqual({ ok: false, error: expect.objectContaining({ field: 'unit', value: 'BG-XX' }) });
+  });
+
   it('counts members and reminders from the projection, with the thousands separator', () => {
     const s = expected.studySessions;
     expect(s.membersTotal).toBeGreaterThan(1000);
@@ -156,7 +220,7 @@ describe('the Vietnamese campaign report', () => {
     expect(formatVietnameseNumber(s.membersTotal)).toMatch(/^\d{1,3}\.\d{3}$/);
     expect(expected.reminders.sent).toBeGreaterThan(0);
     expect(report).toContain(`Hệ thống đã gửi ${formatVietnameseNumber(expected.reminders.sent)} lượt nhắc nhở đến các đơn vị chưa hoàn thành.`);
-    expect(report).not.toMatch(/quá hạn|sau thời hạn|chưa đầy đủ/);
+    expect(report).not.toMatch(/quá hạn|sau thời hạn|báo cáo chậm|chưa đầy đủ/);
   });
 
   it('an unknown campaign is an error value naming it', () => {
@@ -168,9 +232,13 @@ describe('the Vietnamese campaign report', () => {
 });
 
 describe('a campaign still under way', () => {
-  /** Xã Bắc Lý's chi bộ: two report on time, one late, the rest not at all; the dialogue is late; a reminder and an escalation went out. */
+  /**
+   * Xã Bắc Lý's chi bộ: two report on time; one meets on the deadline day and reports two days later, one meets
+   * after the deadline; the rest not at all. Bắc Lý holds its dialogue late; Châu Minh holds it in time and
+   * reports it late. A reminder and the escalations went out.
+   */
   const stream = new CampaignStream(plan202(), bacGiangTree());
-  const communes = ['BG-HH-BACLY'];
+  const communes = ['BG-HH-BACLY', 'BG-HH-CHAUMINH'];
   const cells = stream.index.children('BG-HH-BACLY').map((u) => u.code);
   stream.issue(vn('2024-09-06', 9));
   stream.deploy(vn('2024-09-10', 8));
@@ -192,25 +260,46 @@ describe('a campaign still under way', () => {
     vn('2024-11-02', 9),
   );
   stream.submit(
+    { kind: 'study-session', unitCode: cells[3] as string, report: { heldOn: '2024-11-01', membersPresent: 12, membersTotal: 14 } },
+    vn('2024-11-02', 9, 30),
+  );
+  stream.submit(
     { kind: 'dialogue', unitCode: communes[0] as string, report: { heldOn: '2024-11-02', topic: 'Quản lý đất đai', attendance: 1204 } },
     vn('2024-11-02', 16),
+  );
+  stream.submit(
+    { kind: 'dialogue', unitCode: communes[1] as string, report: { heldOn: '2024-10-30', topic: 'Giải phóng mặt bằng', attendance: 87 } },
+    vn('2024-11-02', 17),
   );
   const asOf = vn('2024-11-03', 12);
   const report = value(campaignReport(projectionOf(stream.events), CAMPAIGN, { asOf }));
   const expected = stream.progress(asOf);
 
-  it('says who reported late and who is overdue, with the deadline in dd/m/yyyy', () => {
-    expect(report).toContain(`có 3/325 chi bộ (${String(Math.floor((3 * 1000) / 325) / 10).replace('.', ',')}%) tổ chức sinh hoạt chuyên đề`);
-    expect(report).toContain('1 chi bộ tổ chức sau thời hạn (31/10/2024)');
+  it('says who held late, who only reported late and who is overdue, with the deadline in dd/m/yyyy', () => {
+    expect(expected.studySessions.late).toBe(2);
+    expect(expected.dialogues.late).toBe(2);
+    expect(report).toContain(`có 4/325 chi bộ (${String(Math.floor((4 * 1000) / 325) / 10).replace('.', ',')}%) tổ chức sinh hoạt chuyên đề`);
+    expect(report).toContain('; 1 chi bộ tổ chức sau thời hạn (31/10/2024); 1 chi bộ báo cáo chậm (tổ chức trong thời hạn, báo cáo sau ngày 31/10/2024); ');
     expect(report).toContain(`${formatVietnameseNumber(expected.studySessions.overdue)} chi bộ đã quá hạn nhưng chưa tổ chức`);
-    expect(report).toContain('tổ chức 1 hội nghị đối thoại với 1.204 lượt người tham dự');
-    expect(report).toContain('1 xã, phường, thị trấn tổ chức sau thời hạn (31/10/2024)');
-    expect(report).toContain('29 xã, phường, thị trấn đã quá hạn nhưng chưa tổ chức');
+    expect(report).toContain('tổ chức 2 hội nghị đối thoại với 1.291 lượt người tham dự');
+    expect(report).toContain(
+      '; 1 xã, phường, thị trấn tổ chức sau thời hạn (31/10/2024); 1 xã, phường, thị trấn báo cáo chậm (tổ chức trong thời hạn, báo cáo sau ngày 31/10/2024); ',
+    );
+    expect(report).toContain('28 xã, phường, thị trấn đã quá hạn nhưng chưa tổ chức');
     expect(report).toContain(`báo cáo cấp trên ${formatVietnameseNumber(expected.reminders.escalations)} lượt đơn vị quá hạn`);
     expect(report).toContain('Giai đoạn: đánh giá, thẩm định;');
     expect(report).toContain('số liệu tính đến ngày 03/11/2024.');
     expect(report).toContain('Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.');
     expect(report).toContain('Chưa có mô hình "Dân vận khéo" nào được đăng ký.');
+  });
+
+  it('in a period, the late ones held in it are told apart the same way, and nothing is overdue', () => {
+    const text = value(campaignReport(projectionOf(stream.events), CAMPAIGN, { asOf, period: '2024-Q4' }));
+    expect(text).toContain(
+      'Trong quý IV năm 2024, có 4 chi bộ tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh, với 85/90 đảng viên tham dự (94,4%); ' +
+        '1 chi bộ tổ chức sau thời hạn (31/10/2024); 1 chi bộ báo cáo chậm (tổ chức trong thời hạn, báo cáo sau ngày 31/10/2024).',
+    );
+    expect(text).not.toContain('đã quá hạn nhưng chưa tổ chức');
   });
 
   it('before the plan and the whole unit list have arrived, it says the figures are partial', () => {
@@ -219,5 +308,63 @@ describe('a campaign still under way', () => {
     expect(text.split('\n')[0]).toBe('Kết quả thực hiện "Tháng Dân vận" — chiến dịch BG-2024-202-KH-BDVTU (chưa nhận được kế hoạch ban hành)');
     const withPlan = value(campaignReport(projectionOf(stream.events.filter((e) => !(e.name === 'unit.deployed' && e.subject.startsWith('BG-YT')))), CAMPAIGN));
     expect(withPlan).toMatch(/Lưu ý: số liệu chưa đầy đủ, mới nhận danh sách \d+\/325 chi bộ, \d+\/30 xã, phường, thị trấn được triển khai\./);
+  });
+});
+
+describe('a campaign of 2025, after thị trấn were abolished (7/2025)', () => {
+  const stream = new CampaignStream(
+    plan202({
+      number: '15-KH/BDVTU',
+      issuer: { unitCode: 'BN', name: 'Ban Dân vận Tỉnh ủy Bắc Ninh' },
+      issuedOn: '2025-09-05',
+      year: 2025,
+      title: 'Triển khai các hoạt động "Tháng Dân vận" năm 2025',
+      window: { opensOn: '2025-10-01', closesOn: '2025-10-31' },
+    }),
+    bacNinh2025Tree(),
+  );
+  const communes = bacNinh2025Tree().filter((u) => u.kind === 'commune');
+  stream.issue(vn('2025-09-05', 9));
+  stream.deploy(vn('2025-09-08', 8));
+  stream.moveTo('in-progress', vn('2025-10-01', 0));
+  stream.moveTo('assessment', vn('2025-11-01', 0));
+  stream.submit(
+    { kind: 'dialogue', unitCode: communes[0]?.code as string, report: { heldOn: '2025-10-31', topic: 'Sắp xếp đơn vị hành chính', attendance: 140 } },
+    vn('2025-11-01', 8),
+  );
+  const report = value(campaignReport(projectionOf(stream.events), stream.campaignId));
+
+  it('names the commune level xã, phường, đặc khu', () => {
+    expect(communes).toHaveLength(10);
+    expect(report).toContain('Người đứng đầu cấp ủy, chính quyền 1/10 xã, phường, đặc khu (10%) tổ chức hội nghị lắng nghe');
+    expect(report).toContain('1 xã, phường, đặc khu báo cáo chậm (tổ chức trong thời hạn, báo cáo sau ngày 31/10/2025)');
+    expect(report).toContain('9 xã, phường, đặc khu đã quá hạn nhưng chưa tổ chức');
+    expect(report).not.toContain('thị trấn');
+  });
+});
+
+describe('periods', () => {
+  it.each([
+    ['2024', '2024-01-01', '2024-12-31', 'năm 2024'],
+    ['2024-H1', '2024-01-01', '2024-06-30', '6 tháng đầu năm 2024'],
+    ['2024-H2', '2024-07-01', '2024-12-31', '6 tháng cuối năm 2024'],
+    ['2024-Q1', '2024-01-01', '2024-03-31', 'quý I năm 2024'],
+    ['2024-Q2', '2024-04-01', '2024-06-30', 'quý II năm 2024'],
+    ['2024-Q3', '2024-07-01', '2024-09-30', 'quý III năm 2024'],
+    ['2025-Q4', '2025-10-01', '2025-12-31', 'quý IV năm 2025'],
+  ])('%s runs from %s to %s and reads "%s"', (text, from, to, vi) => {
+    expect(parsePeriod(text)).toEqual({ ok: true, value: { text, from, to, vi } });
+  });
+
+  it.each([
+    ['2024-H3', /H1 and H2/],
+    ['2024-Q5', /2024-Q1 … 2024-Q4/],
+    ['2024-06', /a quarter/],
+    ['1929', /from 1930 to 2100/],
+    ['', /a year \(2024\)/],
+  ])('%p is refused, naming the field and the value', (text, reason) => {
+    const answer = parsePeriod(text);
+    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ field: 'period', value: text }) });
+    expect(!answer.ok && answer.error.message).toMatch(reason);
   });
 });

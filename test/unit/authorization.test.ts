@@ -24,7 +24,7 @@ describe('authorization: role × unit position × action', () => {
 
   const WRITES_OF: Record<Role, readonly Action[]> = {
     admin: ACTIONS,
-    reporter: ['report:study-session', 'report:dialogue', 'report:petition', 'report:petition-resolution', 'report:model-registration'],
+    reporter: ['report:study-session', 'report:dialogue', 'report:petition', 'report:petition-resolution', 'report:model-registration', 'report:activity'],
     council: ['model:assessment'],
     viewer: [],
   };

@@ -41,6 +41,16 @@ describe('published event schemas (schemas/)', () => {
     }
   });
 
+  it('publishes activity.reported with its kind and measures open, so a catalogue addition keeps version 1', () => {
+    const schema = JSON.parse(generated.get(eventSchemaFile('vn.danvan.activity.reported.v1'))!) as {
+      properties: { data: { properties: Record<string, Record<string, unknown>>; required: string[] } };
+    };
+    const data = schema.properties.data;
+    expect(data.required).toEqual(expect.arrayContaining(['reportId', 'activity', 'heldOn', 'measures', 'late', 'submittedBy']));
+    expect(data.properties.activity).not.toHaveProperty('enum');
+    expect(data.properties.measures).toMatchObject({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } });
+  });
+
   it('is a valid AsyncAPI 3.0 document with a message per released event type, offline', async () => {
     // Parsed from a scratch copy of what is generated, so this checks the generator whatever is committed.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-schemas-'));

@@ -122,6 +122,26 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
     expect(parseEvent({ ...event, dataschema: 'https://example.com/x.json' })).toMatchObject({ ok: false, reason: expect.stringContaining('dataschema: ') });
   });
 
+  it('keeps activity.reported open to the catalogue: a kind or measure added later is an additive change under v1', () => {
+    const thang = { ...fields, workflowId: `unit:${campaignId}:BG-HH-THANG`, sourceUnit: 'BG-HH-THANG', subject: 'BG-HH-THANG', sequence: 14 };
+    const data = {
+      reportId: 'A1',
+      activity: 'inspection-supervision',
+      heldOn: '2024-10-10',
+      measures: { count: 14, partyOrganisations: 18, partyMembers: 11 },
+      late: false,
+      submittedBy: 'bt-thang',
+    };
+    const event = buildEvent('activity.reported', thang, data);
+    expect(event).toMatchObject({ id: `${campaignId}/BG-HH-THANG/14`, type: 'vn.danvan.activity.reported.v1', subject: 'BG-HH-THANG', data });
+    const later = { ...event, data: { ...data, activity: 'volunteer-drive', measures: { count: 3, volunteers: 120 } } };
+    expect(parseEvent(JSON.parse(JSON.stringify(later)))).toMatchObject({ ok: true, name: 'activity.reported', version: 1 });
+    expect(parseEvent({ ...event, data: { ...data, measures: { count: -14 } } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('data.measures.count'),
+    });
+  });
+
   it('publishes a breaking version side by side with the old one by a change of data alone', () => {
     // A hypothetical v2 of petition.resolved that names the outcome's category: v1 consumers keep theirs while they move.
     const v1 = z.object({ petitionId: z.string(), outcome: z.string() });

@@ -8,6 +8,7 @@ import {
   nonCompliant,
   overdueUnits,
   submissionUpdateId,
+  type ComplianceContext,
   type Ledger,
   type LedgerContext,
   type LedgerEvent,
@@ -16,6 +17,7 @@ import {
   type Submission,
   type SubmissionResult,
 } from '../../domain/ledger';
+import { DEFAULT_OBLIGATIONS, planObligations, type PlanObligation } from '../../domain/obligations';
 import { emptyProgress } from '../../domain/progress';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { UnitIndex } from '../../domain/units';
@@ -34,9 +36,10 @@ function bacLyLedger(): Ledger {
   return createLedger([commune, ...idx.children(commune.code)]);
 }
 
-function ctx(now: string, phase: Phase = 'in-progress'): LedgerContext {
-  return { now: new Date(now), phase, plan, deadlines: plan.deadlines };
+function ctx(now: string, phase: Phase = 'in-progress'): LedgerContext & ComplianceContext {
+  return { now: new Date(now), phase, plan, deadlines: plan.deadlines, obligations: planObligations(plan) };
 }
+const [STUDY, DIALOGUE] = DEFAULT_OBLIGATIONS as [PlanObligation, PlanObligation];
 
 /** 20/10/2024, 10:00 in Vietnam: mid-campaign. */
 const OCT20 = ctx('2024-10-20T03:00:00Z');
@@ -250,7 +253,7 @@ describe('dialogue conferences (hội nghị đối thoại)', () => {
     expect(accepted(ledger, OCT20, dialogue('2024-10-19', 87, 'Giải phóng mặt bằng'))).toEqual({ kind: 'dialogue', unitCode: COMMUNE, id: 'D2', late: false });
     const progress = ledgerProgress(ledger, OCT20);
     expect(progress.dialogues).toEqual({ required: 1, done: 1, late: 0, overdue: 0, conferences: 2, attendance: 239, lateConferences: 0 });
-    expect(nonCompliant(ledger, 'dialogue')).toEqual([]);
+    expect(nonCompliant(ledger, DIALOGUE)).toEqual([]);
   });
 
   it('a dialogue reported by a chi bộ is refused: dialogues come from communes', () => {
@@ -270,6 +273,90 @@ describe('dialogue conferences (hội nghị đối thoại)', () => {
       result: { id: 'D2', late: true },
       events: [{ type: 'dialogue.reported', unitCode: COMMUNE, payload: { conference: 2, late: true, attendance: 64 } }],
     });
+  });
+});
+
+describe('catalogue activities (hoạt động theo danh mục)', () => {
+  const activity = (report: Partial<Extract<ReportCommand, { kind: 'activity' }>['report']> = {}, unitCode = COMMUNE): ReportCommand => ({
+    kind: 'activity',
+    unitCode,
+    report: { activity: 'information-conference', heldOn: '2024-10-12', measures: { count: 2, attendance: 215 }, ...report },
+  });
+
+  it('reports of one kind add up per measure and count their reports; ids run A1, A2 across kinds', () => {
+    const ledger = bacLyLedger();
+    expect(accepted(ledger, OCT20, activity())).toEqual({ kind: 'activity', unitCode: COMMUNE, id: 'A1', late: false });
+    expect(accepted(ledger, OCT20, activity({ heldOn: '2024-10-18', measures: { count: 1, attendance: 96 } }))).toMatchObject({ id: 'A2' });
+    expect(
+      accepted(ledger, OCT20, activity({ activity: 'inspection-supervision', measures: { count: 2, partyOrganisations: 3, partyMembers: 0 } })),
+    ).toMatchObject({ id: 'A3' });
+    expect(ledger.units[COMMUNE]?.activities).toEqual({
+      'information-conference': { reports: 2, measures: { count: 3, attendance: 311 } },
+      'inspection-supervision': { reports: 1, measures: { count: 2, partyOrganisations: 3, partyMembers: 0 } },
+    });
+    expect(ledgerProgress(ledger, OCT20).activities).toEqual(ledger.units[COMMUNE]?.activities);
+  });
+
+  it('the event carries the report as sent, with its id and who sent it', () => {
+    const outcome = submit(bacLyLedger(), OCT20, submission(activity({ note: 'Thông tin về Luật Đất đai 2024' })));
+    expect(outcome).toMatchObject({
+      events: [
+        {
+          type: 'activity.reported',
+          unitCode: COMMUNE,
+          payload: {
+            reportId: 'A1',
+            activity: 'information-conference',
+            heldOn: '2024-10-12',
+            measures: { count: 2, attendance: 215 },
+            note: 'Thông tin về Luật Đất đai 2024',
+            late: false,
+            submittedBy: 'can-bo.bacly@bacgiang.dcs.vn',
+          },
+        },
+      ],
+    });
+  });
+
+  it('a unit kind the catalogue does not name is refused: chi bộ do not issue documents, but may hold a support drive', () => {
+    expect(refused(bacLyLedger(), OCT20, activity({ activity: 'documents-issued', measures: { count: 1 } }, CB01))).toMatchObject({
+      code: 'invalid',
+      field: 'unitCode',
+      value: CB01,
+    });
+    expect(
+      accepted(bacLyLedger(), OCT20, activity({ activity: 'support-drive', measures: { count: 1, houses: 1, amountVnd: 60_000_000 } }, CB01)),
+    ).toMatchObject({ id: 'A1' });
+  });
+
+  it('every measure of the kind is needed, no other is taken, and at least one was held', () => {
+    const ledger = bacLyLedger();
+    expect(refused(ledger, OCT20, activity({ measures: { count: 2 } }))).toMatchObject({ field: 'report.measures.attendance' });
+    expect(refused(ledger, OCT20, activity({ measures: { count: 2, attendance: 20, houses: 1 } }))).toMatchObject({ field: 'report.measures.houses' });
+    expect(refused(ledger, OCT20, activity({ measures: { count: 0, attendance: 20 } }))).toMatchObject({ field: 'report.measures.count', value: 0 });
+    expect(refused(ledger, OCT20, activity({ measures: { count: 2.5, attendance: 20 } }))).toMatchObject({ field: 'report.measures.count' });
+    expect(refused(ledger, OCT20, activity({ measures: { count: 2, attendance: 20_000_000 } }))).toMatchObject({ field: 'report.measures.attendance' });
+    expect(refused(ledger, OCT20, activity({ activity: 'hoi-thao' as never }))).toMatchObject({ field: 'report.activity', value: 'hoi-thao' });
+  });
+
+  it('from the day the plan was issued (06/9/2024), before the window, but not earlier and not in the future', () => {
+    const deployed = ctx('2024-09-10T03:00:00Z', 'deployed');
+    expect(accepted(bacLyLedger(), deployed, activity({ activity: 'documents-issued', heldOn: '2024-09-06', measures: { count: 4 } }))).toMatchObject({
+      id: 'A1',
+    });
+    expect(refused(bacLyLedger(), deployed, activity({ heldOn: '2024-09-05' }))).toMatchObject({ field: 'report.heldOn', value: '2024-09-05' });
+    expect(refused(bacLyLedger(), OCT20, activity({ heldOn: '2024-10-21' }))).toMatchObject({ field: 'report.heldOn', value: '2024-10-21' });
+  });
+
+  it('no activity is taken once the campaign is closed, or before it is deployed', () => {
+    expect(refused(bacLyLedger(), ctx('2024-12-20T03:00:00Z', 'closed'), activity())).toMatchObject({ code: 'wrong-phase' });
+    expect(refused(bacLyLedger(), ctx('2024-09-07T03:00:00Z', 'issued'), activity({ heldOn: '2024-09-06' }))).toMatchObject({ code: 'wrong-phase' });
+  });
+
+  it('the schema refuses a measure the catalogue does not know, naming it', () => {
+    const parsed = submissionSchema.safeParse(submission(activity({ measures: { count: 1, attendance: 5, cout: 1 } as never })));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['cout'], path: ['command', 'report', 'measures'] });
   });
 });
 
@@ -478,13 +565,13 @@ describe('idempotency', () => {
 describe('compliance and progress of the ledger', () => {
   it('nonCompliant lists exactly the chi bộ without a study session, and the commune until it holds a dialogue', () => {
     const ledger = bacLyLedger();
-    expect(nonCompliant(ledger, 'study-session')).toEqual(CELLS);
-    expect(nonCompliant(ledger, 'dialogue')).toEqual([COMMUNE]);
+    expect(nonCompliant(ledger, STUDY)).toEqual(CELLS);
+    expect(nonCompliant(ledger, DIALOGUE)).toEqual([COMMUNE]);
     accepted(ledger, OCT20, study(CB01));
     accepted(ledger, OCT20, study(CB03));
-    expect(nonCompliant(ledger, 'study-session')).toEqual(CELLS.filter((c) => c !== CB01 && c !== CB03));
+    expect(nonCompliant(ledger, STUDY)).toEqual(CELLS.filter((c) => c !== CB01 && c !== CB03));
     accepted(ledger, OCT20, dialogue());
-    expect(nonCompliant(ledger, 'dialogue')).toEqual([]);
+    expect(nonCompliant(ledger, DIALOGUE)).toEqual([]);
   });
 
   it('an empty ledger before the deadline: everything required, nothing overdue', () => {

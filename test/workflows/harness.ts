@@ -11,6 +11,7 @@ import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '.
 import { campaignIdFor, type Plan, type PlanInput } from '../../domain/plan';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { planSchema } from '../../domain/schemas';
+import { templateDay } from '../../domain/templates';
 import { UnitIndex, type Unit } from '../../domain/units';
 import { dataConverter } from '../../infra/codec';
 import type { campaignWorkflow as CampaignWorkflow } from '../../workflows/campaign';
@@ -232,10 +233,14 @@ export class FastTier {
 
   /**
    * A campaign of plan 202-KH/BDVTU style on the small tree, issued on 06/9 of the first campaign year still ahead
-   * of the server's clock (which starts at today's date), and started at 09:00 that day.
+   * of the server's clock (which starts at today's date), and started at 09:00 on the day its plan is issued. `plan` overrides fields
+   * of the plan; given as a function, it gets the campaign year first, for dates.
    */
-  async issue(opts: { plan?: Partial<PlanInput>; limits?: CampaignInput['limits']; tree?: Unit[] } = {}): Promise<CampaignUnderTest> {
+  async issue(
+    opts: { plan?: Partial<PlanInput> | ((year: number) => Partial<PlanInput>); limits?: CampaignInput['limits']; tree?: Unit[] } = {},
+  ): Promise<CampaignUnderTest> {
     const year = nextCampaignYear(new Date(await this.env.currentTimeMs()));
+    const overrides = typeof opts.plan === 'function' ? opts.plan(year) : opts.plan;
     const plan = planSchema.parse(
       plan202({
         number: `${202 + this.plans++}-KH/BDVTU`,
@@ -243,12 +248,12 @@ export class FastTier {
         issuedOn: `${year}-09-06`,
         window: { opensOn: `${year}-10-01`, closesOn: `${year}-10-31` },
         title: `Triển khai các hoạt động "Tháng Dân vận" năm ${year}`,
-        ...opts.plan,
+        ...overrides,
       }),
     );
     const campaign = new CampaignUnderTest(this, plan, opts.tree ?? smallTree());
     this.campaigns.push(campaign);
-    await campaign.advanceTo('09-06', 9);
+    await campaign.advanceTo(plan.issuedOn.slice(5), 9);
     await campaign.start(opts.limits);
     return campaign;
   }
@@ -333,8 +338,9 @@ export class CampaignUnderTest {
   }
 
   /** `10-24` → `<year>-10-24`. */
+  /** A day of the campaign year ("10-31"), or of the next as templates write it ("+1:01-15"). */
   day(mmdd: string): string {
-    return `${this.year}-${mmdd}`;
+    return templateDay(mmdd, this.year);
   }
 
   at(mmdd: string, hour = 12, minute = 0): Date {
