@@ -203,7 +203,7 @@ function obligationParams(o: PlanObligation) {
 
 /** What the plan asks of `obligation`, with the name of its deadline; unknown before campaign.issued. */
 function owed(state: CampaignState, obligation: Obligation): PlanObligation | undefined {
-  return state.plan ? planObligations(state.plan).find((o) => o.activity === obligation) : undefined;
+  return obligationsOf(state).find((o) => o.activity === obligation);
 }
 
 /** The date an obligation is due by: the plan's, moved by extensions. */

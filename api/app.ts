@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema, type Plan, type Unit } from '../domain/schemas';
 import { planFromTemplate, type PlanTemplate } from '../domain/templates';
-import { loadTemplate, TEMPLATES_DIR } from '../infra/templates';
+import { loadTemplate, shippedTemplateIds } from '../infra/templates';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -70,14 +68,7 @@ const campaignListSchema = z.object({
  * The plan templates shipped in plans/templates/, read once at start so that a broken one stops the API naming its
  * file and field. Only these can be named over HTTP: a path would have the server read a file of the client's choosing.
  */
-const SHIPPED_TEMPLATES: ReadonlyMap<string, PlanTemplate> = new Map(
-  fs
-    .readdirSync(TEMPLATES_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => path.basename(file, '.json'))
-    .sort()
-    .map((id) => [id, loadTemplate(id)]),
-);
+const SHIPPED_TEMPLATES: ReadonlyMap<string, PlanTemplate> = new Map(shippedTemplateIds().map((id) => [id, loadTemplate(id)]));
 const SHIPPED_TEMPLATE_IDS = [...SHIPPED_TEMPLATES.keys()] as [string, ...string[]];
 
 /** A plan's fields as written: planSchema before it fills in defaults and checks fields against each other. */

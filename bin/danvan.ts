@@ -10,7 +10,7 @@ import { campaignReport } from '../analytics/report';
 import { openProjection } from '../analytics/projection';
 import { analyticsDbFile, loadConfig } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
-import { loadTemplate } from '../infra/templates';
+import { isTemplateId, loadTemplate } from '../infra/templates';
 import { planFromTemplate, type PlanTemplate, type TemplateGivens } from '../domain/templates';
 import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
 import { percent, type Progress } from '../domain/progress';
@@ -113,9 +113,6 @@ function templateGivens(values: Partial<Record<GivenFlag, string>>): TemplateGiv
   return { number, issuer, issuedOn, year: Number(year) };
 }
 
-/** An id names a shipped template, read by the API; anything else is a file of one's own. Told apart as loadTemplate does. */
-const TEMPLATE_ID = /^[a-z][a-z0-9-]*$/;
-
 /**
  * The body of `issue`: a plan file, or a template and what the commission gives. A file of one's own is made into
  * the plan here, so the API never reads a client's files. Nothing is read while a flag is missing.
@@ -125,7 +122,8 @@ function issueBody(values: Partial<Record<GivenFlag | 'template' | 'tree' | 'sam
   if (values.template === undefined) return { plan: readStructured(planFile!), tree: tree() };
   if (planFile !== undefined) throw new CliError(`issue takes a plan file or --template, not both (got ${planFile} and --template ${values.template})`);
   const givens = templateGivens(values);
-  if (TEMPLATE_ID.test(values.template)) return { template: values.template, plan: givens, tree: tree() };
+  // A shipped template is read by the API; a file of one's own only here.
+  if (isTemplateId(values.template)) return { template: values.template, plan: givens, tree: tree() };
   let template: PlanTemplate;
   try {
     template = loadTemplate(values.template);

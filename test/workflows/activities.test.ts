@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReportCommand } from '../../domain/ledger';
 import { campaignWorkflowId, unitWorkflowId } from '../../workflows/messages';
-import { TREE, nameOf, refusalOf, stateOf, useFastTier, type CampaignUnderTest, type FastTier } from './harness';
+import { TREE, nameOf, refusalOf, stateOf, useFastTier } from './harness';
 
 /**
  * Catalogue activities (domain/catalogue.ts) reported through the same `submit` Update as every other report: the
@@ -18,16 +18,8 @@ describe('catalogue activities (submit Update) on the fast tier', () => {
     report,
   });
 
-  const deployed = async (tier: FastTier): Promise<CampaignUnderTest> => {
-    const campaign = await tier.issue();
-    await campaign.advanceTo('09-10', 9);
-    await campaign.deploy();
-    await campaign.advanceTo('09-10', 14);
-    return campaign;
-  };
-
   fast.it('adds up each activity per unit and up the tree, and publishes each report once', async (tier) => {
-    const campaign = await deployed(tier);
+    const campaign = await tier.deployed();
     const day = (d: string) => campaign.day(d);
 
     // Deployed: the documents that deploy the plan come before the window opens.
@@ -106,7 +98,7 @@ describe('catalogue activities (submit Update) on the fast tier', () => {
   });
 
   fast.it('refuses an activity the catalogue does not allow, naming the field, and changes nothing', async (tier) => {
-    const campaign = await deployed(tier);
+    const campaign = await tier.deployed();
     const day = (d: string) => campaign.day(d);
     const thangWorkflow = unitWorkflowId(campaign.campaignId, TREE.thang);
     await campaign.advanceTo('10-10');

@@ -258,6 +258,15 @@ export class FastTier {
     return campaign;
   }
 
+  /** Issued, then deployed on 10/9; the afternoon leaves the freshly started unit workflows their first tasks before any report. */
+  async deployed(): Promise<CampaignUnderTest> {
+    const campaign = await this.issue();
+    await campaign.advanceTo('09-10', 9);
+    await campaign.deploy();
+    await campaign.advanceTo('09-10', 14);
+    return campaign;
+  }
+
   private readonly inFlight = new Map<number, string>();
   private calls = 0;
 

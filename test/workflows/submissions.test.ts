@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReportCommand } from '../../domain/ledger';
 import { campaignWorkflowId, locateQuery, unitWorkflowId } from '../../workflows/messages';
-import { TREE, nameOf, refusalOf, stateOf, useFastTier, type CampaignUnderTest, type FastTier } from './harness';
+import { TREE, nameOf, refusalOf, stateOf, useFastTier, type CampaignUnderTest } from './harness';
 
 /**
  * Every report a unit can send, as the `submit` Update of the workflow that owns the unit: what it answers, what
@@ -21,15 +21,6 @@ describe('reports (submit Update) on the fast tier', () => {
     unitCode,
     report: { heldOn, topic: 'Bảo vệ môi trường, quản lý đất đai ở khu dân cư', attendance },
   });
-
-  /** Deployed on 10/9; the afternoon leaves the freshly started unit workflows their first tasks before any report. */
-  const deployed = async (tier: FastTier): Promise<CampaignUnderTest> => {
-    const campaign = await tier.issue();
-    await campaign.advanceTo('09-10', 9);
-    await campaign.deploy();
-    await campaign.advanceTo('09-10', 14);
-    return campaign;
-  };
 
   /** The Update is refused with `expected`, and the owner's state (ledger, figures, events emitted) is as before. */
   const expectRefused = async (
@@ -51,7 +42,7 @@ describe('reports (submit Update) on the fast tier', () => {
   };
 
   fast.it('accepts every kind of report from the unit that owes it, answers with its result, and publishes it once', async (tier) => {
-    const campaign = await deployed(tier);
+    const campaign = await tier.deployed();
     const day = (d: string) => campaign.day(d);
 
     // Deployed: models are registered and petitions recorded before the window opens.
@@ -208,7 +199,7 @@ describe('reports (submit Update) on the fast tier', () => {
   });
 
   fast.it('marks a report after its deadline late, and still takes it', async (tier) => {
-    const campaign = await deployed(tier);
+    const campaign = await tier.deployed();
     await campaign.advanceTo('11-03', 10);
     await campaign.eventually((s) => s.phase === 'assessment', TREE.bacly);
     expect(await campaign.submit(studySession(TREE.bacly2, campaign.day('11-02'), 12, 15))).toEqual({
@@ -223,7 +214,7 @@ describe('reports (submit Update) on the fast tier', () => {
   });
 
   fast.it('refuses reports with the reason and the field, and changes nothing', async (tier) => {
-    const campaign = await deployed(tier);
+    const campaign = await tier.deployed();
     const day = (d: string) => campaign.day(d);
     const thangWorkflow = unitWorkflowId(campaign.campaignId, TREE.thang);
     const baclyWorkflow = unitWorkflowId(campaign.campaignId, TREE.bacly);
