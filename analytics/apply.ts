@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { phaseIndex, type Phase } from '../domain/campaign';
+import { HONOUR_FORMS } from '../domain/honours';
 import { MODEL_STAGES, MODEL_STEPS, type ModelStage } from '../domain/models';
+import { vietnamDateOf } from '../domain/schedule';
 import type { ProjectedEvent, ProjectedEventOf } from './projected-event';
 import { fail, ok, type Result } from './result';
 
@@ -77,8 +79,15 @@ function statements(db: Database) {
        ON CONFLICT DO UPDATE SET name = excluded.name, registered_on = excluded.registered_on`,
     ),
     modelStep: db.prepare(
-      `INSERT INTO models (campaign_id, unit_code, model_id, field, stage, stage_depth) VALUES (@campaign, @unit, @modelId, @field, @stage, @depth)
-       ON CONFLICT DO UPDATE SET stage = excluded.stage, stage_depth = excluded.stage_depth WHERE excluded.stage_depth > models.stage_depth`,
+      `INSERT INTO models (campaign_id, unit_code, model_id, field, stage, stage_depth, origin_unit, origin_model, proposed_to)
+       VALUES (@campaign, @unit, @modelId, @field, @stage, @depth, @originUnit, @originModel, @proposedTo)
+       ON CONFLICT DO UPDATE SET stage = iif(excluded.stage_depth > models.stage_depth, excluded.stage, models.stage),
+         stage_depth = max(excluded.stage_depth, models.stage_depth), origin_unit = coalesce(models.origin_unit, excluded.origin_unit),
+         origin_model = coalesce(models.origin_model, excluded.origin_model), proposed_to = coalesce(models.proposed_to, excluded.proposed_to)`,
+    ),
+    honour: db.prepare(
+      `INSERT INTO honours (campaign_id, unit_code, honour_key, kind, level, form, recipient, on_date)
+       VALUES (@campaign, @unit, @key, @kind, @level, @form, @recipient, @onDate) ON CONFLICT DO NOTHING`,
     ),
     reminder: db.prepare(
       `INSERT INTO reminders (event_id, unit_code, campaign_id, deadline, deadline_date, kind)
@@ -98,8 +107,24 @@ function modelStep(
   s: Statements,
   event: ProjectedEventOf<'model.assessed' | 'model.recognized' | 'model.rejected' | 'model.commended' | 'model.proposed-upward'>,
 ): void {
-  const { modelId, field, to } = event.data;
-  s.modelStep.run({ campaign: event.campaignId, unit: event.subject, modelId, field, stage: to, depth: STAGE_DEPTH[to] });
+  const { modelId, field, to, level, origin } = event.data;
+  const proposedTo = event.name === 'model.proposed-upward' ? event.data.proposedTo : undefined;
+  const place = { campaign: event.campaignId, unit: event.subject };
+  s.modelStep.run({
+    ...place,
+    modelId,
+    field,
+    stage: to,
+    depth: STAGE_DEPTH[to],
+    originUnit: origin?.unitCode ?? null,
+    originModel: origin?.modelId ?? null,
+    proposedTo: proposedTo ?? null,
+  });
+  const honour = { ...place, level: level ?? null, recipient: 'model', onDate: vietnamDateOf(new Date(event.time)) };
+  if (event.name === 'model.recognized') s.honour.run({ ...honour, key: `recognized:${modelId}`, kind: 'recognized', form: null });
+  // Commendations from before the list of forms carry free text: their models count by stage, not by form.
+  if (event.name === 'model.commended' && (HONOUR_FORMS as readonly string[]).includes(event.data.form))
+    s.honour.run({ ...honour, key: `commended:${modelId}`, kind: 'commended', form: event.data.form });
 }
 
 /** One handler per event name: a name added to the contract without one here fails to compile. */
@@ -172,6 +197,17 @@ const HANDLERS: { [T in ProjectedEvent['name']]: Handler<T> } = {
   'model.rejected': modelStep,
   'model.commended': modelStep,
   'model.proposed-upward': modelStep,
+  'honour.awarded': (s, { campaignId: campaign, subject: unit, data }) =>
+    void s.honour.run({
+      campaign,
+      unit,
+      key: `award:${data.awardId}`,
+      kind: 'commended',
+      level: data.level,
+      form: data.form,
+      recipient: data.recipient.kind,
+      onDate: data.awardedOn,
+    }),
 };
 
 function applyOne(s: Statements, event: ProjectedEvent): void {

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Phase } from '../domain/campaign';
 import type { EventPayload } from '../domain/events';
 import { isOverdue } from '../domain/ledger';
+import { countCommendation, countRecognition, emptyHonours, type HonourForm, type HonourRecipient } from '../domain/honours';
 import type { ModelField, ModelStage } from '../domain/models';
 import { addActivities, emptyProgress, type Progress } from '../domain/progress';
 import type { PetitionKind } from '../domain/reports';
@@ -131,8 +132,24 @@ function figureStatements(db: Database, { scoped, dated }: Filter) {
        WHERE campaign_id = @campaign${within('unit_code')}${during('received_on')} GROUP BY kind`,
     ),
     models: db.prepare(
-      `${scope}SELECT field, stage, COUNT(*) AS n FROM models WHERE campaign_id = @campaign${within('unit_code')}${during('registered_on')} GROUP BY field, stage`,
+      `${scope}SELECT field, stage, COUNT(*) AS n FROM models
+       WHERE campaign_id = @campaign AND origin_unit IS NULL${within('unit_code')}${during('registered_on')} GROUP BY field, stage`,
     ),
+    // An honour's level is the kind its event names, or for events from before levels the kind the unit was deployed as.
+    honours: db.prepare(
+      `${scope}SELECT h.kind, COALESCE(h.level, u.kind) AS level, h.form, h.recipient, COUNT(*) AS n
+       FROM honours h LEFT JOIN units u ON u.campaign_id = h.campaign_id AND u.unit_code = h.unit_code
+       WHERE h.campaign_id = @campaign${within('h.unit_code')}${during('h.on_date')} GROUP BY 1, 2, 3, 4`,
+    ),
+    // Proposed upward and not yet recognized or rejected by the council it went to: a figure of now, so no period has it.
+    awaitingDecision: dated
+      ? undefined
+      : db.prepare(
+          `${scope}SELECT COUNT(*) AS n FROM models m
+       WHERE m.campaign_id = @campaign AND m.proposed_to IS NOT NULL${within('m.proposed_to')}
+         AND NOT EXISTS (SELECT 1 FROM models d WHERE d.campaign_id = m.campaign_id AND d.unit_code = m.proposed_to
+           AND d.origin_unit = m.unit_code AND d.origin_model = m.model_id AND d.stage IN ('recognized', 'rejected', 'commended', 'proposed-upward'))`,
+        ),
     activities: db.prepare(
       `${scope}SELECT activity, measures_json AS measures FROM activities WHERE campaign_id = @campaign${within('unit_code')}${during('held_on')}`,
     ),
@@ -241,6 +258,8 @@ function countFigures(
     progress.petitions[row.kind] = { recorded: row.recorded, resolved: row.resolved };
   }
   for (const row of st.models.all(params) as Array<{ field: ModelField; stage: ModelStage; n: number }>) progress.models[row.field][row.stage] = row.n;
+  const awaiting = st.awaitingDecision ? (st.awaitingDecision.get(params) as { n: number }).n : 0;
+  addHonourRows(progress, st.honours.all(params) as HonourRow[], awaiting);
   // Report by report through the workflows' own addition: the same totals, and no `activities` key before the first report, as theirs.
   for (const row of st.activities.all(params) as Array<{ activity: string; measures: string }>) {
     addActivities(progress, { [row.activity]: { reports: 1, measures: JSON.parse(row.measures) as Record<string, number> } });
@@ -252,6 +271,20 @@ function countFigures(
   }
   progress.reminders = st.reminders.get(params) as Progress['reminders'];
   return progress;
+}
+
+type HonourRow = { kind: 'recognized' | 'commended'; level: UnitKind | null; form: HonourForm | null; recipient: HonourRecipient | null; n: number };
+
+/** Honours as the workflows tally them (domain/honours.ts): absent while there are none. */
+function addHonourRows(progress: Progress, rows: readonly HonourRow[], awaitingDecision: number): void {
+  if (rows.length === 0 && awaitingDecision === 0) return;
+  const honours = (progress.honours = emptyHonours());
+  honours.awaitingDecision = awaitingDecision;
+  for (const row of rows) {
+    if (row.level === null) continue;
+    if (row.kind === 'recognized') countRecognition(honours, row.level, row.n);
+    else if (row.form && row.recipient) countCommendation(honours, row.form, row.level, row.recipient, row.n);
+  }
 }
 
 export function createReader(db: Database) {

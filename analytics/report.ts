@@ -1,11 +1,12 @@
 import type { Phase } from '../domain/campaign';
 import { activityClause, activityKind, CATALOGUE } from '../domain/catalogue';
+import { HONOUR_FORM_NAMES_VI, HONOUR_FORMS, HONOUR_RECIPIENTS, LEVEL_NAMES_VI, RECIPIENT_NAMES_VI } from '../domain/honours';
 import { MODEL_FIELDS, MODEL_STAGES, type ModelField } from '../domain/models';
 import { planObligations } from '../domain/obligations';
 import { modelTotals, percent, type Progress } from '../domain/progress';
 import { PETITION_KINDS, type PetitionKind } from '../domain/reports';
 import { formatVietnameseDate, formatVietnameseNumber, vietnamDateOf } from '../domain/schedule';
-import type { UnitKind } from '../domain/units';
+import { UNIT_KINDS, type UnitKind } from '../domain/units';
 import { deadlineOf, type CampaignState, type FiguresOptions, type LateSplit, type UnitRecord } from './figures';
 import { parsePeriod, type Period } from './period';
 import type { Projection } from './projection';
@@ -206,6 +207,27 @@ function models(p: Progress, ctx: Context): string {
   return during(ctx, `${text}. Theo lĩnh vực: ${byField.join(', ')}.`);
 }
 
+/** "Công nhận theo cấp: cấp xã 12, cấp huyện 3. Khen thưởng: 3 Bằng khen cấp tỉnh (2 tập thể, 1 cá nhân)…", from the top level down. */
+function honours(p: Progress, ctx: Context): string | undefined {
+  const h = p.honours;
+  if (!h) return undefined;
+  const sentences: string[] = [];
+  const recognized = UNIT_KINDS.filter((level) => (h.recognized[level] ?? 0) > 0).map((level) => `${LEVEL_NAMES_VI[level]} ${n(h.recognized[level]!)}`);
+  if (recognized.length > 0) sentences.push(`Mô hình được công nhận theo cấp: ${recognized.join(', ')}`);
+  if (h.awaitingDecision > 0) sentences.push(`${n(h.awaitingDecision)} mô hình do cấp dưới đề xuất đang chờ hội đồng cấp trên xem xét`);
+  const awards = HONOUR_FORMS.flatMap((form) =>
+    UNIT_KINDS.flatMap((level) => {
+      const byRecipient = h.commended[form]?.[level];
+      if (!byRecipient) return [];
+      const parts = HONOUR_RECIPIENTS.filter((r) => (byRecipient[r] ?? 0) > 0).map((r) => `${n(byRecipient[r]!)} ${RECIPIENT_NAMES_VI[r]}`);
+      const total = HONOUR_RECIPIENTS.reduce((sum, r) => sum + (byRecipient[r] ?? 0), 0);
+      return [`${n(total)} ${HONOUR_FORM_NAMES_VI[form]} ${LEVEL_NAMES_VI[level]} (${parts.join(', ')})`];
+    }),
+  );
+  if (awards.length > 0) sentences.push(`Khen thưởng: ${awards.join('; ')}`);
+  return during(ctx, sentences.map(sentence).join(' '));
+}
+
 function reminders(p: Progress, ctx: Context): string {
   const { sent, escalations } = p.reminders;
   if (sent === 0 && escalations === 0) return during(ctx, 'Chưa phải nhắc nhở đơn vị nào.');
@@ -251,6 +273,7 @@ export function campaignReport(projection: Projection, campaignId: string, opts:
     dialogues(p, late.value.dialogue, ctx),
     petitions(p, ctx),
     models(p, ctx),
+    honours(p, ctx),
     reminders(p, ctx),
   ];
   return ok(paragraphs.filter((text) => text !== undefined).join('\n\n'));

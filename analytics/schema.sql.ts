@@ -6,7 +6,7 @@
  * Bump SCHEMA_VERSION with any change here: a file written by another version is refused on open and must be
  * rebuilt (resetProjection, then replay the topic from offset zero).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -86,7 +86,8 @@ CREATE TABLE IF NOT EXISTS petitions (
   PRIMARY KEY (campaign_id, unit_code, petition_id)
 ) WITHOUT ROWID;
 
--- Model ids are per unit (M1, M2 …); a model is in the deepest stage any of its events reached.
+-- Model ids are per unit (M1, M2 …); a model is in the deepest stage any of its events reached. A model proposed to a
+-- council from below has a row there too, with its origin: it is counted where it was registered.
 CREATE TABLE IF NOT EXISTS models (
   campaign_id   TEXT NOT NULL,
   unit_code     TEXT NOT NULL,
@@ -96,7 +97,24 @@ CREATE TABLE IF NOT EXISTS models (
   registered_on TEXT,
   stage         TEXT NOT NULL,
   stage_depth   INTEGER NOT NULL,
+  origin_unit   TEXT,
+  origin_model  TEXT,
+  proposed_to   TEXT,  -- the unit whose council it was proposed to (model.proposed-upward)
   PRIMARY KEY (campaign_id, unit_code, model_id)
+) WITHOUT ROWID;
+
+-- Honours by the unit that gave them: a model's recognition (key recognized:M3) and commendation (commended:M3), a
+-- collective's or individual's commendation (award:K2). level is the unit's kind, NULL in events from before levels.
+CREATE TABLE IF NOT EXISTS honours (
+  campaign_id TEXT NOT NULL,
+  unit_code   TEXT NOT NULL,
+  honour_key  TEXT NOT NULL,
+  kind        TEXT NOT NULL,  -- recognized | commended
+  level       TEXT,
+  form        TEXT,
+  recipient   TEXT,
+  on_date     TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, unit_code, honour_key)
 ) WITHOUT ROWID;
 
 -- activity.reported: report ids are per unit (A1, A2 …); measures as reported, summed when figures are asked.

@@ -22,6 +22,7 @@ export const ACTIONS = [
   'report:model-registration',
   'model:assessment',
   'model:commendation',
+  'honour:award',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -60,8 +60,17 @@ export const EXAMPLES = {
     { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" cấp tỉnh năm 2024' },
   ],
   commendation: [
-    { action: 'commend', form: 'Giấy khen của Ban Dân vận Tỉnh ủy' },
+    { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Dân vận Tỉnh ủy' },
     { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Trung ương biểu dương' },
+  ],
+  award: [
+    {
+      recipient: { kind: 'collective', name: 'Ban Dân vận Huyện ủy Hiệp Hòa' },
+      form: 'bang-khen',
+      awardedBy: 'Ban Thường vụ Tỉnh ủy Bắc Giang',
+      awardedOn: '2024-10-14',
+      reason: 'Có thành tích xuất sắc trong "Tháng Dân vận" năm 2024',
+    },
   ],
 };
 

@@ -1,5 +1,6 @@
 import {
   activityReportSchema,
+  commendationSchema,
   campaignIdSchema,
   deadlineSchema,
   dialogueSchema,
@@ -281,5 +282,14 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
     modelCommendationSchema.meta({ examples: EXAMPLES.commendation }),
     'model:commendation',
     (unitCode, report, p) => ({ kind: 'model-commendation', unitCode, modelId: p.modelId, report }),
+  );
+  report(
+    'POST',
+    '/v1/campaigns/:campaignId/units/:unitCode/commendations',
+    'Commend a collective or an individual (Bằng khen, Giấy khen…), in the name of the awarding body',
+    unitParams(),
+    commendationSchema.meta({ examples: EXAMPLES.award }),
+    'honour:award',
+    (unitCode, report) => ({ kind: 'commendation', unitCode, report }),
   );
 }

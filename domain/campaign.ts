@@ -56,6 +56,9 @@ export const ACTION_PHASES = {
   'model-reject': ['assessment'],
   'model-commend': ['commendation'],
   'model-propose-upward': ['commendation'],
+  // Proposals from below arrive in the commendation phase, so the council above decides them then.
+  'model-decide-proposal': ['commendation'],
+  commendation: ['commendation'],
 } as const satisfies Record<string, readonly Phase[]>;
 
 export type UnitAction = keyof typeof ACTION_PHASES;

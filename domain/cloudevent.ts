@@ -34,6 +34,7 @@ export const EVENT_VERSIONS = {
   'model.rejected': { current: 1 },
   'model.commended': { current: 1 },
   'model.proposed-upward': { current: 1 },
+  'honour.awarded': { current: 1 },
 } as const satisfies Record<string, Publication>;
 
 export type EventType = keyof typeof EVENT_VERSIONS;

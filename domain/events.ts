@@ -4,6 +4,7 @@ import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type Da
 import {
   campaignIdSchema,
   deadlineSchema,
+  commendationSchema,
   dialogueSchema,
   isoDateSchema,
   modelFieldSchema,
@@ -56,7 +57,17 @@ const unitSummary = z.object({
   /** The activities the unit owes: study-session, dialogue, or a catalogue activity its plan makes owed. */
   obligations: z.array(z.string()),
 });
-const modelStep = { modelId: z.string(), field: modelFieldSchema, from: z.enum(MODEL_STAGES), to: z.enum(MODEL_STAGES), ...audit };
+const modelStep = {
+  modelId: z.string(),
+  field: modelFieldSchema,
+  from: z.enum(MODEL_STAGES),
+  to: z.enum(MODEL_STAGES),
+  /** The kind of the unit whose council took the step: the level of a recognition or commendation. Absent from events before levels. */
+  level: unitKindSchema.optional(),
+  /** Set when the model was proposed to this council from below: the unit that proposed it and the model's id there. */
+  origin: z.object({ unitCode: z.string(), modelId: z.string() }).optional(),
+  ...audit,
+};
 
 export const EVENT_SCHEMAS = {
   'campaign.issued': defineEvent({
@@ -168,12 +179,31 @@ export const EVENT_SCHEMAS = {
   'model.commended': defineEvent({
     summary: 'A recognized model was commended (khen thưởng).',
     ...EVENT_VERSIONS['model.commended'],
-    versions: { 1: z.object({ ...modelStep, form: z.string() }) },
+    versions: {
+      1: z.object({
+        ...modelStep,
+        /** One of HONOUR_FORMS (bang-khen, giay-khen…); free text in events before the list. */
+        form: z.string(),
+        awardedBy: z.string().optional(),
+      }),
+    },
   }),
   'model.proposed-upward': defineEvent({
-    summary: 'A commended model was proposed for recognition one level up.',
+    summary: 'A commended model was proposed for recognition one level up; the council of the unit above decides it.',
     ...EVENT_VERSIONS['model.proposed-upward'],
-    versions: { 1: z.object({ ...modelStep, remarks: z.string() }) },
+    versions: {
+      1: z.object({
+        ...modelStep,
+        remarks: z.string(),
+        /** The unit whose council decides it; absent for the top of the tree, which proposes outside the campaign. */
+        proposedTo: z.string().optional(),
+      }),
+    },
+  }),
+  'honour.awarded': defineEvent({
+    summary: 'A unit commended a collective or an individual (khen thưởng tập thể, cá nhân), in a form and by an awarding body.',
+    ...EVENT_VERSIONS['honour.awarded'],
+    versions: { 1: commendationSchema.extend({ awardId: z.string(), level: unitKindSchema, ...audit }) },
   }),
 } satisfies Record<EventType, AnyDefinition>;
 

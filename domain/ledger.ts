@@ -2,12 +2,13 @@ import { actionPhaseProblem, type Phase, type UnitAction } from './campaign';
 import { activityReportProblem } from './catalogue';
 import { fingerprint, updateIdOf } from './fingerprint';
 import { reject, type Rejection } from './rejection';
-import { MODEL_STEPS, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
+import { countCommendation, countRecognition, emptyHonours, isHonourForm, type ModelOrigin, type UpwardProposal } from './honours';
+import { isRecognized, MODEL_STEPS, modelStepAction, modelStepProblem, type ModelField, type ModelStage, type ModelStep } from './models';
 import { addActivities, emptyProgress } from './progress';
 import { obligationFor, owedBy, planObligations, reportersOf, type PlanObligation } from './obligations';
 import { membersProblem, type PetitionKind, type PetitionStatus } from './reports';
 import { formatVietnameseDate, isLate, vietnamDateOf, type Deadlines } from './schedule';
-import type { Plan, Progress, ReportCommand, ReportKind, Submission } from './schemas';
+import type { Commendation, Plan, Progress, ReportCommand, ReportKind, Submission } from './schemas';
 import type { Unit, UnitKind } from './units';
 
 export type { ReportCommand, ReportKind, Submission } from './schemas';
@@ -68,6 +69,15 @@ interface ModelRecord {
   registeredOn: string;
   stage: ModelStage;
   score?: number;
+  /** Set on a model proposed to this unit's council from below: it arrives assessed, for the council to decide. */
+  origin?: ModelOrigin;
+  /** The form is free text in requests made before the list of forms (still replayed); only a listed form is counted. */
+  award?: { form: string; awardedBy?: string };
+}
+
+/** A commendation of a collective or an individual. */
+interface AwardRecord extends Commendation {
+  id: string;
 }
 
 /** What a unit reported of one catalogue activity, added up: the ledger keeps totals, the events keep each report. */
@@ -89,6 +99,8 @@ export interface LedgerUnit {
   models: ModelRecord[];
   /** By activity id; absent until the unit's first activity report (and in ledgers carried from before activities). */
   activities?: Record<string, ActivityTotals>;
+  /** Commendations of collectives and individuals this unit gave; absent until the first. */
+  awards?: AwardRecord[];
 }
 
 export interface Ledger {
@@ -125,7 +137,8 @@ export type LedgerEventType =
   | 'model.recognized'
   | 'model.rejected'
   | 'model.commended'
-  | 'model.proposed-upward';
+  | 'model.proposed-upward'
+  | 'honour.awarded';
 
 export function createLedger(units: readonly Unit[]): Ledger {
   const ledger: Ledger = { units: {}, processed: {} };
@@ -153,6 +166,7 @@ const ACTION_OF: Record<ReportKind, UnitAction | undefined> = {
   // Model steps take their phase rule from the step (domain/models.ts).
   'model-assessment': undefined,
   'model-commendation': undefined,
+  commendation: 'commendation',
 };
 
 function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejection | undefined {
@@ -351,11 +365,24 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
       if (!model)
         return reject('not-found', `unit ${unit.code} has no model ${command.modelId}`, `Không có mô hình ${command.modelId}`, 'modelId', command.modelId);
       const step: ModelStep = command.report.action;
-      const phaseProblem = actionPhaseProblem(MODEL_STEPS[step].action, ctx.phase);
+      const phaseProblem = actionPhaseProblem(modelStepAction(step, model), ctx.phase);
       if (phaseProblem) return reject('wrong-phase', phaseProblem, 'Chưa đến hoặc đã hết giai đoạn thẩm định, khen thưởng');
       const stepProblem = modelStepProblem(step, model.stage);
       if (stepProblem) return reject('conflict', stepProblem, 'Mô hình chưa ở bước phù hợp', 'report.action', step);
       return undefined;
+    }
+    case 'commendation': {
+      const { awardedOn } = command.report;
+      if (awardedOn < ctx.plan.issuedOn) {
+        return reject(
+          'invalid',
+          `awardedOn ${awardedOn} is before the plan was issued (${ctx.plan.issuedOn})`,
+          `Ngày khen thưởng ${formatVietnameseDate(awardedOn)} trước ngày ban hành kế hoạch (${formatVietnameseDate(ctx.plan.issuedOn)})`,
+          'report.awardedOn',
+          awardedOn,
+        );
+      }
+      return dateNotInFuture('awardedOn', awardedOn, ctx);
     }
   }
 }
@@ -428,15 +455,34 @@ export function applySubmission(ledger: Ledger, ctx: LedgerContext, submission: 
       const { action, ...details } = command.report;
       const from = model.stage;
       model.stage = MODEL_STEPS[action].to;
+      const placed: Record<string, unknown> = { level: unit.kind, ...(model.origin ? { origin: model.origin } : {}) };
       if (command.report.action === 'assess') model.score = command.report.score;
+      if (command.report.action === 'commend') {
+        const { form, awardedBy } = command.report;
+        model.award = { form, ...(awardedBy === undefined ? {} : { awardedBy }) };
+      }
+      if (command.report.action === 'propose-upward') {
+        if (unit.parent) placed.proposedTo = unit.parent;
+        // A chi bộ's council above is its commune's, in this same ledger; a workflow's own unit proposes through its report up.
+        const above = unit.parent === undefined ? undefined : ledger.units[unit.parent];
+        if (above) receiveProposals(ledger, above.code, [proposalOf(unit.code, model)]);
+      }
       result = { kind: command.kind, unitCode: unit.code, id: model.id, stage: model.stage };
       events = [
         {
           type: `model.${model.stage}` as LedgerEventType,
           unitCode: unit.code,
-          payload: { modelId: model.id, field: model.field, from, to: model.stage, ...details, ...audit },
+          payload: { modelId: model.id, field: model.field, from, to: model.stage, ...details, ...placed, ...audit },
         },
       ];
+      break;
+    }
+    case 'commendation': {
+      const awards = (unit.awards ??= []);
+      const id = `K${awards.length + 1}`;
+      awards.push({ id, ...command.report });
+      result = { kind: command.kind, unitCode: unit.code, id };
+      events = [{ type: 'honour.awarded', unitCode: unit.code, payload: { awardId: id, ...command.report, level: unit.kind, ...audit } }];
       break;
     }
   }
@@ -512,10 +558,66 @@ export function ledgerProgress(ledger: Ledger, ctx: ComplianceContext): Progress
       progress.petitions[petition.kind].recorded += 1;
       if (petition.status === 'resolved') progress.petitions[petition.kind].resolved += 1;
     }
-    for (const model of unit.models) progress.models[model.field][model.stage] += 1;
     addActivities(progress, unit.activities);
+    addHonoursOf(progress, unit);
   }
   return progress;
+}
+
+/**
+ * A unit's models and honours into its figures. A model proposed from below is counted where it was registered, so
+ * the council above adds only what it decided: the recognition, the commendation, or that it awaits a decision.
+ */
+function addHonoursOf(progress: Progress, unit: LedgerUnit): void {
+  const honours = () => (progress.honours ??= emptyHonours());
+  for (const model of unit.models) {
+    if (!model.origin) progress.models[model.field][model.stage] += 1;
+    if (isRecognized(model.stage)) countRecognition(honours(), unit.kind);
+    if (model.award && isHonourForm(model.award.form)) countCommendation(honours(), model.award.form, unit.kind, 'model');
+    if (model.origin && model.stage === 'assessed') honours().awaitingDecision += 1;
+  }
+  for (const award of unit.awards ?? []) countCommendation(honours(), award.form, unit.kind, award.recipient.kind);
+}
+
+function proposalOf(unitCode: string, model: ModelRecord): UpwardProposal {
+  return {
+    origin: { unitCode, modelId: model.id },
+    name: model.name,
+    field: model.field,
+    registeredOn: model.registeredOn,
+    ...(model.score === undefined ? {} : { score: model.score }),
+  };
+}
+
+/** The models `unitCode` proposed to the council one level up: what its workflow's report carries to the parent's. */
+export function upwardProposals(ledger: Ledger, unitCode: string): UpwardProposal[] {
+  const unit = ledger.units[unitCode];
+  return (unit?.models ?? []).filter((m) => m.stage === 'proposed-upward').map((m) => proposalOf(unitCode, m));
+}
+
+/**
+ * Puts proposals from below in the queue of `unitCode`'s council, each once (reports up repeat them), as assessed
+ * models of its own numbering that remember their origin. Returns whether any was new.
+ */
+export function receiveProposals(ledger: Ledger, unitCode: string, proposals: readonly UpwardProposal[]): boolean {
+  const unit = ledger.units[unitCode];
+  if (!unit) return false;
+  let added = false;
+  for (const p of proposals) {
+    const known = unit.models.some((m) => m.origin?.unitCode === p.origin.unitCode && m.origin.modelId === p.origin.modelId);
+    if (known) continue;
+    unit.models.push({
+      id: `M${unit.models.length + 1}`,
+      name: p.name,
+      field: p.field,
+      registeredOn: p.registeredOn,
+      stage: 'assessed',
+      ...(p.score === undefined ? {} : { score: p.score }),
+      origin: p.origin,
+    });
+    added = true;
+  }
+  return added;
 }
 
 /** Overdue units of this ledger: owing an obligation past its deadline, named by the activity they owe. */

@@ -26,6 +26,14 @@ export function modelStepProblem(step: ModelStep, stage: ModelStage): string | u
   return rule.from.includes(stage) ? undefined : `a model that is ${stage} cannot be given "${step}"; that needs a model that is ${rule.from.join(' or ')}`;
 }
 
+/**
+ * The phase rule of a step on one model: a council recognizes or rejects its own models in the assessment phase, and
+ * decides the models proposed to it from below (which arrive assessed) in the commendation phase, when they come.
+ */
+export function modelStepAction(step: ModelStep, model: { origin?: unknown }): UnitAction {
+  return model.origin !== undefined && (step === 'recognize' || step === 'reject') ? 'model-decide-proposal' : MODEL_STEPS[step].action;
+}
+
 /** Counted as recognized once recognized, whatever honours followed. */
 export function isRecognized(stage: ModelStage): boolean {
   return stage === 'recognized' || stage === 'commended' || stage === 'proposed-upward';

@@ -1,3 +1,4 @@
+import { addHonours, emptyHonours } from './honours';
 import { isRecognized, MODEL_FIELDS, MODEL_STAGES, type ModelStage } from './models';
 import { PETITION_KINDS } from './reports';
 import type { Progress } from './schemas';
@@ -58,10 +59,11 @@ function addObligations(into: Progress, obligations: Progress['obligations']): v
 
 export function sumProgress(parts: readonly Progress[]): Progress {
   const total = emptyProgress();
-  for (const { activities, obligations, ...rest } of parts) {
+  for (const { activities, obligations, honours, ...rest } of parts) {
     addNumbers(total, rest);
     addActivities(total, activities);
     addObligations(total, obligations);
+    if (honours) addHonours((total.honours ??= emptyHonours()), honours);
   }
   return total;
 }

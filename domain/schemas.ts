@@ -7,6 +7,9 @@ import {
   DEFAULT_OBLIGATIONS,
   DEFAULT_REMINDER_POLICY,
   defaultDeadlines,
+  HONOUR_FORMS,
+  HONOUR_RECIPIENTS,
+  isHonourForm,
   kindRank,
   membersProblem,
   MODEL_FIELDS,
@@ -331,12 +334,54 @@ export const modelAssessmentSchema = z.discriminatedUnion('action', [
 ]);
 export type ModelAssessment = z.infer<typeof modelAssessmentSchema>;
 
-/** The administrator's steps: commend it, then propose the best one level up. */
+export const honourFormSchema = z.enum(HONOUR_FORMS);
+
+/** The body that awards a commendation, as its decision names it ("Ban Thường vụ Huyện ủy Hiệp Hòa"). */
+const awardingBodySchema = z.string().trim().min(1).max(300);
+
+/**
+ * The administrator's steps: commend it (in a form from the list, by the body that awards it), then propose the
+ * best one level up, where the council of the unit above decides it.
+ */
 export const modelCommendationSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('commend'), form: z.string().trim().min(1).max(300) }),
+  z
+    .object({
+      action: z.literal('commend'),
+      form: z
+        .string()
+        .trim()
+        .min(1)
+        .max(300)
+        .meta({
+          description: `one of ${HONOUR_FORMS.join(', ')}; free text ("Giấy khen của UBND huyện") only without awardedBy, as clients written before the list sent it (deprecated: not counted by form)`,
+        }),
+      awardedBy: awardingBodySchema.optional(),
+    })
+    .superRefine(({ form, awardedBy }, ctx) => {
+      if (isHonourForm(form)) {
+        if (awardedBy === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['awardedBy'],
+            message: `the body that awards the ${form} is required, like "Ban Thường vụ Huyện ủy Hiệp Hòa"`,
+          });
+      } else if (awardedBy !== undefined || /^[a-z0-9-]+$/.test(form)) {
+        ctx.addIssue({ code: 'custom', path: ['form'], message: `expected one of ${HONOUR_FORMS.join(', ')}, got "${form}"` });
+      }
+    }),
   z.object({ action: z.literal('propose-upward'), remarks: z.string().trim().min(1).max(4000) }),
 ]);
 export type ModelCommendation = z.infer<typeof modelCommendationSchema>;
+
+/** A commendation of a collective or an individual ("tập thể, cá nhân có thành tích xuất sắc"); models are commended by their own step. */
+export const commendationSchema = z.object({
+  recipient: z.object({ kind: z.enum(HONOUR_RECIPIENTS).exclude(['model']), name: z.string().trim().min(1).max(300) }),
+  form: honourFormSchema,
+  awardedBy: awardingBodySchema,
+  awardedOn: isoDateSchema,
+  reason: z.string().trim().min(1).max(1000).optional(),
+});
+export type Commendation = z.infer<typeof commendationSchema>;
 
 // ---- submissions: what the `submit` Update of a unit workflow takes -----------------------------------------
 
@@ -352,6 +397,7 @@ export const reportCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('model-registration'), unitCode: unitCodeSchema, report: modelRegistrationSchema }),
   z.object({ kind: z.literal('model-assessment'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelAssessmentSchema }),
   z.object({ kind: z.literal('model-commendation'), unitCode: unitCodeSchema, modelId: modelIdSchema, report: modelCommendationSchema }),
+  z.object({ kind: z.literal('commendation'), unitCode: unitCodeSchema, report: commendationSchema }),
 ]);
 
 export type ReportCommand = z.infer<typeof reportCommandSchema>;
@@ -400,6 +446,19 @@ export const progressSchema = z.object({
   activities: z.record(z.string(), z.object({ reports: count, measures: z.record(z.string(), count) })).optional(),
   /** Obligations to report a catalogue activity, by activity (study sessions and dialogues keep theirs above); absent when the plan sets none. */
   obligations: z.record(z.string(), z.object(obligationTally)).optional(),
+  /**
+   * Honours by the level of the unit whose council or commission gave them (the unit's kind): models recognized,
+   * commendations by form, then level, then recipient, and models proposed from below still awaiting the council's
+   * decision. A model recognized by its commune and again by its district counts at both levels. Absent from
+   * figures published before honours had levels.
+   */
+  honours: z
+    .object({
+      recognized: z.partialRecord(unitKindSchema, count),
+      commended: z.partialRecord(honourFormSchema, z.partialRecord(unitKindSchema, z.partialRecord(z.enum(HONOUR_RECIPIENTS), count))),
+      awaitingDecision: count,
+    })
+    .optional(),
   /** Unit reminders sent (one per unit per reminder) and escalations of missed deadlines (one per unit per deadline). */
   reminders: z.object({ sent: count, escalations: count }),
 });

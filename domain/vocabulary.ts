@@ -92,3 +92,18 @@ export type ModelField = (typeof MODEL_FIELDS)[number];
 
 export const MODEL_STAGES = ['registered', 'assessed', 'recognized', 'rejected', 'commended', 'proposed-upward'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
+
+/**
+ * The forms of commendation a campaign gives, from the highest: Huân chương, Bằng khen, Cờ thi đua, Giấy khen, and
+ * biểu dương (praise, without a certificate). Which body may award which is the emulation law's business, not danvan's.
+ */
+export const HONOUR_FORMS = ['huan-chuong', 'bang-khen', 'co-thi-dua', 'giay-khen', 'bieu-duong'] as const;
+export type HonourForm = (typeof HONOUR_FORMS)[number];
+
+export function isHonourForm(form: string): form is HonourForm {
+  return (HONOUR_FORMS as readonly string[]).includes(form);
+}
+
+/** Who is commended: a model, a collective (tập thể) or an individual (cá nhân). */
+export const HONOUR_RECIPIENTS = ['model', 'collective', 'individual'] as const;
+export type HonourRecipient = (typeof HONOUR_RECIPIENTS)[number];

@@ -1,5 +1,6 @@
 import type { Phase } from '../domain/campaign';
 import type { DanvanEvent } from '../domain/events';
+import type { UpwardProposal } from '../domain/honours';
 import { createLedger, type Ledger } from '../domain/ledger';
 import type { Progress } from '../domain/progress';
 import type { Deadline, Deadlines } from '../domain/schedule';
@@ -65,6 +66,8 @@ export interface ChildReport {
   phase: Phase;
   /** `deadlinesKey` of the deadlines every workflow of the subtree holds, or null while they differ. */
   deadlinesKey: string | null;
+  /** The models the child's own unit proposed to the council of this node's unit; absent while there are none. */
+  proposals?: UpwardProposal[];
 }
 
 /**

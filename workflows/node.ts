@@ -2,7 +2,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import { phaseAt, phaseIndex, type Phase } from '../domain/campaign';
 import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
 import type { EventPayload } from '../domain/events';
-import { deployedUnits, type ComplianceContext, type LedgerContext } from '../domain/ledger';
+import { deployedUnits, receiveProposals, type ComplianceContext, type LedgerContext } from '../domain/ledger';
 import { planObligations, type PlanObligation } from '../domain/obligations';
 import type { Plan } from '../domain/plan';
 import type { Deadline, Deadlines } from '../domain/schedule';
@@ -154,8 +154,10 @@ export class Node {
     this.changed();
   }
 
+  /** A child's report: its figures, and the models its unit proposed to this unit's council (queued here once each). */
   recordChildReport(report: ChildReport): void {
     this.carry.childReports[report.unitCode] = report;
+    if (report.proposals) receiveProposals(this.carry.ledger, this.unit.code, report.proposals);
     this.changed();
   }
 

@@ -1,6 +1,6 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { phaseIndex, PHASES, type Phase } from '../domain/campaign';
-import { ledgerProgress, overdueUnits } from '../domain/ledger';
+import { ledgerProgress, overdueUnits, upwardProposals } from '../domain/ledger';
 import { emptyProgress, sumProgress, type Progress } from '../domain/progress';
 import { deadlinesKey, type ChildReport, type OverdueUnit } from './carry';
 import { OVERDUE_LIST_LIMIT, type NodeSnapshot } from './messages';
@@ -50,6 +50,7 @@ function subtreeOverdue(node: Node): OverdueUnit[] {
 /** What the node tells its parent. */
 export function reportOf(node: Node): ChildReport {
   const phase = subtreePhase(node) ?? node.state.phase;
+  const proposals = upwardProposals(node.state.ledger, node.unit.code);
   return {
     unitCode: node.unit.code,
     progress: subtreeProgress(node),
@@ -57,6 +58,7 @@ export function reportOf(node: Node): ChildReport {
     finished: node.finished(),
     phase,
     deadlinesKey: subtreeDeadlinesKey(node),
+    ...(proposals.length > 0 ? { proposals } : {}),
   };
 }
 

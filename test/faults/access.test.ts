@@ -49,7 +49,8 @@ type UnitAction =
   | 'report:petition-resolution'
   | 'report:model-registration'
   | 'model:assessment'
-  | 'model:commendation';
+  | 'model:commendation'
+  | 'honour:award';
 type CampaignAction = 'campaign:issue' | 'campaign:list' | 'campaign:read' | 'campaign:deploy' | 'campaign:phase' | 'campaign:extend';
 
 const UNIT_REQUESTS: Record<UnitAction, (p: { campaignId: string; unit: string }) => { method: string; path: string; body?: unknown }> = {
@@ -93,7 +94,12 @@ const UNIT_REQUESTS: Record<UnitAction, (p: { campaignId: string; unit: string }
   'model:commendation': (p) => ({
     method: 'POST',
     path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/models/M1/commendation`,
-    body: { action: 'commend', form: 'Giấy khen' },
+    body: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' },
+  }),
+  'honour:award': (p) => ({
+    method: 'POST',
+    path: `/v1/campaigns/${p.campaignId}/units/${p.unit}/commendations`,
+    body: { recipient: { kind: 'individual', name: 'Nguyễn Văn An' }, form: 'giay-khen', awardedBy: 'Đảng ủy xã', awardedOn: today },
   }),
 };
 
@@ -201,7 +207,7 @@ it('lets no role reach a unit or an action outside its scope: every role × posi
     held: escapes === 0 && wronglyRefused === 0,
   });
   expect(mismatches).toEqual([]);
-  expect(tried).toBe(PRINCIPALS.length * (6 + 9 * 5));
+  expect(tried).toBe(PRINCIPALS.length * (Object.keys(CAMPAIGN_REQUESTS).length + Object.keys(UNIT_REQUESTS).length * 5));
 });
 
 it('refuses every forged, expired or incomplete token with a 401', async () => {

@@ -153,8 +153,16 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/models/${i.id}/commendation`,
     ids: { unit: commune.code, id: 'M1' },
-    body: { action: 'commend', form: 'Giấy khen' },
-    fields: { action: 'enum', form: 'text' },
+    body: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' },
+    fields: { action: 'enum', form: 'enum', awardedBy: 'text' },
+  },
+  {
+    name: 'commendation of a collective',
+    method: 'POST',
+    path: (i) => `/v1/campaigns/${i.campaignId}/units/${i.unit}/commendations`,
+    ids: { unit: commune.code, id: '' },
+    body: { recipient: { kind: 'collective', name: 'Chi bộ thôn Đông' }, form: 'giay-khen', awardedBy: 'Đảng ủy xã', awardedOn: today },
+    fields: { recipient: 'object', 'recipient.kind': 'enum', 'recipient.name': 'text', form: 'enum', awardedBy: 'text', awardedOn: 'date' },
   },
 ];
 
@@ -200,7 +208,7 @@ const wrongFor: Record<FieldKind, fc.Arbitrary<unknown>> = {
       .string({ minLength: 1, maxLength: 30 })
       .filter(
         (s) =>
-          !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national|documents-issued|inspection-supervision|review-conference|information-conference|listening-conference|training-conference|guidance-inspection|anniversary-event|propaganda|support-drive)$/.test(
+          !/^(deployed|in-progress|assessment|commendation|closed|issued|kien-nghi|khieu-nai|to-cao|economy|culture-society|defence-security|political-system|assess|recognize|reject|commend|propose-upward|bac-giang|bac-ninh-2025|national|documents-issued|inspection-supervision|review-conference|information-conference|listening-conference|training-conference|guidance-inspection|anniversary-event|propaganda|support-drive|huan-chuong|bang-khen|co-thi-dua|giay-khen|bieu-duong|collective|individual)$/.test(
             s,
           ),
       ),

@@ -10,6 +10,8 @@ import {
   deployedUnits,
   nonCompliant,
   overdueUnits,
+  receiveProposals,
+  upwardProposals,
   type Ledger,
   type ReportCommand,
   type SubmissionResult,
@@ -116,6 +118,9 @@ export class CampaignStream {
     const { result, events } = applySubmission(owner.ledger, ctx, submission);
     // The ledger types its payloads loosely; they are what the workflows emit for these event types.
     for (const event of events) this.emit(owner.code, event.type, event.unitCode, event.payload as never, at);
+    // The workflow's report up carries the models its own unit proposed to the council above (workflows/rollup.ts).
+    const above = this.index.ancestors(owner.code)[0];
+    if (above) receiveProposals(this.node(above.code).ledger, above.code, upwardProposals(owner.ledger, owner.code));
     return result;
   }
 

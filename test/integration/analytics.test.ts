@@ -321,13 +321,21 @@ describe('the reference consumer follows a whole Bắc Giang campaign', () => {
     await inParallel(models, 8, async (model, i) => {
       if (model.stage !== 'recognized' || i % 2 !== 0) return;
       const commendation = unitPath(model.commune, `/models/${model.id}/commendation`);
-      await report(commendation, admin, { action: 'commend', form: 'Giấy khen của Ban Dân vận Tỉnh ủy' });
+      await report(commendation, admin, { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Dân vận Tỉnh ủy' });
       model.stage = 'commended';
       if (i % 4 !== 0) return;
       await report(commendation, admin, { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Trung ương biểu dương' });
       model.stage = 'proposed-upward';
     });
     for (const model of models) expected.models[model.field][model.stage] += 1;
+    // Recognized at the commune; the commune's Giấy khen; proposals wait for the district council, which never sits here.
+    const honoured = models.filter((m) => ['recognized', 'commended', 'proposed-upward'].includes(m.stage));
+    const commended = honoured.filter((m) => m.stage !== 'recognized').length;
+    expected.honours = {
+      recognized: { commune: honoured.length },
+      commended: { 'giay-khen': { commune: { model: commended } } },
+      awaitingDecision: models.filter((m) => m.stage === 'proposed-upward').length,
+    };
     expect((await call('POST', `${campaignPath}/phase`, admin, { to: 'closed', reason: 'Tổng kết "Tháng Dân vận"' })).status).toBe(200);
 
     // Started again on the same group while the workflows publish their last events: it resumes where it committed.
@@ -616,6 +624,7 @@ describe('danvan report', () => {
       `Người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} xã, phường, đặc khu (${pct(d.done, d.required)}) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân; tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự`,
       `Các cấp ủy, chính quyền tiếp nhận ${petitions.join('; ')}.`,
       `đăng ký ${n(m.registered)} mô hình "Dân vận khéo", công nhận ${n(m.recognized)} mô hình, không công nhận ${n(m.rejected)} mô hình; ${n(m.registered - m.recognized - m.rejected)} mô hình đang chờ đánh giá, thẩm định; khen thưởng ${n(m.commended)} mô hình, đề xuất cấp trên công nhận ${n(m.proposedUpward)} mô hình`,
+      `Mô hình được công nhận theo cấp: cấp xã ${n(m.recognized)}. ${n(m.proposedUpward)} mô hình do cấp dưới đề xuất đang chờ hội đồng cấp trên xem xét. Khen thưởng: ${n(m.commended)} Giấy khen cấp xã (${n(m.commended)} mô hình).`,
       'Chưa phải nhắc nhở đơn vị nào.',
     ]) {
       expect(printed.out).toContain(phrase);

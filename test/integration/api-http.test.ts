@@ -52,6 +52,7 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/models',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/models/{modelId}/assessment',
       'POST /v1/campaigns/{campaignId}/units/{unitCode}/models/{modelId}/commendation',
+      'POST /v1/campaigns/{campaignId}/units/{unitCode}/commendations',
       'GET /healthz',
       'GET /readyz',
     ]) {

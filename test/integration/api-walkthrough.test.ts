@@ -151,6 +151,7 @@ describe('the OpenAPI walk-through, request by request', () => {
     await sendAll(find('POST', '/assessment'), councilOf(EXAMPLE_PLAN.issuer.unitCode));
     await movePhase(1);
     await sendAll(find('POST', '/commendation'), admin);
+    await sendAll(find('POST', '/commendations'), admin);
     await movePhase(2);
 
     const documented = writes.flatMap((op) => examplesOf(op).map((_e, i) => `${op.method} ${op.path} #${i}`));
@@ -303,7 +304,8 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
         (
           await call('POST', unitPath(commune.code, `/models/${modelIds[i]}/commendation`), admin, {
             action: 'commend',
-            form: 'Bằng khen của Ủy ban nhân dân tỉnh',
+            form: 'bang-khen',
+            awardedBy: 'Ủy ban nhân dân tỉnh',
           })
         ).status,
       ).toBe(201);

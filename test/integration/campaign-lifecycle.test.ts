@@ -346,7 +346,7 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     await eventually(snapshot, (s) => s.phase === 'commendation');
     const step = (unit: Unit, report: Extract<ReportCommand, { kind: 'model-commendation' }>['report']) =>
       reporter.submit({ kind: 'model-commendation', unitCode: unit.code, modelId: 'M1', report });
-    for (const unit of [HH[0]!, HH[1]!, LN[0]!]) await step(unit, { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' });
+    for (const unit of [HH[0]!, HH[1]!, LN[0]!]) await step(unit, { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' });
     expect(await step(HH[0]!, { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy công nhận' })).toMatchObject({ stage: 'proposed-upward' });
   });
 

@@ -246,7 +246,10 @@ function octoberStory(): { stream: CampaignStream; checkpoints: Record<'mid-octo
   t.add(vn('2024-11-20', 9), (at) =>
     models.forEach(({ unitCode, modelId }, i) => {
       if (i % 3 === 2 || i % 7 === 1 || i % 5 === 4 || i % 2 === 1) return;
-      stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }, at);
+      stream.submit(
+        { kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' } },
+        at,
+      );
       if (i % 4 === 0)
         stream.submit(
           { kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Ban Dân vận Tỉnh ủy công nhận' } },
@@ -555,11 +558,13 @@ describe('figures by period and by unit', () => {
       ...final.campaign,
       studySessions: { ...final.campaign.studySessions, overdue: 0 },
       dialogues: { ...final.campaign.dialogues, overdue: 0 },
+      honours: { ...final.campaign.honours!, awaitingDecision: 0 },
     });
     expect(value(p.figures(CAMPAIGN, { unit: DISTRICT, period: '2024', ...at }))).toEqual({
       ...final.district,
       studySessions: { ...final.district.studySessions, overdue: 0 },
       dialogues: { ...final.district.dialogues, overdue: 0 },
+      honours: { ...final.district.honours!, awaitingDecision: 0 },
     });
   });
 
@@ -777,6 +782,8 @@ describe('Xã Bắc Lý by hand', () => {
     expected.dialogues = { required: 1, done: 1, late: 0, overdue: 0, conferences: 2, attendance: 249, lateConferences: 1 };
     expected.petitions['kien-nghi'] = { recorded: 1, resolved: 1 };
     expected.models.economy.recognized = 1;
+    // The recognition's event names no level (it predates levels): the level is the kind the commune was deployed as.
+    expected.honours = { recognized: { commune: 1 }, commended: {}, awaitingDecision: 0 };
     expected.reminders = { sent: 1, escalations: 1 };
     // No campaign.issued in this stream: the deadlines are unknown, so nothing can be judged overdue yet.
     expect(value(p.figures(C, { asOf: new Date('2024-11-20T00:00:00Z') }))).toEqual({ ...expected, studySessions: { ...expected.studySessions, overdue: 0 } });

@@ -125,7 +125,10 @@ function seedCampaign(): CampaignStream {
   t.add(vn('2024-11-16', 0), (at) => stream.moveTo('commendation', at));
   t.add(vn('2024-11-20', 9), (at) =>
     models.slice(0, 120).forEach(({ unitCode, modelId }, i) => {
-      stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }, at);
+      stream.submit(
+        { kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' } },
+        at,
+      );
       if (i < 25)
         stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy khen thưởng' } }, at);
     }),
@@ -167,6 +170,14 @@ describe('the Vietnamese campaign report', () => {
       'đăng ký 891 mô hình "Dân vận khéo", công nhận 514 mô hình, không công nhận 60 mô hình; 317 mô hình đang chờ đánh giá, thẩm định; khen thưởng 120 mô hình, đề xuất cấp trên công nhận 25 mô hình',
     );
     expect(report).toContain('Theo lĩnh vực: kinh tế 223, văn hóa - xã hội 223, quốc phòng - an ninh 223, xây dựng hệ thống chính trị 222.');
+  });
+
+  it('counts honours by level and by form, and the proposals still awaiting the council above', () => {
+    expect(report).toContain(
+      'Mô hình được công nhận theo cấp: cấp xã 514. 25 mô hình do cấp dưới đề xuất đang chờ hội đồng cấp trên xem xét. ' +
+        'Khen thưởng: 120 Giấy khen cấp xã (120 mô hình).',
+    );
+    expect(value(projection.figures(CAMPAIGN, {})).honours).toEqual(expected.honours);
   });
 
   it('states the catalogue activities in catalogue order, one sentence each, right after the status', () => {

@@ -7,7 +7,9 @@ import {
   ledgerProgress,
   nonCompliant,
   overdueUnits,
+  receiveProposals,
   submissionUpdateId,
+  upwardProposals,
   type ComplianceContext,
   type Ledger,
   type LedgerContext,
@@ -125,7 +127,7 @@ const commend = (modelId: string): ReportCommand => ({
   kind: 'model-commendation',
   unitCode: COMMUNE,
   modelId,
-  report: { action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy' },
+  report: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' },
 });
 const proposeUpward = (modelId: string): ReportCommand => ({
   kind: 'model-commendation',
@@ -466,7 +468,7 @@ describe('"Dân vận khéo" models in the ledger', () => {
     expect(submit(ledger, assessment, submission(recognize('M1')))).toMatchObject({ result: { stage: 'recognized' }, events: [{ type: 'model.recognized' }] });
     expect(submit(ledger, commendation, submission(commend('M1')))).toMatchObject({
       result: { kind: 'model-commendation', stage: 'commended' },
-      events: [{ type: 'model.commended', payload: { from: 'recognized', form: 'Giấy khen của Ban Thường vụ Huyện ủy' } }],
+      events: [{ type: 'model.commended', payload: { from: 'recognized', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' } }],
     });
     expect(submit(ledger, commendation, submission(proposeUpward('M1')))).toMatchObject({
       result: { stage: 'proposed-upward' },
@@ -653,5 +655,137 @@ describe('compliance and progress of the ledger', () => {
     const split = { ...NOV02, deadlines: { ...plan.deadlines, dialogues: '2024-11-10' } };
     const overdue = overdueUnits(ledger, split);
     expect(overdue.map((u) => u.obligation)).toEqual(CELLS.map(() => 'study-session'));
+  });
+});
+
+describe('honours: levels, proposals upward, commendations of collectives and individuals', () => {
+  const ASSESSING = ctx('2024-11-05T02:00:00Z', 'assessment');
+  const COMMENDING = ctx('2024-11-25T02:00:00Z', 'commendation');
+  const cellStep = (report: Extract<ReportCommand, { kind: 'model-assessment' | 'model-commendation' }>['report'], modelId = 'M1', unitCode = CB01) =>
+    ({
+      kind: report.action === 'commend' || report.action === 'propose-upward' ? 'model-commendation' : 'model-assessment',
+      unitCode,
+      modelId,
+      report,
+    }) as ReportCommand;
+  const award = (awardedOn = '2024-11-25', unitCode = COMMUNE): ReportCommand => ({
+    kind: 'commendation',
+    unitCode,
+    report: { recipient: { kind: 'individual', name: 'Nguyễn Thị Hoa' }, form: 'giay-khen', awardedBy: 'Đảng ủy xã Bắc Lý', awardedOn },
+  });
+
+  /** A chi bộ's model recognized and commended by its own council, then proposed to the commune's, in the same ledger. */
+  function proposedByCell(): Ledger {
+    const ledger = bacLyLedger();
+    accepted(ledger, OCT20, registration('economy', '2024-03-15', CB01));
+    accepted(ledger, ASSESSING, cellStep({ action: 'assess', score: 90, remarks: 'Tốt' }));
+    accepted(ledger, ASSESSING, cellStep({ action: 'recognize', remarks: 'Công nhận' }));
+    accepted(ledger, COMMENDING, cellStep({ action: 'commend', form: 'giay-khen', awardedBy: 'Đảng ủy xã Bắc Lý' }));
+    accepted(ledger, COMMENDING, cellStep({ action: 'propose-upward', remarks: 'Đề nghị xã công nhận' }));
+    return ledger;
+  }
+
+  it("puts a chi bộ's proposal in the commune council's queue, assessed and remembering its origin", () => {
+    const ledger = proposedByCell();
+    expect(ledger.units[COMMUNE]!.models).toEqual([
+      expect.objectContaining({ id: 'M1', stage: 'assessed', score: 90, origin: { unitCode: CB01, modelId: 'M1' } }),
+    ]);
+    const progress = ledgerProgress(ledger, COMMENDING);
+    expect(progress.models.economy).toMatchObject({ 'proposed-upward': 1, assessed: 0 });
+    expect(progress.honours).toEqual({ recognized: { 'party-cell': 1 }, commended: { 'giay-khen': { 'party-cell': { model: 1 } } }, awaitingDecision: 1 });
+  });
+
+  it('lets the council above decide the proposal in the commendation phase, at its level, and counts the model once', () => {
+    const ledger = proposedByCell();
+    const decided = submit(ledger, COMMENDING, submission(recognize('M1')));
+    expect(decided).toMatchObject({
+      result: { unitCode: COMMUNE, id: 'M1', stage: 'recognized' },
+      events: [{ type: 'model.recognized', payload: { level: 'commune', origin: { unitCode: CB01, modelId: 'M1' } } }],
+    });
+    const progress = ledgerProgress(ledger, COMMENDING);
+    expect(Object.values(progress.models.economy).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(progress.honours).toMatchObject({ recognized: { 'party-cell': 1, commune: 1 }, awaitingDecision: 0 });
+  });
+
+  it('names the council it proposes to, and queues a proposal once however often it arrives', () => {
+    const ledger = bacLyLedger();
+    accepted(ledger, OCT20, registration());
+    accepted(ledger, ASSESSING, assess('M1'));
+    accepted(ledger, ASSESSING, recognize('M1'));
+    accepted(ledger, COMMENDING, commend('M1'));
+    const outcome = submit(ledger, COMMENDING, submission(proposeUpward('M1')));
+    expect(outcome).toMatchObject({ events: [{ type: 'model.proposed-upward', payload: { proposedTo: 'BG-HH', level: 'commune' } }] });
+    const district = createLedger([idx.get('BG-HH')!]);
+    const proposals = upwardProposals(ledger, COMMUNE);
+    expect(proposals).toEqual([
+      { origin: { unitCode: COMMUNE, modelId: 'M1' }, name: expect.any(String), field: 'economy', registeredOn: '2024-03-15', score: 86 },
+    ]);
+    expect(receiveProposals(district, 'BG-HH', proposals)).toBe(true);
+    expect(receiveProposals(district, 'BG-HH', proposals)).toBe(false);
+    expect(district.units['BG-HH']!.models).toHaveLength(1);
+  });
+
+  it('refuses to decide a proposal outside the commendation phase, and a council to recognize its own models then', () => {
+    const ledger = proposedByCell();
+    expect(refused(ledger, ASSESSING, recognize('M1'))).toMatchObject({ code: 'wrong-phase' });
+    accepted(ledger, OCT20, registration());
+    expect(refused(ledger, COMMENDING, assess('M2'))).toMatchObject({ code: 'wrong-phase' });
+  });
+
+  it('commends a collective or an individual in a form from the list, dated within the campaign', () => {
+    const ledger = bacLyLedger();
+    expect(refused(ledger, OCT20, award())).toMatchObject({ code: 'wrong-phase' });
+    expect(refused(ledger, COMMENDING, award('2024-09-01'))).toMatchObject({ code: 'invalid', field: 'report.awardedOn', value: '2024-09-01' });
+    expect(refused(ledger, COMMENDING, award('2024-11-26'))).toMatchObject({ code: 'invalid', field: 'report.awardedOn' });
+    expect(submit(ledger, COMMENDING, submission(award()))).toMatchObject({
+      result: { kind: 'commendation', id: 'K1' },
+      events: [{ type: 'honour.awarded', payload: { awardId: 'K1', level: 'commune', form: 'giay-khen', recipient: { kind: 'individual' } } }],
+    });
+    expect(ledgerProgress(ledger, COMMENDING).honours).toEqual({
+      recognized: {},
+      commended: { 'giay-khen': { commune: { individual: 1 } } },
+      awaitingDecision: 0,
+    });
+  });
+
+  it('refuses a form outside the list and a model as the recipient of a unit commendation', () => {
+    const bad = (report: unknown) => submissionSchema.safeParse({ ...submission(award()), command: { kind: 'commendation', unitCode: COMMUNE, report } });
+    const good = (award() as Extract<ReportCommand, { kind: 'commendation' }>).report;
+    expect(bad(good).success).toBe(true);
+    expect(bad({ ...good, form: 'Giấy khen của Đảng ủy xã' }).error?.issues[0]?.path).toEqual(['command', 'report', 'form']);
+    expect(bad({ ...good, recipient: { kind: 'model', name: 'M1' } }).error?.issues[0]?.path).toEqual(['command', 'report', 'recipient', 'kind']);
+  });
+
+  it("takes a model commendation's free-text form from clients older than the list, counting it as a commended model but not by form", () => {
+    const ledger = bacLyLedger();
+    accepted(ledger, OCT20, registration('economy', '2024-03-15', CB01));
+    accepted(ledger, ASSESSING, cellStep({ action: 'assess', score: 90, remarks: 'Tốt' }));
+    accepted(ledger, ASSESSING, cellStep({ action: 'recognize', remarks: 'Công nhận' }));
+    accepted(ledger, COMMENDING, cellStep({ action: 'commend', form: 'Giấy khen của Đảng ủy xã Bắc Lý' }));
+    const progress = ledgerProgress(ledger, COMMENDING);
+    expect(progress.models.economy.commended).toBe(1);
+    expect(progress.honours).toEqual({ recognized: { 'party-cell': 1 }, commended: {}, awaitingDecision: 0 });
+  });
+
+  it('refuses a listed form without its awarding body, an unlisted id, and free text with an awarding body', () => {
+    const issues = (report: unknown) =>
+      submissionSchema
+        .safeParse({ ...submission(award()), command: { kind: 'model-commendation', unitCode: CB01, modelId: 'M1', report } })
+        .error?.issues.map((i) => [i.path.at(-1), i.message]);
+    expect(issues({ action: 'commend', form: 'giay-khen', awardedBy: 'Đảng ủy xã Bắc Lý' })).toBeUndefined();
+    expect(issues({ action: 'commend', form: 'giay-khen' })).toEqual([
+      ['awardedBy', expect.stringContaining('the body that awards the giay-khen is required')],
+    ]);
+    expect(issues({ action: 'commend', form: 'giay-khenn', awardedBy: 'Đảng ủy xã' })).toEqual([
+      ['form', expect.stringContaining('expected one of huan-chuong, bang-khen')],
+    ]);
+    expect(issues({ action: 'commend', form: 'bang-khen-tinh' })).toEqual([['form', expect.stringContaining('got "bang-khen-tinh"')]]);
+    expect(issues({ action: 'commend', form: 'Bằng khen', awardedBy: 'UBND tỉnh' })).toEqual([['form', expect.any(String)]]);
+  });
+
+  it('has no honours figure while nothing is honoured', () => {
+    const ledger = bacLyLedger();
+    accepted(ledger, OCT20, registration());
+    expect(ledgerProgress(ledger, OCT20).honours).toBeUndefined();
   });
 });

@@ -67,10 +67,44 @@ describe('a "Dân vận khéo" year from its template (fast tier)', () => {
     await step({ action: 'assess', score: 91, remarks: 'Hiệu quả rõ, được Nhân dân đồng tình' });
     expect(await step({ action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" năm ' + campaign.year })).toMatchObject({ stage: 'recognized' });
     await campaign.advanceTo('+1:01-10');
-    await campaign.eventually((s) => s.phase === 'commendation');
+    await campaign.eventually((s) => s.phase === 'commendation', TREE.district);
+
+    // Thắng commends its model and proposes it upward: the district's council decides it there, at its own level.
+    const honour = (report: Extract<ReportCommand, { kind: 'model-commendation' }>['report']) =>
+      campaign.submit({ kind: 'model-commendation', unitCode: TREE.thang, modelId: 'M1', report });
+    await honour({ action: 'commend', form: 'giay-khen', awardedBy: 'Đảng ủy thị trấn Thắng' });
+    expect(await honour({ action: 'propose-upward', remarks: 'Đề nghị Huyện ủy công nhận mô hình tiêu biểu' })).toMatchObject({ stage: 'proposed-upward' });
+    const queued = await campaign.eventually((s) => s.units.some((u) => u.models.length > 0), TREE.district);
+    const proposal = queued.units.find((u) => u.code === TREE.district)!.models[0]!;
+    expect(proposal).toMatchObject({ stage: 'assessed', score: 91, field: 'culture-society', origin: { unitCode: TREE.thang, modelId: 'M1' } });
+    await campaign.eventually((s) => s.progress.honours?.awaitingDecision === 1);
+    const decide = campaign.submit({
+      kind: 'model-assessment',
+      unitCode: TREE.district,
+      modelId: proposal.id,
+      report: { action: 'recognize', remarks: 'Công nhận mô hình "Dân vận khéo" cấp huyện' },
+    });
+    expect(await decide).toMatchObject({ unitCode: TREE.district, stage: 'recognized' });
+    await campaign.submit({
+      kind: 'commendation',
+      unitCode: TREE.province,
+      report: {
+        recipient: { kind: 'collective', name: 'Ban Dân vận Huyện ủy Hiệp Hòa' },
+        form: 'bang-khen',
+        awardedBy: 'Ban Thường vụ Tỉnh ủy Bắc Giang',
+        awardedOn: day('+1:01-10'),
+      },
+    });
+
     await campaign.advanceTo('+1:01-16', 9);
     const closed = await campaign.eventually((s) => s.phase === 'closed');
-    expect(closed.progress.models).toMatchObject({ 'culture-society': { recognized: 1 }, 'defence-security': { registered: 1 } });
+    // Counted once where it was registered; honoured at each level that decided it.
+    expect(closed.progress.models).toMatchObject({ 'culture-society': { 'proposed-upward': 1 }, 'defence-security': { registered: 1 } });
+    expect(closed.progress.honours).toEqual({
+      recognized: { commune: 1, district: 1 },
+      commended: { 'giay-khen': { commune: { model: 1 } }, 'bang-khen': { province: { collective: 1 } } },
+      awaitingDecision: 0,
+    });
     expect(closed.progress.activities).toMatchObject({
       'information-conference': { reports: 1, measures: { count: 2, attendance: 260 } },
       'training-conference': { reports: 1, measures: { count: 1, participants: 85 } },
@@ -78,6 +112,12 @@ describe('a "Dân vận khéo" year from its template (fast tier)', () => {
     const events = await campaign.eventuallyEvents((es) => es.some((e) => nameOf(e) === 'campaign.closed'));
     const moves = events.filter((e) => nameOf(e) === 'campaign.phase-changed').map((e) => `${(e.data as { to: string }).to}@${e.time.slice(0, 10)}`);
     expect(moves.map((m) => m.split('@')[0])).toEqual(['deployed', 'in-progress', 'assessment', 'commendation', 'closed']);
+    const recognitions = events.filter((e) => nameOf(e) === 'model.recognized').map((e) => e.data);
+    expect(recognitions).toEqual([
+      expect.objectContaining({ modelId: 'M1', level: 'commune' }),
+      expect.objectContaining({ modelId: proposal.id, level: 'district', origin: { unitCode: TREE.thang, modelId: 'M1' } }),
+    ]);
+    expect(events.find((e) => nameOf(e) === 'model.proposed-upward')?.data).toMatchObject({ proposedTo: TREE.district, level: 'commune' });
     campaign.expectWellFormedStream();
   });
 });

@@ -123,7 +123,7 @@ describe('reports (submit Update) on the fast tier', () => {
     await campaign.eventually((s) => s.phase === 'commendation', TREE.thang);
     const honour = (report: Extract<ReportCommand, { kind: 'model-commendation' }>['report']) =>
       campaign.submit({ kind: 'model-commendation', unitCode: TREE.thang, modelId: 'M1', report });
-    expect(await honour({ action: 'commend', form: 'Giấy khen của Ban Thường vụ Huyện ủy Hiệp Hòa' })).toEqual({
+    expect(await honour({ action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy Hiệp Hòa' })).toEqual({
       kind: 'model-commendation',
       unitCode: TREE.thang,
       id: 'M1',
@@ -368,7 +368,13 @@ describe('reports (submit Update) on the fast tier', () => {
     await expectRefused(
       campaign,
       thangWorkflow,
-      () => campaign.submit({ kind: 'model-commendation', unitCode: TREE.thang, modelId: 'M1', report: { action: 'commend', form: 'Giấy khen' } }),
+      () =>
+        campaign.submit({
+          kind: 'model-commendation',
+          unitCode: TREE.thang,
+          modelId: 'M1',
+          report: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' },
+        }),
       { type: 'wrong-phase' },
     );
 
