@@ -189,7 +189,14 @@ function petitions(p: Progress, ctx: Context): string {
     const { recorded, resolved } = p.petitions[kind];
     return `${n(recorded)} ${PETITION_VI[kind]}, ${resolved > 0 ? `đã giải quyết ${n(resolved)}` : 'chưa giải quyết'}`;
   });
-  return during(ctx, parts.length > 0 ? `Các cấp ủy, chính quyền tiếp nhận ${parts.join('; ')}.` : 'Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.');
+  if (parts.length === 0) return during(ctx, 'Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.');
+  const open = PETITION_KINDS.reduce((sum, kind) => sum + p.petitions[kind].recorded - p.petitions[kind].resolved, 0);
+  // A closed campaign keeps following what it holds open (workflows/node.ts), so the reader is told how many.
+  const following =
+    open === 0
+      ? ''
+      : ` Còn ${n(open)} vụ việc chưa giải quyết xong${ctx.state.phase === 'closed' ? ', tiếp tục theo dõi giải quyết sau khi kết thúc kế hoạch' : ''}.`;
+  return during(ctx, `Các cấp ủy, chính quyền tiếp nhận ${parts.join('; ')}.${following}`);
 }
 
 function models(p: Progress, ctx: Context): string {

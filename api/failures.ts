@@ -19,7 +19,17 @@ const STATUS: Record<RejectionCode, number> = {
  * field and value it names. Anything else is not a refusal and is left to the error handler (a 5xx).
  */
 export function problemFromWorkflow(error: unknown, what: string): ProblemError | undefined {
-  if (error instanceof WorkflowNotFoundError) return problem(404, 'not-found', 'Not found', `${what} does not exist (or is not deployed yet)`);
+  if (error instanceof WorkflowNotFoundError) {
+    // The server's word for an Update to a workflow that has ended: its campaign closed with nothing left open there.
+    if (/already completed/i.test(error.message))
+      return problem(
+        409,
+        'campaign-finished',
+        'Campaign finished',
+        `${what}: the campaign is closed and every petition it held is resolved; it takes no more reports`,
+      );
+    return problem(404, 'not-found', 'Not found', `${what} does not exist (or is not deployed yet)`);
+  }
   if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
   const cause = error.cause;
   if (!(cause instanceof ApplicationFailure) || !cause.type || !(cause.type in STATUS)) return undefined;

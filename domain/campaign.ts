@@ -49,7 +49,8 @@ export const ACTION_PHASES = {
   dialogue: ['in-progress', 'assessment', 'commendation'],
   activity: ['deployed', 'in-progress', 'assessment', 'commendation'],
   petition: ['deployed', 'in-progress', 'assessment', 'commendation'],
-  'petition-resolution': ['deployed', 'in-progress', 'assessment', 'commendation'],
+  // A petition is followed until it is resolved: the workflows that hold one open stay up after closing (workflows/node.ts).
+  'petition-resolution': ['deployed', 'in-progress', 'assessment', 'commendation', 'closed'],
   'model-registration': ['deployed', 'in-progress'],
   'model-assess': ['assessment'],
   'model-recognize': ['assessment'],

@@ -589,6 +589,11 @@ function proposalOf(unitCode: string, model: ModelRecord): UpwardProposal {
   };
 }
 
+/** Petitions the ledger holds that are not resolved yet: a closed campaign still takes their resolution. */
+export function openPetitions(ledger: Ledger): number {
+  return Object.values(ledger.units).reduce((sum, unit) => sum + unit.petitions.filter((p) => p.status === 'open').length, 0);
+}
+
 /** The models `unitCode` proposed to the council one level up: what its workflow's report carries to the parent's. */
 export function upwardProposals(ledger: Ledger, unitCode: string): UpwardProposal[] {
   const unit = ledger.units[unitCode];

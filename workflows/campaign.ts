@@ -119,14 +119,23 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
   }
   outbox.start();
   children.start();
-  const outcome = await clock.run(() => (node.finished() ? 'finished' : run.shouldHandOver() ? 'handover' : undefined));
-  if (outcome === 'handover') {
-    await run.handOver([outbox, children]);
-    return continueAsNew<typeof campaignWorkflow>({ ...input, carry: node.carryForNextRun() });
+  // Closed everywhere: the campaign's figures. Petitions still open then are followed until resolved, and the run ends after.
+  const announceClose = () => {
+    node.emit('campaign.closed', index.root.code, { figures: subtreeProgress(node) });
+    node.closeAnnounced();
+  };
+  for (;;) {
+    const outcome = await clock.run(() => (node.finished() ? 'finished' : node.closeDue() ? 'close' : run.shouldHandOver() ? 'handover' : undefined));
+    if (outcome === 'handover') {
+      await run.handOver([outbox, children]);
+      return continueAsNew<typeof campaignWorkflow>({ ...input, carry: node.carryForNextRun() });
+    }
+    if (outcome === 'finished') break;
+    announceClose();
   }
+  if (!node.state.closeAnnounced) announceClose();
 
-  // Closed everywhere: the campaign's figures, then nothing left to send.
-  node.emit('campaign.closed', index.root.code, { figures: subtreeProgress(node) });
+  // Nothing left to send.
   await condition(allHandlersFinished);
   await Promise.all([outbox.close(), children.close()]);
   return snapshot();

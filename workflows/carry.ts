@@ -29,6 +29,8 @@ export interface NodeCarry {
   runs: number;
   /** Administrator idempotency keys already applied (key → fingerprint of what they asked), kept across runs. */
   adminKeys?: Record<string, string>;
+  /** The campaign root announced its closing while petitions below were still open (campaign.closed goes out once). */
+  closeAnnounced?: boolean;
 }
 
 /** A node's first run: the units it tracks itself (its own unit and its leaf children) owe everything, nothing is sent yet. */

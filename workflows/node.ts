@@ -1,8 +1,8 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { phaseAt, phaseIndex, type Phase } from '../domain/campaign';
 import { eventsOf, type DanvanEvent, type EventType } from '../domain/event-envelope';
 import type { EventPayload } from '../domain/events';
-import { deployedUnits, receiveProposals, type ComplianceContext, type LedgerContext } from '../domain/ledger';
+import { deployedUnits, openPetitions, receiveProposals, type ComplianceContext, type LedgerContext } from '../domain/ledger';
 import { planObligations, type PlanObligation } from '../domain/obligations';
 import type { Plan } from '../domain/plan';
 import type { Deadline, Deadlines } from '../domain/schedule';
@@ -23,6 +23,12 @@ export interface NodeOptions {
 }
 
 /**
+ * Workflows that hold an open petition stay up after the campaign closes, to take its resolution. Guarded for the
+ * histories recorded before, which finish at closing.
+ */
+const PETITIONS_UNTIL_RESOLVED = 'petitions-until-resolved';
+
+/**
  * The state of one non-leaf unit of the tree (the campaign's root, a district, a commune), behind named
  * methods: its phase and deadlines, the ledger of the units it tracks itself (its own unit and its chi bộ), its
  * children's last reports, and the outbox of events not yet on Kafka. Plain data underneath (`NodeCarry`), so
@@ -39,6 +45,7 @@ export class Node {
   readonly limits: RunLimits;
   private readonly carry: NodeCarry;
   private changes = 0;
+  private readonly followsPetitions: boolean;
 
   constructor(opts: NodeOptions) {
     const { index } = opts;
@@ -51,6 +58,7 @@ export class Node {
     this.childUnits = children.filter((c) => !index.isLeaf(c.code));
     this.limits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
     this.carry = opts.carry ?? firstCarry(opts.initial, [index.root, ...children.filter((c) => index.isLeaf(c.code))]);
+    this.followsPetitions = patched(PETITIONS_UNTIL_RESOLVED);
   }
 
   /** Counts every change; a loop that saw revision r has something to do once it differs. */
@@ -166,9 +174,21 @@ export class Node {
     return this.carry.childrenStarted && this.childUnits.every((child) => this.carry.childReports[child.code] !== undefined);
   }
 
-  /** The campaign is closed here and below: nothing more will change. */
+  /** The campaign is closed here and below, and no petition is left open: nothing more will change. */
   finished(): boolean {
-    return this.carry.phase === 'closed' && this.childUnits.every((child) => this.carry.childReports[child.code]?.finished);
+    const settled = !this.followsPetitions || openPetitions(this.carry.ledger) === 0;
+    return this.carry.phase === 'closed' && settled && this.childUnits.every((child) => this.carry.childReports[child.code]?.finished);
+  }
+
+  /** Closed here and below, with petitions still open somewhere, and not yet announced: the root announces its closing now. */
+  closeDue(): boolean {
+    if (!this.followsPetitions || this.carry.closeAnnounced || this.carry.phase !== 'closed') return false;
+    return this.allChildrenReported() && this.childUnits.every((child) => this.carry.childReports[child.code]?.phase === 'closed');
+  }
+
+  closeAnnounced(): void {
+    this.carry.closeAnnounced = true;
+    this.changed();
   }
 
   /** The last report of each non-leaf child, by unit code. */

@@ -200,4 +200,33 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
     expect(assessed.status).toBe(201);
     expect(await assessed.json()).toMatchObject({ id, stage: 'assessed' });
   });
+
+  it('takes the resolution of a petition still open after closing, then refuses reports once nothing is left open', async () => {
+    const recorded = await call('POST', unitPath(communeA.code, '/petitions'), tokens.reporterA, {
+      kind: 'kien-nghi',
+      content: 'Đề nghị lắp đặt hệ thống chiếu sáng tuyến đường liên thôn',
+      receivedOn: today,
+    });
+    expect(recorded.status).toBe(201);
+    const { id } = (await recorded.json()) as { id: string };
+    for (const to of ['commendation', 'closed']) {
+      expect((await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to, reason: 'kết thúc' })).status).toBe(200);
+    }
+    const resolve = () => call('PATCH', unitPath(communeA.code, `/petitions/${id}`), tokens.reporterA, { resolvedOn: today, outcome: 'UBND xã đã lắp đặt' });
+    const resolved = await resolve();
+    expect(resolved.status).toBe(201);
+    expect(await resolved.json()).toMatchObject({ id, status: 'resolved' });
+    const snapshot = (await (await call('GET', `/v1/campaigns/${campaignId}`, tokens.admin)).json()) as { phase: string };
+    expect(snapshot.phase).toBe('closed');
+    // Nothing open any more: the commune's workflow finishes, and a report to it is told the campaign is over.
+    const late = await eventually(
+      async () => {
+        const answer = await resolve();
+        return { status: answer.status, body: (await answer.json()) as { type: string; detail: string } };
+      },
+      (answer) => answer.body.type.endsWith('campaign-finished'),
+      60_000,
+    );
+    expect(late).toMatchObject({ status: 409, body: { detail: expect.stringContaining('every petition it held is resolved') } });
+  });
 });

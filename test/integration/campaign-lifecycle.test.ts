@@ -354,6 +354,13 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
 
   step('closes after the commendation deadline with the exact figures of the story', async () => {
     await advanceTo(at(day('12-01'), 9));
+    // Closed on 01/12 with the khiếu nại and the tố cáo still open: the campaign waits for their resolution.
+    await eventually(snapshot, (s) => s.phase === 'closed');
+    expect((await campaign.describe()).status.name).toBe('RUNNING');
+    const resolve = (unit: Unit, petitionId: string) =>
+      reporter.submit({ kind: 'petition-resolution', unitCode: unit.code, petitionId, report: { resolvedOn: day('12-01'), outcome: 'Đã trả lời công dân' } });
+    expect(await resolve(HH[0]!, 'P2')).toMatchObject({ status: 'resolved' });
+    expect(await resolve(LN[0]!, 'P1')).toMatchObject({ status: 'resolved' });
     final = await campaign.result();
     const p = final.progress;
     const cells = cellsOf([...HH, ...LN, ...YT]);
@@ -377,8 +384,8 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
     });
     expect(p.petitions).toEqual({
       'kien-nghi': { recorded: 1, resolved: 1 },
-      'khieu-nai': { recorded: 1, resolved: 0 },
-      'to-cao': { recorded: 1, resolved: 0 },
+      'khieu-nai': { recorded: 1, resolved: 1 },
+      'to-cao': { recorded: 1, resolved: 1 },
     });
     expect(p.models).toMatchObject({
       'political-system': { recognized: 1 },
@@ -440,11 +447,18 @@ describe('campaign lifecycle: a whole October on the time-skipping server', () =
       'model.registered': 5,
       'model.rejected': 1,
       'petition.recorded': 3,
-      'petition.resolved': 1,
+      'petition.resolved': 3,
       'reminder.sent': lnLateN * (4 + 3) + (1 + 1) + ytRestN * (13 + 11),
       'study-session.reported': cellsOf([...HH, ...LN, ytFirst]).length,
       'unit.deployed': 34,
     });
+    // The closing figures are those of 01/12, with two petitions open; their resolutions follow it.
+    const closedAt = events.findIndex((e) => nameOf(e) === 'campaign.closed');
+    expect((events[closedAt]!.data as { figures: CampaignSnapshot['progress'] }).figures.petitions).toMatchObject({
+      'khieu-nai': { resolved: 0 },
+      'to-cao': { resolved: 0 },
+    });
+    expect(events.slice(closedAt).filter((e) => nameOf(e) === 'petition.resolved')).toHaveLength(2);
     expect(events.filter((e) => nameOf(e) === 'campaign.phase-changed').map((e) => (e.data as { to: string; trigger: string }).to)).toEqual([
       'deployed',
       'in-progress',

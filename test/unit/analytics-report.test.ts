@@ -165,7 +165,9 @@ describe('the Vietnamese campaign report', () => {
     expect(report).toContain('có 325/325 chi bộ (100%) tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh');
     expect(report).toContain('tổ chức 50 hội nghị đối thoại với 4.819 lượt người tham dự');
     expect(report).toContain('30/30 xã, phường, thị trấn (100%) tổ chức hội nghị lắng nghe, đối thoại với Nhân dân');
-    expect(report).toContain('tiếp nhận 37 kiến nghị, đã giải quyết 30');
+    expect(report).toContain(
+      'tiếp nhận 37 kiến nghị, đã giải quyết 30. Còn 7 vụ việc chưa giải quyết xong, tiếp tục theo dõi giải quyết sau khi kết thúc kế hoạch.',
+    );
     expect(report).toContain(
       'đăng ký 891 mô hình "Dân vận khéo", công nhận 514 mô hình, không công nhận 60 mô hình; 317 mô hình đang chờ đánh giá, thẩm định; khen thưởng 120 mô hình, đề xuất cấp trên công nhận 25 mô hình',
     );

@@ -49,7 +49,7 @@ describe('which unit actions each phase accepts', () => {
     ['study-session', 'in-progress', 'deployed'],
     ['dialogue', 'commendation', 'closed'],
     ['petition', 'deployed', 'issued'],
-    ['petition-resolution', 'assessment', 'closed'],
+    ['petition-resolution', 'closed', 'issued'],
     ['model-registration', 'deployed', 'assessment'],
     ['model-assess', 'assessment', 'in-progress'],
     ['model-recognize', 'assessment', 'commendation'],
@@ -71,11 +71,12 @@ describe('which unit actions each phase accepts', () => {
     );
   });
 
-  it('nothing is accepted once the campaign is issued only or closed', () => {
+  it('nothing is accepted once the campaign is issued only, and once closed only the resolution of a petition still open', () => {
     for (const action of Object.keys(ACTION_PHASES) as UnitAction[]) {
       expect(actionPhaseProblem(action, 'issued')).toBeDefined();
-      expect(actionPhaseProblem(action, 'closed')).toBeDefined();
+      if (action !== 'petition-resolution') expect(actionPhaseProblem(action, 'closed')).toBeDefined();
     }
+    expect(actionPhaseProblem('petition-resolution', 'closed')).toBeUndefined();
   });
 
   it('every action is accepted in at least one phase', () => {
