@@ -21,6 +21,7 @@ import { bulk, latency, throughput } from './scenarios/reports';
 import { storm } from './scenarios/storm';
 import { exactlyOnce, largestHistory } from './scenarios/verify';
 import { printTable, tableRows } from './table';
+import { unmeasured } from './validity';
 import { WorkerDiedError } from './worker-process';
 
 /** Cells in an order that visits every commune in turn, as reports from a whole country would arrive. */
@@ -111,8 +112,15 @@ runMain('bench', async () => {
     const { campaignId } = deployed;
     let used = 0;
     const take = (n: number) => cells.slice(used, (used += Math.min(n, cells.length - used)));
+    // Latency and bulk keep chi bộ of their own: throughput is bound by time, and on a quick run's small tree it
+    // would otherwise report for every chi bộ and leave the scenarios after it nothing to measure.
+    const kept = Math.round(opts.rate * opts.latencySeconds) + 4 * opts.concurrency;
+    if (cells.length - kept < 4 * opts.concurrency)
+      throw new Error(
+        `${cells.length} chi bộ to report for: too few to keep ${kept} for the latency and bulk scenarios and still measure throughput; raise --communes or --reports, or lower --rate or --latency-seconds`,
+      );
     const tp = await scenario('throughput', () =>
-      throughput(bench, campaignId, cells.slice(used), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }),
+      throughput(bench, campaignId, cells.slice(0, cells.length - kept), { seconds: opts.throughputSeconds, concurrency: opts.concurrency, accepted }),
     );
     used += tp.consumed;
     const rate = Math.max(1, Math.min(opts.rate, Math.floor(0.7 * tp.danvan.perSecond)));
@@ -181,9 +189,14 @@ runMain('bench', async () => {
   };
   const rows = tableRows(report as Parameters<typeof tableRows>[0]);
   printTable(rows);
+  const problems = unmeasured(results, rows);
   const file = opts.out ?? path.join(__dirname, 'results', `${report.date.slice(0, 16).replace(':', '')}${opts.quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ ...report, table: rows }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ ...report, table: rows, ...(problems.length > 0 ? { unmeasured: problems } : {}) }, null, 2)}\n`);
   say(`wrote ${path.relative(process.cwd(), file)}; whole run ${wallSeconds} s; peak RSS: worker ${workerFigures.peakRssMiB} MiB, bench process ${rssMiB} MiB`);
-  process.exit(0);
+  if (problems.length > 0) {
+    for (const problem of problems) say(`measured nothing: ${problem}`);
+    say('FAILED: a figure above stands for no measurement; the run exits 1');
+  }
+  process.exit(problems.length > 0 ? 1 : 0);
 });
