@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributes } from '../workflows/search-attributes';
 import { spawnService, waitUntilReady } from './process';
+import { registerSearchAttributes } from './time-skipping-server';
 
 /** The CLI's spelling of each SDK search attribute type (`--search-attribute Name=Type`; `--type` in docker-compose.yml). */
 export const CLI_TYPE_NAMES: Record<string, string> = {
@@ -53,7 +54,12 @@ export function startTemporalDevServer(opts: TemporalDevServerOptions): number {
   return spawnService({ name: 'temporal', command: opts.binary, args: temporalDevServerArgs(opts), runDir: opts.runDir, outliveCaller: opts.outliveCaller });
 }
 
-/** Ready means the frontend answers gRPC health checks and the namespace with danvan's search attributes exists. */
+/**
+ * Ready means the frontend answers gRPC health checks and the namespace with danvan's search attributes exists.
+ * `start-dev` registers its `--search-attribute`s only when it creates the namespace, so on a data directory an
+ * earlier danvan made, an attribute added since is registered here (the next check sees it). A namespace with none
+ * yet is still being set up by `start-dev` itself.
+ */
 export async function temporalIsReady(address: string, namespace: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 1000 });
   try {
@@ -61,7 +67,9 @@ export async function temporalIsReady(address: string, namespace: string): Promi
     if (health.status !== 1 /* SERVING */) return false;
     const attrs = await connection.operatorService.listSearchAttributes({ namespace });
     const registered = Object.keys(attrs.customAttributes ?? {});
-    return Object.values(searchAttributes).every((key) => registered.includes(key.name));
+    const missing = Object.values(searchAttributes).filter((key) => !registered.includes(key.name));
+    if (missing.length > 0 && registered.length > 0) await registerSearchAttributes(connection, namespace, missing);
+    return missing.length === 0;
   } finally {
     await connection.close();
   }

@@ -122,11 +122,13 @@ export async function ensureTimeSkippingServer(cacheDir: string, log: (line: str
 }
 
 /** The time-skipping server starts with no custom search attributes; the dev server gets them at its start (temporal-dev-server.ts). */
-export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
+export async function registerSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace = 'default',
+  keys: ReadonlyArray<(typeof searchAttributes)[keyof typeof searchAttributes]> = Object.values(searchAttributes),
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(
-      Object.values(searchAttributes).map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]]),
-    ),
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`]])),
   });
 }

@@ -1,7 +1,10 @@
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../infra/config';
 import { stackLayout } from '../../stack/stack';
 import { TEST_ENV } from '../helpers/env';
 import { spawnTs } from '../helpers/processes';
+import { startPrivateStack } from '../helpers/private-stack';
+import { searchAttributes } from '../../workflows/search-attributes';
 
 /** The stack scripts as an operator uses them, against the test profile that global setup manages. */
 describe('npm run stack:status / stack:up on a running stack', () => {
@@ -31,4 +34,34 @@ describe('npm run stack:status / stack:up on a running stack', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('unknown command "restart": use up, down or status');
   });
+});
+
+describe('a data directory from an earlier danvan', () => {
+  it('gets the search attributes added since registered when the dev server starts on it', async () => {
+    const stack = await startPrivateStack('attributes', { temporal: true });
+    try {
+      const listed = async () => {
+        const connection = await Connection.connect({ address: stack.endpoints.temporalAddress });
+        try {
+          return Object.keys((await connection.operatorService.listSearchAttributes({ namespace: stack.layout.namespace })).customAttributes ?? {});
+        } finally {
+          await connection.close();
+        }
+      };
+      // As a data directory made before DanvanImplements existed: start-dev does not register it on an existing namespace.
+      const connection = await Connection.connect({ address: stack.endpoints.temporalAddress });
+      await connection.operatorService.removeSearchAttributes({ namespace: stack.layout.namespace, searchAttributes: [searchAttributes.implements.name] });
+      await connection.close();
+      expect(await listed()).not.toContain(searchAttributes.implements.name);
+      await stack.stop('temporal');
+      await stack.start('temporal');
+      expect((await listed()).sort()).toEqual(
+        Object.values(searchAttributes)
+          .map((key) => key.name)
+          .sort(),
+      );
+    } finally {
+      await stack.down();
+    }
+  }, 180_000);
 });
