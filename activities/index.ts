@@ -1,6 +1,7 @@
 import type { Message, Producer } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, eventName, parseEvent, type DanvanEvent } from '../domain/events';
 import { TOPICS } from '../domain/topics';
+import { draftPlan } from './drafts';
 
 export interface ActivityDeps {
   /** An idempotent kafkajs producer (acks from all in-sync replicas), connected for the worker's lifetime. */
@@ -22,9 +23,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /**
      * Publishes one ordered batch of a workflow's outbox in one produce request: every event to the campaign
-     * topic, reminders and escalations also to the reminders topic, all keyed by campaign id so each topic keeps
-     * a campaign's events on one partition, in order, each checked against its schema first. A retry resends the
-     * same ids; consumers drop them.
+     * topic, notifications (reminders, escalations, drafted plans) also to the reminders topic, all keyed by
+     * campaign id (a draft's events by its id) so each topic keeps a campaign's events on one partition, in order,
+     * each checked against its schema first. A retry resends the same ids; consumers drop them.
      */
     async publishEvents(events: DanvanEvent[]): Promise<void> {
       if (events.length === 0) return;
@@ -42,6 +43,8 @@ export function createActivities(deps: ActivityDeps) {
         ],
       });
     },
+    /** The yearly kick-off's draft of a template's next plan (activities/drafts.ts): reads the template file, nothing else. */
+    draftPlan,
   };
 }
 

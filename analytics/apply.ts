@@ -41,7 +41,7 @@ function statements(db: Database) {
       `INSERT INTO campaigns (campaign_id, last_event_ms) VALUES (@campaign, @time)
        ON CONFLICT (campaign_id) DO UPDATE SET last_event_ms = max(last_event_ms, excluded.last_event_ms)`,
     ),
-    issuePlan: db.prepare('UPDATE campaigns SET plan_json = @plan, units_expected_json = @units WHERE campaign_id = @campaign'),
+    issuePlan: db.prepare('UPDATE campaigns SET plan_json = @plan, units_expected_json = @units, implements = @implements WHERE campaign_id = @campaign'),
     advancePhase: db.prepare('UPDATE campaigns SET phase = @phase, phase_rank = @rank WHERE campaign_id = @campaign AND phase_rank < @rank'),
     laterDeadline: db.prepare(
       `INSERT INTO deadlines (campaign_id, deadline, date) VALUES (@campaign, @deadline, @date)
@@ -130,7 +130,7 @@ function modelStep(
 /** One handler per event name: a name added to the contract without one here fails to compile. */
 const HANDLERS: { [T in ProjectedEvent['name']]: Handler<T> } = {
   'campaign.issued': (s, { campaignId: campaign, data: { plan, units } }) => {
-    s.issuePlan.run({ campaign, plan: JSON.stringify(plan), units: JSON.stringify(units) });
+    s.issuePlan.run({ campaign, plan: JSON.stringify(plan), units: JSON.stringify(units), implements: plan.implements?.campaignId ?? null });
     advancePhase(s, campaign, 'issued');
     for (const [deadline, date] of Object.entries(plan.deadlines)) s.laterDeadline.run({ campaign, deadline, date });
   },

@@ -292,6 +292,7 @@ export function createReader(db: Database) {
   const deadlineRows = db.prepare('SELECT deadline, date FROM deadlines WHERE campaign_id = ?');
   const unitKinds = db.prepare('SELECT kind, COUNT(*) AS n FROM units WHERE campaign_id = ? GROUP BY kind');
   const unitRow = db.prepare('SELECT name, kind FROM units WHERE campaign_id = @campaign AND unit_code = @root');
+  const implementingRows = db.prepare('SELECT campaign_id AS id FROM campaigns WHERE implements = ? ORDER BY campaign_id');
   // A unit is known once any unit.deployed names it, as itself or as a parent (its own workflow's event may come later).
   const unitKnown = db.prepare('SELECT 1 FROM units WHERE campaign_id = @campaign AND (unit_code = @root OR parent_code = @root) LIMIT 1');
   const prepared = new Map<string, FigureStatements>();
@@ -389,6 +390,11 @@ export function createReader(db: Database) {
     return ok(result);
   }
 
+  /** The campaigns whose plan implements this one's, by id: those whose campaign.issued has arrived. */
+  function implementedBy(campaignId: string): string[] {
+    return (implementingRows.all(campaignId) as Array<{ id: string }>).map((row) => row.id);
+  }
+
   // Each answer takes several statements; a read transaction gives them one snapshot while the consumer writes.
   return {
     campaign: db.transaction(campaign),
@@ -396,5 +402,6 @@ export function createReader(db: Database) {
     lateness: db.transaction(lateness),
     unit: db.transaction(unit),
     overdueUnits: db.transaction(overdueUnits),
+    implementedBy,
   };
 }

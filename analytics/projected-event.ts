@@ -1,4 +1,4 @@
-import type { EventPayload, EventType } from '../domain/events';
+import type { CampaignEventType, EventPayload } from '../domain/events';
 
 /**
  * One event as the projection reads it, whatever envelope carried it. The consumer maps a parsed CloudEvent onto
@@ -6,7 +6,7 @@ import type { EventPayload, EventType } from '../domain/events';
  * consumer and the projection only depends on the payloads, which do not change.
  */
 export type ProjectedEvent = {
-  [T in EventType]: {
+  [T in CampaignEventType]: {
     /** Deterministic `<campaignId>/<sourceUnit>/<sequence>`: a redelivery has the same id. */
     id: string;
     name: T;
@@ -17,6 +17,6 @@ export type ProjectedEvent = {
     time: string;
     data: EventPayload<T>;
   };
-}[EventType];
+}[CampaignEventType];
 
-export type ProjectedEventOf<T extends EventType> = Extract<ProjectedEvent, { name: T }>;
+export type ProjectedEventOf<T extends CampaignEventType> = Extract<ProjectedEvent, { name: T }>;

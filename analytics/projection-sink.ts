@@ -1,4 +1,4 @@
-import { EVENT_SCHEMAS } from '../domain/events';
+import { EVENT_SCHEMAS, isCampaignEvent } from '../domain/events';
 import type { ConsumedEvent, EventSink } from './consumer';
 import type { ProjectedEvent } from './projected-event';
 import type { Projection } from './projection';
@@ -14,7 +14,8 @@ import type { Projection } from './projection';
  * it carry only version N: derive the current payload from them here, or a rebuild from offset zero loses them.
  */
 function toProjected(event: ConsumedEvent): ProjectedEvent[] {
-  if (event.version !== EVENT_SCHEMAS[event.name].current) return [];
+  // A drafted plan is no campaign yet: its campaign's own events come once it is issued.
+  if (!isCampaignEvent(event.name) || event.version !== EVENT_SCHEMAS[event.name].current) return [];
   // Current version: `data` is that name's EventPayload, which TypeScript cannot follow through the union.
   return [{ id: event.id, name: event.name, campaignId: event.campaignid, subject: event.subject, time: event.time, data: event.data } as ProjectedEvent];
 }

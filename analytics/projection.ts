@@ -31,6 +31,8 @@ export interface Projection {
   unit(campaignId: string, unitCode: string): Result<UnitRecord>;
   /** Units past a deadline without their report; `unit` narrows to a subtree, `limit` caps each obligation's list. */
   overdueUnits(campaignId: string, opts?: Omit<FiguresOptions, 'period'> & { limit?: number }): Result<OverdueUnit[]>;
+  /** The campaigns whose plan implements this campaign's (`plan.implements`), by id; none for a campaign unknown here. */
+  implementedBy(campaignId: string): string[];
   close(): void;
 }
 
@@ -69,6 +71,7 @@ function projectionOver(file: string, db: Database): Projection {
     lateness: reader.lateness,
     unit: reader.unit,
     overdueUnits: reader.overdueUnits,
+    implementedBy: reader.implementedBy,
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import { modelTotals, percent, type Progress } from '../domain/progress';
 import { PETITION_KINDS, type PetitionKind } from '../domain/reports';
 import { formatVietnameseDate, formatVietnameseNumber, vietnamDateOf } from '../domain/schedule';
 import { UNIT_KINDS, type UnitKind } from '../domain/units';
+import { DEFAULT_STUDY_TOPIC } from '../domain/vocabulary';
 import { deadlineOf, type CampaignState, type FiguresOptions, type LateSplit, type UnitRecord } from './figures';
 import { parsePeriod, type Period } from './period';
 import type { Projection } from './projection';
@@ -155,7 +156,7 @@ function studySessions(p: Progress, late: LateSplit, ctx: Context): string | und
   // A plan that owes no study session says nothing of them, unless some chi bộ held one all the same.
   if (s.required === 0 && !owes(ctx, 'study-session')) return s.done > 0 ? during(ctx, sentence(`${n(s.done)} chi bộ tổ chức sinh hoạt chuyên đề`)) : undefined;
   if (s.required === 0) return 'Chưa nhận được danh sách chi bộ phải tổ chức sinh hoạt chuyên đề.';
-  const topic = 'tổ chức sinh hoạt chuyên đề bài báo "Dân vận" của Chủ tịch Hồ Chí Minh';
+  const topic = `tổ chức sinh hoạt chuyên đề ${ctx.state.plan?.studyTopic ?? DEFAULT_STUDY_TOPIC}`;
   const members = s.membersTotal > 0 ? `, với ${n(s.membersPresent)}/${n(s.membersTotal)} đảng viên tham dự (${pct(s.membersPresent, s.membersTotal)})` : '';
   // Every chi bộ owes one session in the campaign: "x/y" and "quá hạn" only mean something over the whole of it.
   const held = ctx.period
@@ -171,7 +172,11 @@ function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefin
   if (!owes(ctx, 'dialogue') && d.conferences === 0) return undefined;
   const clauses: string[] = [];
   const conference = 'tổ chức hội nghị lắng nghe, đối thoại với Nhân dân';
-  if (ctx.period) {
+  // One commune's report names it rather than counting "1 xã".
+  const own = ctx.unit?.kind === 'commune' ? ctx.unit.name : undefined;
+  if (own) {
+    if (d.done > 0) clauses.push(`người đứng đầu cấp ủy, chính quyền ${own} ${conference}`);
+  } else if (ctx.period) {
     if (d.done > 0) clauses.push(`người đứng đầu cấp ủy, chính quyền ${n(d.done)} ${ctx.communes} ${conference}`);
   } else if (d.required > 0) {
     clauses.push(`người đứng đầu cấp ủy, chính quyền ${n(d.done)}/${n(d.required)} ${ctx.communes} (${pct(d.done, d.required)}) ${conference}`);
@@ -180,7 +185,7 @@ function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefin
     d.conferences > 0 ? `tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự` : 'chưa tổ chức hội nghị đối thoại nào',
   );
   clauses.push(...lateClauses(late, ctx.communes, deadlineOf(ctx.state, 'dialogue')));
-  if (d.overdue > 0) clauses.push(`${n(d.overdue)} ${ctx.communes} đã quá hạn nhưng chưa tổ chức`);
+  if (d.overdue > 0) clauses.push(`${own ?? `${n(d.overdue)} ${ctx.communes}`} đã quá hạn nhưng chưa tổ chức`);
   return during(ctx, sentence(clauses.join('; ')));
 }
 
@@ -235,6 +240,46 @@ function honours(p: Progress, ctx: Context): string | undefined {
   return during(ctx, sentences.map(sentence).join(' '));
 }
 
+/** One implementing plan's key figures, as the parent's report cites them: what it owes and its models; none yet, said so. */
+function keyFigures(p: Progress, state: CampaignState, period: boolean): string {
+  const clauses: string[] = [];
+  const s = p.studySessions;
+  const session = 'chi bộ sinh hoạt chuyên đề';
+  if (!period && s.required > 0) clauses.push(`${n(s.done)}/${n(s.required)} ${session} (${pct(s.done, s.required)})`);
+  else if (s.done > 0) clauses.push(`${n(s.done)} ${session}`);
+  const d = p.dialogues;
+  if (d.conferences > 0) clauses.push(`${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự`);
+  else if (!period && d.required > 0) clauses.push('chưa tổ chức hội nghị đối thoại nào');
+  for (const o of planObligations(state.plan ?? {})) {
+    const tally = p.obligations?.[o.activity];
+    const kind = activityKind(o.activity);
+    if (!tally || !kind) continue;
+    if (!period && tally.required > 0) clauses.push(`${n(tally.done)}/${n(tally.required)} đơn vị hoàn thành "${kind.vi}"`);
+    else if (tally.done > 0) clauses.push(`${n(tally.done)} đơn vị hoàn thành "${kind.vi}"`);
+  }
+  const t = modelTotals(p);
+  if (t.registered > 0) clauses.push(`đăng ký ${n(t.registered)} mô hình "Dân vận khéo", công nhận ${n(t.recognized)} mô hình`);
+  return clauses.length > 0 ? clauses.join('; ') : 'chưa có số liệu báo cáo';
+}
+
+/**
+ * The plans implementing this one (a district's under its province's plan), each named as a report names a plan,
+ * with its phase and key figures from its own events, over the same period. A unit's report leaves them out: they
+ * are plans of their own, not part of the unit's subtree.
+ */
+function implementingPlans(projection: Projection, ctx: Context, opts: FiguresOptions): string | undefined {
+  if (ctx.unit) return undefined;
+  const plans = projection.implementedBy(ctx.state.campaignId).flatMap((campaignId) => {
+    const state = projection.campaign(campaignId);
+    const figures = projection.figures(campaignId, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.period ? { period: opts.period } : {}) });
+    if (!state.ok || !state.value.plan || !figures.ok) return [];
+    const { plan, phase } = state.value;
+    const named = `Kế hoạch số ${plan.number} ngày ${formatVietnameseDate(plan.issuedOn)} của ${plan.issuer.name}${phase ? ` (${PHASE_VI[phase]})` : ''}`;
+    return [`${named}: ${keyFigures(figures.value, state.value, ctx.period !== undefined)}.`];
+  });
+  return plans.length > 0 ? during(ctx, `Các kế hoạch triển khai: ${plans.join(' ')}`) : undefined;
+}
+
 function reminders(p: Progress, ctx: Context): string {
   const { sent, escalations } = p.reminders;
   if (sent === 0 && escalations === 0) return during(ctx, 'Chưa phải nhắc nhở đơn vị nào.');
@@ -282,6 +327,7 @@ export function campaignReport(projection: Projection, campaignId: string, opts:
     models(p, ctx),
     honours(p, ctx),
     reminders(p, ctx),
+    implementingPlans(projection, ctx, opts),
   ];
   return ok(paragraphs.filter((text) => text !== undefined).join('\n\n'));
 }

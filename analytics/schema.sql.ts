@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS campaigns (
   units_expected_json TEXT,     -- campaign.issued: unit counts by kind, to tell a complete unit list from a partial one
   phase               TEXT,
   phase_rank          INTEGER NOT NULL DEFAULT -1,  -- phases only move forward: the highest seen is the current one
-  last_event_ms       INTEGER NOT NULL              -- stream time: the latest workflow time among its events
+  last_event_ms       INTEGER NOT NULL,             -- stream time: the latest workflow time among its events
+  implements          TEXT      -- campaign.issued: the campaign whose plan this one's implements (plan.implements)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS campaigns_by_implements ON campaigns (implements) WHERE implements IS NOT NULL;
 
 -- The deadline in force: the plan's, or the latest extension (extensions only move a deadline later).
 CREATE TABLE IF NOT EXISTS deadlines (

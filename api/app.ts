@@ -24,8 +24,10 @@ import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
 import { EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
+import { implementedBy, implementsAnswer, implementsAnswerSchema } from './implementing';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
+import { registerScheduleRoutes } from './schedule-routes';
 import { campaignParams, registerUnitRoutes, snapshotSchema, writeHeaders } from './unit-routes';
 
 export interface AppDeps {
@@ -45,6 +47,12 @@ const problemSchema = z.object({
   detail: z.string().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), value: z.unknown().optional(), reason: z.string() })).optional(),
+});
+
+const issuedSchema = z.object({
+  campaignId: z.string(),
+  workflowId: z.string(),
+  implements: implementsAnswerSchema.optional(),
 });
 
 const campaignListSchema = z.object({
@@ -253,8 +261,8 @@ export async function buildApp(deps: AppDeps) {
         headers: writeHeaders,
         body: issueCampaignSchema,
         response: {
-          201: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(true) }),
-          200: z.object({ campaignId: z.string(), workflowId: z.string(), created: z.literal(false) }),
+          201: issuedSchema.extend({ created: z.literal(true) }),
+          200: issuedSchema.extend({ created: z.literal(false) }),
           400: problemSchema,
           401: problemSchema,
           403: problemSchema,
@@ -271,6 +279,8 @@ export async function buildApp(deps: AppDeps) {
       const key = request.headers['idempotency-key'] as string;
       // Of the plan as issued, so a template request and its retry (or the same plan given whole) are one request.
       const claim = await claimIssueKey(deps.temporal, deps.taskQueue, key, { fingerprint: fingerprint({ plan, tree: request.body.tree }), campaignId });
+      const implementing = await implementsAnswer(deps.temporal, plan);
+      const issued = { campaignId, workflowId, ...(implementing ? { implements: implementing } : {}) };
       try {
         await deps.temporal.workflow.start('campaignWorkflow', {
           workflowId,
@@ -280,13 +290,13 @@ export async function buildApp(deps: AppDeps) {
           memo: { issueKey: key },
           typedSearchAttributes: campaignSearchAttributes(plan, 'issued'),
         });
-        return reply.code(201).send({ campaignId, workflowId, created: true as const });
+        return reply.code(201).send({ ...issued, created: true as const });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         // A retry of the request that created the campaign gets that first answer again.
         const createdByThisKey = claim === 'retry' && (await deps.temporal.workflow.getHandle(workflowId).describe()).memo?.issueKey === key;
-        if (createdByThisKey) return reply.code(201).send({ campaignId, workflowId, created: true as const });
-        return reply.code(200).send({ campaignId, workflowId, created: false as const });
+        if (createdByThisKey) return reply.code(201).send({ ...issued, created: true as const });
+        return reply.code(200).send({ ...issued, created: false as const });
       }
     },
   );
@@ -296,7 +306,7 @@ export async function buildApp(deps: AppDeps) {
     {
       schema: {
         tags: ['campaigns'],
-        summary: "A campaign's snapshot",
+        summary: "A campaign's snapshot, with the campaigns of the plans implementing it (implementedBy)",
         security: [{ bearer: [] }],
         params: campaignParams,
         response: { 200: snapshotSchema, 400: problemSchema, 401: problemSchema, 404: problemSchema },
@@ -312,7 +322,8 @@ export async function buildApp(deps: AppDeps) {
         throw error;
       }
       requireAllowed(request.principal!, 'campaign:read', { unitCode: snapshot.unitCode, ancestors: [] });
-      return snapshot;
+      const implementing = await implementedBy(deps.temporal, campaignId, request.log);
+      return implementing ? { ...snapshot, implementedBy: implementing } : snapshot;
     },
   );
 
@@ -377,6 +388,7 @@ export async function buildApp(deps: AppDeps) {
   );
 
   registerUnitRoutes(app, { temporal: deps.temporal, locator: new UnitLocator(deps.temporal), problemSchema });
+  registerScheduleRoutes(app, { temporal: deps.temporal, taskQueue: deps.taskQueue, problemSchema, templates: SHIPPED_TEMPLATES });
 
   return app;
 }

@@ -23,6 +23,8 @@ export const ACTIONS = [
   'model:assessment',
   'model:commendation',
   'honour:award',
+  'schedule:manage',
+  'draft:review',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

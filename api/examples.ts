@@ -74,6 +74,21 @@ export const EXAMPLES = {
   ],
 };
 
+/**
+ * The yearly kick-off of Ban Dân vận Tỉnh ủy Bắc Giang (its own walk-through, test/integration/yearly-schedule.test.ts):
+ * next year's "Tháng Dân vận" plan drafted on 01/9, thirty days before the window opens, then numbered and issued to
+ * the bundled tree. A schedule's or a draft's path parameters are the ids this makes.
+ */
+export const KICK_OFF_EXAMPLES = {
+  schedule: [{ template: 'thang-dan-van', issuer: { unitCode: 'BG', name: 'Ban Dân vận Tỉnh ủy Bắc Giang' }, draftAhead: 30 }],
+  pause: [{ reason: 'Tỉnh ủy chỉ đạo lùi "Tháng Dân vận" năm nay sau đợt sáp nhập đơn vị hành chính' }],
+  unpause: [{ reason: 'Tiếp tục dự thảo kế hoạch hằng năm' }],
+  issueDraft: [{ plan: { number: '215-KH/BDVTU', issuedOn: '2025-09-08' }, tree: { sample: 'bac-giang' } }],
+  discardDraft: [{ reason: 'Ban hành kế hoạch riêng theo chỉ đạo của Ban Thường vụ Tỉnh ủy' }],
+};
+export const EXAMPLE_SCHEDULE_ID = 'yearly-thang-dan-van-BG';
+export const EXAMPLE_DRAFT_ID = 'BG-2025-thang-dan-van';
+
 /** Path parameters of the walk-through. */
 export const EXAMPLE_PARAMS = {
   campaignId: EXAMPLE_CAMPAIGN_ID,

@@ -12,7 +12,7 @@ import { analyticsDbFile, loadConfig } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
 import { isTemplateId, loadTemplate } from '../infra/templates';
 import { planFromTemplate, type PlanTemplate, type TemplateGivens } from '../domain/templates';
-import { formatVietnameseDate, formatVietnameseNumber } from '../domain/schedule';
+import { formatVietnameseDate, formatVietnameseNumber, vietnamDateOf } from '../domain/schedule';
 import { percent, type Progress } from '../domain/progress';
 import type { CampaignSnapshot } from '../workflows/messages';
 
@@ -37,6 +37,13 @@ const USAGE = `usage: danvan <command> [options]
   report <campaignId> [--unit CODE] [--period 2024|2024-H1|2024-Q3] [--db FILE]
                                                           the Vietnamese summary from the analytics projection (npm run analytics),
                                                           of one unit's subtree, of the facts dated in one year, half-year or quarter
+  schedule add <template> --issuer-code CODE --issuer-name NAME [--draft-ahead DAYS]
+                                                          draft the template's plan for the commission every year, DAYS (30) before its window
+  schedule list
+  schedule pause|resume <scheduleId> --reason TEXT
+  drafts                                                  drafted plans waiting to be issued
+  draft issue <draftId> --number 215-KH/BDVTU --issued-on YYYY-MM-DD [--tree FILE | --sample NAME]
+  draft discard <draftId> --reason TEXT
 
   --api URL      the API (default $DANVAN_API_URL or http://127.0.0.1:$API_PORT)
   --token JWT    the bearer token (default $DANVAN_TOKEN, else an admin token minted from the local secret)`;
@@ -97,6 +104,11 @@ function readStructured(file: string): unknown {
 
 type GivenFlag = 'number' | 'issuer-code' | 'issuer-name' | 'issued-on' | 'year';
 
+/** The tree a plan is issued to: a file of one's own, or a bundled sample (bac-giang unless named). */
+function treeArg(values: { tree?: string; sample?: string }): unknown {
+  return values.tree ? readStructured(values.tree) : { sample: values.sample ?? 'bac-giang' };
+}
+
 /** What the issuing commission gives a template, from its flags; the first one missing is named before anything is sent. */
 function templateGivens(values: Partial<Record<GivenFlag, string>>): TemplateGivens {
   const flag = (name: GivenFlag, example: string) => {
@@ -118,7 +130,7 @@ function templateGivens(values: Partial<Record<GivenFlag, string>>): TemplateGiv
  * the plan here, so the API never reads a client's files. Nothing is read while a flag is missing.
  */
 function issueBody(values: Partial<Record<GivenFlag | 'template' | 'tree' | 'sample', string>>, planFile: string | undefined): unknown {
-  const tree = () => (values.tree ? readStructured(values.tree) : { sample: values.sample ?? 'bac-giang' });
+  const tree = () => treeArg(values);
   if (values.template === undefined) return { plan: readStructured(planFile!), tree: tree() };
   if (planFile !== undefined) throw new CliError(`issue takes a plan file or --template, not both (got ${planFile} and --template ${values.template})`);
   const givens = templateGivens(values);
@@ -178,6 +190,70 @@ function projectionReport(file: string, campaignId: string, scope: Pick<FiguresO
   }
 }
 
+interface ScheduleListed {
+  scheduleId: string;
+  template: string;
+  issuer: { unitCode: string };
+  draftsOn: string;
+  paused: boolean;
+  note: string | null;
+  nextActionTimes: string[];
+}
+
+interface DraftListed {
+  draftId: string;
+  template: string;
+  year: number;
+  issuer: { unitCode: string };
+  expiresAt: string;
+}
+
+/** An instant as the Vietnamese day it falls on, written as the seeds write dates. */
+function vietnamDay(instant: string | undefined): string {
+  return instant ? formatVietnameseDate(vietnamDateOf(new Date(instant))) : '—';
+}
+
+/** `schedule add|list|pause|resume`: the yearly kick-off's schedules. */
+async function scheduleCommand(
+  opts: Options,
+  args: string[],
+  values: Partial<Record<'issuer-code' | 'issuer-name' | 'draft-ahead', string>>,
+  reason: () => string,
+): Promise<string> {
+  const [action, target] = args;
+  const describe = (s: ScheduleListed) =>
+    `${s.scheduleId}: ${s.template} for ${s.issuer.unitCode}, drafted each ${s.draftsOn.split('-').reverse().map(Number).join('/')}; ${s.paused ? `paused (${s.note ?? ''})` : `next ${vietnamDay(s.nextActionTimes[0])}`}`;
+  switch (action) {
+    case 'add': {
+      if (!target) throw new CliError('schedule add needs a template, e.g. schedule add thang-dan-van');
+      if (!values['issuer-code'] || !values['issuer-name'])
+        throw new CliError('schedule add needs --issuer-code CODE and --issuer-name NAME, e.g. --issuer-code BG --issuer-name "Ban Dân vận Tỉnh ủy Bắc Giang"');
+      const draftAhead = values['draft-ahead'] === undefined ? undefined : Number(values['draft-ahead']);
+      if (draftAhead !== undefined && !Number.isInteger(draftAhead))
+        throw new CliError(`--draft-ahead must be a number of days like 30, got ${JSON.stringify(values['draft-ahead'])}`);
+      const body = {
+        template: target,
+        issuer: { unitCode: values['issuer-code'], name: values['issuer-name'] },
+        ...(draftAhead === undefined ? {} : { draftAhead }),
+      };
+      const s = (await request(opts, 'POST', '/v1/schedules', body)) as ScheduleListed & { created: boolean };
+      return s.created ? `scheduled ${describe(s)}` : `already scheduled: ${describe(s)}`;
+    }
+    case 'list': {
+      const { items } = (await request(opts, 'GET', '/v1/schedules')) as { items: ScheduleListed[] };
+      return items.length > 0 ? items.map(describe).join('\n') : 'no yearly schedules';
+    }
+    case 'pause':
+    case 'resume': {
+      if (!target) throw new CliError(`schedule ${action} needs a schedule id, e.g. yearly-thang-dan-van-BG`);
+      const s = (await request(opts, 'POST', `/v1/schedules/${target}/${action === 'pause' ? 'pause' : 'unpause'}`, { reason: reason() })) as ScheduleListed;
+      return describe(s);
+    }
+    default:
+      throw new CliError(`schedule takes add, list, pause or resume, not ${JSON.stringify(action)}\n\n${USAGE}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -202,6 +278,7 @@ async function main(argv: string[]): Promise<void> {
       province: { type: 'string' },
       db: { type: 'string' },
       period: { type: 'string' },
+      'draft-ahead': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -286,6 +363,42 @@ async function main(argv: string[]): Promise<void> {
       need(1, 'a campaign id');
       console.log(projectionReport(values.db ?? analyticsDbFile(config), args[0]!, { unit: values.unit, period: values.period }));
       return;
+    }
+    case 'schedule': {
+      need(1, 'add, list, pause or resume');
+      console.log(await scheduleCommand(opts, args, values, reason));
+      return;
+    }
+    case 'drafts': {
+      const { items } = (await request(opts, 'GET', '/v1/drafts')) as { items: DraftListed[] };
+      const rows = [
+        ['draft', 'template', 'year', 'issuer', 'expires'],
+        ...items.map((d) => [d.draftId, d.template, String(d.year), d.issuer.unitCode, vietnamDay(d.expiresAt)]),
+      ];
+      console.log(items.length > 0 ? table(rows) : 'no drafts waiting');
+      return;
+    }
+    case 'draft': {
+      need(2, 'issue or discard, and a draft id');
+      const [action, draftId] = args as [string, string];
+      if (action === 'issue') {
+        if (!values.number || !values['issued-on']) throw new CliError('draft issue needs --number, e.g. --number 215-KH/BDVTU, and --issued-on YYYY-MM-DD');
+        const answer = (await request(opts, 'POST', `/v1/drafts/${draftId}/issue`, {
+          plan: { number: values.number, issuedOn: values['issued-on'] },
+          tree: treeArg(values),
+        })) as {
+          campaignId: string;
+          created: boolean;
+        };
+        console.log(answer.created ? `issued ${draftId} as ${answer.campaignId}` : `${answer.campaignId} already exists; nothing changed`);
+        return;
+      }
+      if (action === 'discard') {
+        await request(opts, 'POST', `/v1/drafts/${draftId}/discard`, { reason: reason() });
+        console.log(`discarded ${draftId}`);
+        return;
+      }
+      throw new CliError(`draft takes issue or discard, not ${JSON.stringify(action)}\n\n${USAGE}`);
     }
     default:
       throw new CliError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);

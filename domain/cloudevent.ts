@@ -35,9 +35,21 @@ export const EVENT_VERSIONS = {
   'model.commended': { current: 1 },
   'model.proposed-upward': { current: 1 },
   'honour.awarded': { current: 1 },
+  'plan.drafted': { current: 1 },
 } as const satisfies Record<string, Publication>;
 
 export type EventType = keyof typeof EVENT_VERSIONS;
+
+/**
+ * Events about a plan drafted for its commission (the yearly kick-off, domain/drafts.ts): it has no number yet and so
+ * no campaign, so its `campaignid`, and the Kafka key, is the draft's id. Campaign consumers pass them by.
+ */
+export const DRAFT_EVENTS = ['plan.drafted'] as const satisfies readonly EventType[];
+export type CampaignEventType = Exclude<EventType, (typeof DRAFT_EVENTS)[number]>;
+
+export function isCampaignEvent(name: EventType): name is CampaignEventType {
+  return !(DRAFT_EVENTS as readonly string[]).includes(name);
+}
 
 /** The Kafka record header of every event: structured mode, the value is the whole CloudEvent. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
@@ -60,6 +72,7 @@ export interface DanvanEvent {
   datacontenttype: 'application/json';
   /** The JSON Schema of this type and version. */
   dataschema: string;
+  /** The campaign, also the Kafka record key; for a draft event (DRAFT_EVENTS), the draft's id. */
   campaignid: string;
   /** Position in the source's stream, gap-free from 1; side-by-side versions of one change share it. */
   sequence: number;

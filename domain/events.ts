@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value';
-import { dataschemaOf, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
+import { dataschemaOf, DRAFT_EVENTS, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
 import {
   campaignIdSchema,
   deadlineSchema,
@@ -20,9 +20,20 @@ import {
   unitKindSchema,
   utcInstantSchema,
 } from './schemas';
+import { draftIdSchema, planDraftSchema } from './drafts';
 import { MODEL_STAGES } from './vocabulary';
 
-export { CLOUDEVENTS_CONTENT_TYPE, SCHEMA_BASE_URL, eventId, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  SCHEMA_BASE_URL,
+  eventId,
+  eventTypeOf,
+  isCampaignEvent,
+  type CampaignEventType,
+  type DanvanEvent,
+  type EventFields,
+  type EventType,
+} from './cloudevent';
 
 /**
  * danvan's domain events as CloudEvents 1.0 in structured mode: every Kafka record's value is one whole event
@@ -205,6 +216,12 @@ export const EVENT_SCHEMAS = {
     ...EVENT_VERSIONS['honour.awarded'],
     versions: { 1: commendationSchema.extend({ awardId: z.string(), level: unitKindSchema, ...audit }) },
   }),
+  'plan.drafted': defineEvent({
+    summary:
+      "A yearly schedule drafted next year's plan from its template for the issuing commission (the subject), ahead of the window; an administrator issues it with its number, or discards it. Keyed by the draft's id: there is no campaign yet.",
+    ...EVENT_VERSIONS['plan.drafted'],
+    versions: { 1: planDraftSchema },
+  }),
 } satisfies Record<EventType, AnyDefinition>;
 
 type PayloadOf<D> = D extends EventDefinition<infer V, infer C> ? z.output<V[C]> : never;
@@ -212,12 +229,12 @@ type PayloadOf<D> = D extends EventDefinition<infer V, infer C> ? z.output<V[C]>
 export type EventPayload<T extends EventType> = PayloadOf<(typeof EVENT_SCHEMAS)[T]>;
 
 /** Events that notification services act on: they also go to the reminders topic. */
-export const NOTIFICATION_EVENTS: readonly EventType[] = ['reminder.sent', 'deadline.escalated'];
+export const NOTIFICATION_EVENTS: readonly EventType[] = ['reminder.sent', 'deadline.escalated', 'plan.drafted'];
 
 const TYPE_PATTERN = /^vn\.danvan\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*)\.v([1-9]\d*)$/;
 
 /** The whole CloudEvent of one type and version: what parseEvent checks and what the published JSON Schema describes. */
-function cloudEventSchema(type: string, version: number, dataschema: string, data: z.ZodType) {
+function cloudEventSchema(type: string, version: number, dataschema: string, data: z.ZodType, draft: boolean) {
   return z
     .object({
       specversion: z.literal('1.0'),
@@ -237,7 +254,9 @@ function cloudEventSchema(type: string, version: number, dataschema: string, dat
       time: utcInstantSchema.meta({ description: 'Workflow time of the change, UTC.' }),
       datacontenttype: z.literal('application/json'),
       dataschema: z.literal(dataschema),
-      campaignid: campaignIdSchema.meta({ description: 'The campaign, also the Kafka record key.' }),
+      campaignid: draft
+        ? draftIdSchema.meta({ description: "The draft's id (a drafted plan has no number, so no campaign yet), also the Kafka record key." })
+        : campaignIdSchema.meta({ description: 'The campaign, also the Kafka record key.' }),
       sequence: z.number().int().min(1).meta({ description: "Position in the source workflow's stream, gap-free from 1." }),
       data,
     })
@@ -296,7 +315,7 @@ export function eventContract<R extends Record<string, AnyDefinition>>(registry:
         dataschema,
         summary,
         published: publishedVersions(name).includes(version),
-        schema: cloudEventSchema(type, version, dataschema, versions[version]!),
+        schema: cloudEventSchema(type, version, dataschema, versions[version]!, (DRAFT_EVENTS as readonly string[]).includes(name)),
       };
     }),
   );

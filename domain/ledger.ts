@@ -244,8 +244,9 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
   switch (command.kind) {
     case 'study-session':
     case 'dialogue': {
-      if (!reportersOf(command.kind)?.includes(unit.kind)) {
-        const who = command.kind === 'study-session' ? 'chi bộ (party cells)' : 'communes';
+      const reporters = reportersOf(command.kind) ?? [];
+      if (!reporters.includes(unit.kind)) {
+        const who = command.kind === 'study-session' ? 'chi bộ (party cells)' : reporters.join(', ');
         return reject(
           'invalid',
           `unit ${unit.code} is a ${unit.kind}; ${command.kind} reports come from ${who}`,

@@ -15,7 +15,8 @@ export function planObligations(plan: { obligations?: readonly PlanObligation[] 
 }
 
 /** Who may report a study session or a dialogue at all, owed or not; catalogue activities say it in the catalogue. */
-const FAMILY_REPORTERS: Record<string, readonly UnitKind[]> = { 'study-session': ['party-cell'], dialogue: ['commune'] };
+// Leaders of every level hold dialogues with the people (seed 000: the district's own); communes are the ones a plan usually obliges.
+const FAMILY_REPORTERS: Record<string, readonly UnitKind[]> = { 'study-session': ['party-cell'], dialogue: ['province', 'district', 'commune'] };
 
 /** The unit kinds that may report an activity; undefined for an activity that is neither a family nor in the catalogue. */
 export function reportersOf(activity: string): readonly UnitKind[] | undefined {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCalendarDate, UTC_INSTANT } from './calendar';
 import { ACTIVITY_IDS, MEASURE_IDS, MEASURES } from './catalogue';
 import { lastReportingDeadline, obligationsProblems, planObligations } from './obligations';
+import { implementsProblem } from './campaign-id';
 import {
   ACTOR_GROUPS,
   DEFAULT_OBLIGATIONS,
@@ -112,6 +113,8 @@ export const windowSchema = z
   .object({ opensOn: isoDateSchema, closesOn: isoDateSchema })
   .refine((w) => w.opensOn <= w.closesOn, { message: 'the window must close on or after it opens', path: ['closesOn'] });
 
+export const campaignIdSchema = z.string().regex(/^[A-Za-z0-9._-]+-\d{4}-\d+-KH-[A-Z][A-Z0-9]+$/, 'expected a campaign id like BG-2024-202-KH-BDVTU');
+
 const planFields = {
   number: planNumberSchema,
   issuer: issuerSchema,
@@ -120,6 +123,13 @@ const planFields = {
   title: z.string().trim().min(1).max(500),
   window: windowSchema,
   tasks: z.array(taskSchema).min(1).max(50),
+  /**
+   * The plan this one implements ("thực hiện Kế hoạch số 202-KH/BDVTU"), by its campaign id: a district's plan under
+   * its province's. Absent from plans that implement none and from every plan issued before plans could say so.
+   */
+  implements: z.object({ campaignId: campaignIdSchema }).optional(),
+  /** What the chi bộ study in their thematic session; absent, the "Tháng Dân vận" article (DEFAULT_STUDY_TOPIC). */
+  studyTopic: z.string().trim().min(1).max(300).optional(),
 };
 
 /** A plan with every default filled in: what workflows hold and what events carry. */
@@ -132,6 +142,8 @@ export const planRecordSchema = z
     reminders: reminderPolicyRecordSchema,
   })
   .superRefine((plan, ctx) => {
+    const implementing = implementsProblem(plan);
+    if (implementing) ctx.addIssue({ code: 'custom', path: ['implements', 'campaignId'], message: implementing });
     const ordinals = plan.tasks.map((t) => t.ordinal);
     if (new Set(ordinals).size !== ordinals.length)
       ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
@@ -178,8 +190,6 @@ export const planSchema = z
 
 export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
-
-export const campaignIdSchema = z.string().regex(/^[A-Za-z0-9._-]+-\d{4}-\d+-KH-[A-Z][A-Z0-9]+$/, 'expected a campaign id like BG-2024-202-KH-BDVTU');
 
 // ---- the unit tree ------------------------------------------------------------------------------------------
 

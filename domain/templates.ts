@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { startOfDayVietnam, vietnamDateOf } from './schedule';
 import { obligationSchema, reminderPolicySchema, taskSchema, type PlanInput } from './schemas';
 
 /**
@@ -22,6 +23,7 @@ export const planTemplateSchema = z
     deadlines: z.record(z.string(), templateDate).optional(),
     obligations: z.array(obligationSchema.extend({ target: obligationSchema.shape.target.default(1) })).max(50),
     tasks: z.array(taskSchema).min(1).max(50),
+    studyTopic: z.string().trim().min(1).max(300).optional(),
     reminders: reminderPolicySchema.partial().optional(),
   })
   .strict();
@@ -37,15 +39,32 @@ export function templateDay(day: string, year: number): string {
 
 /** The plan a commission issues from a template, its givens and any overrides (a field of the plan replaced whole). */
 export function planFromTemplate(template: PlanTemplate, givens: TemplateGivens, overrides: Partial<PlanInput> = {}): PlanInput {
+  return { ...givens, ...draftFromTemplate(template, givens), ...overrides };
+}
+
+/** What a template makes for one issuer and year: the plan before its commission numbers and issues it. */
+export function draftFromTemplate(template: PlanTemplate, givens: Pick<PlanInput, 'issuer' | 'year'>): Omit<PlanInput, 'number' | 'issuedOn'> {
   const day = (d: string) => templateDay(d, givens.year);
   return {
-    ...givens,
+    issuer: givens.issuer,
+    year: givens.year,
     title: template.title.replaceAll('{year}', String(givens.year)),
     window: { opensOn: day(template.window.opensOn), closesOn: day(template.window.closesOn) },
     deadlines: Object.fromEntries(Object.entries(template.deadlines ?? {}).map(([name, d]) => [name, day(d)])),
     obligations: template.obligations,
     tasks: template.tasks,
+    ...(template.studyTopic ? { studyTopic: template.studyTopic } : {}),
     ...(template.reminders ? { reminders: template.reminders } : {}),
-    ...overrides,
   };
+}
+
+/**
+ * The year of the template's next window to open after `at` (Vietnam days): drafted on 01/9/2025, a window of
+ * October is 2025's; drafted on 01/12/2025, a window from 1 January is 2026's.
+ */
+export function nextWindowYear(template: Pick<PlanTemplate, 'window'>, at: Date): number {
+  const year = Number(vietnamDateOf(at).slice(0, 4));
+  const opensAfter = (candidate: number) => startOfDayVietnam(templateDay(template.window.opensOn, candidate)).getTime() > at.getTime();
+  // A window may open in the year after its plan's ("+1:01-05"), so last year's plan can still be ahead; next year's always is.
+  return [year - 1, year].find(opensAfter) ?? year + 1;
 }

@@ -62,6 +62,9 @@ export function defaultDeadlines(closesOn: string, obligations: readonly Pick<Pl
 }
 
 /** The reminders of a plan that names none; each field of a plan's policy falls back to its own here. */
+/** What chi bộ study in the "Tháng Dân vận" thematic session (seed 002): a plan may name another (`studyTopic`). */
+export const DEFAULT_STUDY_TOPIC = 'bài báo "Dân vận" của Chủ tịch Hồ Chí Minh';
+
 export const DEFAULT_REMINDER_POLICY = { daysBefore: [7, 3, 1], overdueEveryDays: 3, hourLocal: 8 };
 
 /** From the top of the tree down; a national campaign's root is above the provinces. */

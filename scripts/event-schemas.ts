@@ -104,7 +104,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       campaignEvents: channelOf(TOPICS.campaignEvents, 'Every domain event of every campaign.', types),
       reminders: channelOf(
         TOPICS.reminders,
-        'Reminders and escalations, for notification services (SMS, e-mail); the same events are also on the campaign topic.',
+        'Reminders, escalations and drafted plans, for notification services (SMS, e-mail); the same events are also on the campaign topic.',
         notificationTypes,
       ),
       deadLetter: {
@@ -122,14 +122,18 @@ export function asyncApiDocument(): Record<string, unknown> {
       ),
       publishReminders: sendOperation(
         'reminders',
-        'Reminders and escalations, published in the same produce request as on the campaign topic.',
+        'Reminders, escalations and drafted plans, published in the same produce request as on the campaign topic.',
         notificationTypes,
       ),
       deadLetterRecords: sendOperation('deadLetter', 'A consumer (analytics/) sets aside a record it could not validate.', ['deadLetter']),
     },
     components: {
       schemas: {
-        campaignKey: { type: 'string', description: 'The campaign id, UTF-8, e.g. BG-2024-202-KH-BDVTU.' },
+        campaignKey: {
+          type: 'string',
+          description:
+            "The campaign id, UTF-8, e.g. BG-2024-202-KH-BDVTU; a drafted plan's events, which have no campaign yet, the draft's id, e.g. BG-2025-thang-dan-van.",
+        },
         cloudEventsHeaders: {
           type: 'object',
           properties: {

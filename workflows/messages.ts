@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Phase } from '../domain/campaign';
+import type { DraftState, PlanDraft } from '../domain/drafts';
 import { fingerprint } from '../domain/fingerprint';
 import type { LedgerUnit, Submission, SubmissionResult } from '../domain/ledger';
 import type { Plan } from '../domain/plan';
@@ -168,3 +169,53 @@ export function locateUnit(campaignId: string, index: UnitIndex, unitCode: strin
     ancestors: index.ancestors(unitCode).map((u) => u.code),
   };
 }
+
+// The yearly kick-off: a schedule's run drafts a plan, the draft waits for an administrator (domain/drafts.ts).
+
+/** What a yearly schedule starts its kick-off with: the template, and the commission the plan is drafted for. */
+export interface YearlyDraftInput {
+  templateId: string;
+  issuer: { unitCode: string; name: string };
+}
+
+/** What the kick-off answers: the draft it made, or the one a kick-off of the same year made before (`created` false). */
+export interface YearlyDraftResult {
+  draftId: string;
+  created: boolean;
+  /** How the draft it made ended; absent when it found one already made. */
+  outcome?: DraftState;
+}
+
+export function draftWorkflowId(draftId: string): string {
+  return `plan-draft:${draftId}`;
+}
+
+/** What a draft workflow's memo says of it, so that drafts are listed without asking each one. */
+export interface DraftMemo {
+  draftId: string;
+  template: string;
+  year: number;
+  issuer: { unitCode: string; name: string };
+  expiresAt: string;
+}
+
+export function draftMemo(draft: PlanDraft): DraftMemo {
+  return { draftId: draft.draftId, template: draft.template.id, year: draft.plan.year, issuer: draft.plan.issuer, expiresAt: draft.expiresAt };
+}
+
+export interface DraftIssue {
+  /** The campaign the draft became: issued through `POST /v1/campaigns` with its number and issue date. */
+  campaignId: string;
+  number: string;
+  issuedOn: string;
+  requestedBy: string;
+}
+
+export interface DraftDiscard {
+  reason: string;
+  requestedBy: string;
+}
+
+export const issueDraftUpdate = defineUpdate<DraftState, [DraftIssue]>('issueDraft');
+export const discardDraftUpdate = defineUpdate<DraftState, [DraftDiscard]>('discardDraft');
+export const draftQuery = defineQuery<DraftState>('draft');

@@ -14,9 +14,11 @@ export const searchAttributes = {
   province: defineSearchAttributeKey('DanvanProvince', SearchAttributeType.KEYWORD),
   planNumber: defineSearchAttributeKey('DanvanPlanNumber', SearchAttributeType.KEYWORD),
   unitCode: defineSearchAttributeKey('DanvanUnitCode', SearchAttributeType.KEYWORD),
+  /** The campaign id of the plan a campaign's plan implements: its parent lists the campaigns implementing it by this. */
+  implements: defineSearchAttributeKey('DanvanImplements', SearchAttributeType.KEYWORD),
 } as const;
 
-/** What a campaign workflow is listed by. */
+/** What a campaign workflow is listed by. A plan that implements none sets no DanvanImplements, as plans did before it existed. */
 export function campaignSearchAttributes(plan: Plan, phase: Phase): SearchAttributePair[] {
   return [
     { key: searchAttributes.phase, value: phase },
@@ -24,6 +26,7 @@ export function campaignSearchAttributes(plan: Plan, phase: Phase): SearchAttrib
     { key: searchAttributes.issuer, value: issuerCodeOf(plan.number) },
     { key: searchAttributes.province, value: plan.issuer.unitCode },
     { key: searchAttributes.planNumber, value: plan.number },
+    ...(plan.implements ? [{ key: searchAttributes.implements, value: plan.implements.campaignId }] : []),
   ];
 }
 

@@ -3,139 +3,18 @@ import type { ProjectedEvent } from '../../analytics/projected-event';
 import { campaignReport } from '../../analytics/report';
 import { parsePeriod } from '../../analytics/period';
 import type { Result } from '../../analytics/result';
-import { MODEL_FIELDS, type ModelField } from '../../domain/models';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
 import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
-import type { ActivityReport } from '../../domain/schemas';
 import { formatVietnameseNumber } from '../../domain/schedule';
-import { CampaignStream, Timeline, vn } from '../helpers/campaign-stream';
+import { CampaignStream, vn } from '../helpers/campaign-stream';
 import { plan202 } from '../fixtures/plans';
+import { SEED_CAMPAIGN, seedCampaign } from '../fixtures/seed-campaign';
 
-const CAMPAIGN = 'BG-2024-202-KH-BDVTU';
+const CAMPAIGN = SEED_CAMPAIGN;
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`);
   return result.value;
-}
-
-/** `total` split into `parts` positive, uneven amounts: attendances that add up to a figure from the seeds. */
-function split(total: number, parts: number): number[] {
-  const amounts = Array.from({ length: parts - 1 }, (_, i) => 60 + ((i * 37) % 73));
-  const last = total - amounts.reduce((a, b) => a + b, 0);
-  if (last < 1) throw new Error(`cannot split ${total} into ${parts}`);
-  return [...amounts, last];
-}
-
-/**
- * The figures the seed reports print, played through the domain's rules on the Bắc Giang sample: every one of the
- * 325 chi bộ holds its study session, the 30 communes hold 50 dialogue conferences with 4.819 attendances, 37
- * kiến nghị are received and 30 resolved, 891 "Dân vận khéo" models are registered and 514 recognized.
- */
-function seedCampaign(): CampaignStream {
-  const stream = new CampaignStream(plan202(), bacGiangTree());
-  const t = new Timeline();
-  const communes = bacGiangTree()
-    .filter((u) => u.kind === 'commune')
-    .map((u) => u.code);
-  const cells = bacGiangTree()
-    .filter((u) => u.kind === 'party-cell')
-    .map((u) => u.code);
-  const models: Array<{ unitCode: string; modelId: string }> = [];
-  const petitions: Array<{ unitCode: string; petitionId: string }> = [];
-  const day = (month: number, d: number) => `2024-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-
-  t.add(vn('2024-09-06', 9), (at) => stream.issue(at));
-  t.add(vn('2024-09-10', 8), (at) => stream.deploy(at));
-  for (let j = 0; j < 891; j++) {
-    const unitCode = communes[j % communes.length] as string;
-    const field = MODEL_FIELDS[j % MODEL_FIELDS.length] as ModelField;
-    t.add(vn(day(9, 11 + (j % 19)), 9), (at) => {
-      const { id } = stream.submit(
-        { kind: 'model-registration', unitCode, report: { name: `Mô hình "Dân vận khéo" số ${j + 1}`, field, registeredOn: day(1 + (j % 8), 10) } },
-        at,
-      );
-      models.push({ unitCode, modelId: id as string });
-    });
-  }
-  for (let j = 0; j < 37; j++) {
-    const unitCode = communes[(j * 7) % communes.length] as string;
-    t.add(vn(day(9, 12 + (j % 18)), 14), (at) => {
-      const { id } = stream.submit(
-        {
-          kind: 'petition',
-          unitCode,
-          report: { kind: 'kien-nghi', content: 'Kiến nghị về ô nhiễm môi trường tại cụm công nghiệp', receivedOn: day(9, 12 + (j % 18)) },
-        },
-        at,
-      );
-      petitions.push({ unitCode, petitionId: id as string });
-    });
-  }
-  // The leadership's own work, as seed 004 counts it: 129 documents, 14 inspections of 18 party organisations and
-  // 11 members, 06 review conferences, reported by the province and its districts.
-  const activity = (unitCode: string, report: ActivityReport) =>
-    t.add(vn(report.heldOn, 17), (at) => stream.submit({ kind: 'activity', unitCode, report }, at));
-  activity('BG', { activity: 'documents-issued', heldOn: '2024-09-16', measures: { count: 9 } });
-  activity('BG', { activity: 'review-conference', heldOn: '2024-11-12', measures: { count: 2 } });
-  (
-    [
-      ['BG-HH', 5, 6, 4],
-      ['BG-LN', 5, 7, 4],
-      ['BG-YT', 4, 5, 3],
-    ] as const
-  ).forEach(([unitCode, count, partyOrganisations, partyMembers]) => {
-    activity(unitCode, { activity: 'documents-issued', heldOn: '2024-10-05', measures: { count: 40 } });
-    activity(unitCode, { activity: 'inspection-supervision', heldOn: '2024-10-20', measures: { count, partyOrganisations, partyMembers } });
-  });
-  activity('BG-HH', { activity: 'review-conference', heldOn: '2024-10-30', measures: { count: 4 } });
-  t.add(vn('2024-10-01', 0), (at) => stream.moveTo('in-progress', at));
-  cells.forEach((unitCode, k) => {
-    const heldOn = day(10, 2 + (k % 28));
-    const membersTotal = 18 + ((k * 5) % 29);
-    t.add(vn(heldOn, 19), (at) =>
-      stream.submit({ kind: 'study-session', unitCode, report: { heldOn, membersPresent: membersTotal - (k % 3), membersTotal } }, at),
-    );
-  });
-  // Every commune holds one conference, twenty of them a second one on 27/10.
-  split(4819, 50).forEach((attendance, i) => {
-    const unitCode = communes[i % communes.length] as string;
-    const heldOn = i < communes.length ? day(10, 3 + (i % 20)) : '2024-10-27';
-    t.add(vn(heldOn, 15, i % 60), (at) =>
-      stream.submit({ kind: 'dialogue', unitCode, report: { heldOn, topic: 'Môi trường, quản lý đất đai và tài nguyên', attendance } }, at),
-    );
-  });
-  t.add(vn('2024-10-24', 8), (at) => stream.remind('study-sessions', 'before', 7, at));
-  t.add(vn('2024-10-24', 8), (at) => stream.remind('dialogues', 'before', 7, at));
-  t.add(vn('2024-10-28', 8), (at) => stream.remind('study-sessions', 'before', 3, at));
-  t.add(vn('2024-10-25', 10), (at) =>
-    petitions
-      .slice(0, 30)
-      .forEach(({ unitCode, petitionId }) =>
-        stream.submit({ kind: 'petition-resolution', unitCode, petitionId, report: { resolvedOn: '2024-10-25', outcome: 'Đã kiểm tra, xử lý' } }, at),
-      ),
-  );
-  t.add(vn('2024-11-01', 0), (at) => stream.moveTo('assessment', at));
-  t.add(vn('2024-11-05', 9), (at) =>
-    models.slice(0, 600).forEach(({ unitCode, modelId }, i) => {
-      stream.submit({ kind: 'model-assessment', unitCode, modelId, report: { action: 'assess', score: 70 + (i % 30), remarks: 'Đạt yêu cầu' } }, at);
-      if (i < 514) stream.submit({ kind: 'model-assessment', unitCode, modelId, report: { action: 'recognize', remarks: 'Công nhận' } }, at);
-      else if (i < 574) stream.submit({ kind: 'model-assessment', unitCode, modelId, report: { action: 'reject', reason: 'Chưa rõ hiệu quả' } }, at);
-    }),
-  );
-  t.add(vn('2024-11-16', 0), (at) => stream.moveTo('commendation', at));
-  t.add(vn('2024-11-20', 9), (at) =>
-    models.slice(0, 120).forEach(({ unitCode, modelId }, i) => {
-      stream.submit(
-        { kind: 'model-commendation', unitCode, modelId, report: { action: 'commend', form: 'giay-khen', awardedBy: 'Ban Thường vụ Huyện ủy' } },
-        at,
-      );
-      if (i < 25)
-        stream.submit({ kind: 'model-commendation', unitCode, modelId, report: { action: 'propose-upward', remarks: 'Đề nghị Tỉnh ủy khen thưởng' } }, at);
-    }),
-  );
-  t.add(vn('2024-12-01', 0), (at) => stream.close(at));
-  t.play();
-  return stream;
 }
 
 const opened: Projection[] = [];
@@ -244,18 +123,24 @@ describe('the Vietnamese campaign report', () => {
   });
 });
 
+/** The Bắc Giang campaign of `plan`, issued on 06/9/2024, deployed on 10/9 and under way from 01/10. */
+function underWay(plan = plan202()): CampaignStream {
+  const stream = new CampaignStream(plan, bacGiangTree());
+  stream.issue(vn('2024-09-06', 9));
+  stream.deploy(vn('2024-09-10', 8));
+  stream.moveTo('in-progress', vn('2024-10-01', 0));
+  return stream;
+}
+
 describe('a campaign still under way', () => {
   /**
    * Xã Bắc Lý's chi bộ: two report on time; one meets on the deadline day and reports two days later, one meets
    * after the deadline; the rest not at all. Bắc Lý holds its dialogue late; Châu Minh holds it in time and
    * reports it late. A reminder and the escalations went out.
    */
-  const stream = new CampaignStream(plan202(), bacGiangTree());
+  const stream = underWay();
   const communes = ['BG-HH-BACLY', 'BG-HH-CHAUMINH'];
   const cells = stream.index.children('BG-HH-BACLY').map((u) => u.code);
-  stream.issue(vn('2024-09-06', 9));
-  stream.deploy(vn('2024-09-10', 8));
-  stream.moveTo('in-progress', vn('2024-10-01', 0));
   stream.submit(
     { kind: 'study-session', unitCode: cells[0] as string, report: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20 } },
     vn('2024-10-15', 20),
@@ -313,6 +198,17 @@ describe('a campaign still under way', () => {
         '1 chi bộ tổ chức sau thời hạn (31/10/2024); 1 chi bộ báo cáo chậm (tổ chức trong thời hạn, báo cáo sau ngày 31/10/2024).',
     );
     expect(text).not.toContain('đã quá hạn nhưng chưa tổ chức');
+  });
+
+  it("names the topic the plan sets for the chi bộ's thematic session", () => {
+    const topic = 'Chỉ thị số 49-CT/TW về tiếp tục đổi mới, nâng cao chất lượng, hiệu quả công tác dân vận';
+    const own = underWay(plan202({ studyTopic: topic }));
+    own.submit(
+      { kind: 'study-session', unitCode: cells[0] as string, report: { heldOn: '2024-10-15', membersPresent: 18, membersTotal: 20 } },
+      vn('2024-10-15', 20),
+    );
+    const text = value(campaignReport(projectionOf(own.events), CAMPAIGN));
+    expect(text).toContain(`có 1/325 chi bộ (0,3%) tổ chức sinh hoạt chuyên đề ${topic}, với 18/20 đảng viên tham dự`);
   });
 
   it('before the plan and the whole unit list have arrived, it says the figures are partial', () => {

@@ -258,8 +258,25 @@ describe('dialogue conferences (hội nghị đối thoại)', () => {
     expect(nonCompliant(ledger, DIALOGUE)).toEqual([]);
   });
 
-  it('a dialogue reported by a chi bộ is refused: dialogues come from communes', () => {
-    expect(refused(bacLyLedger(), OCT20, { ...dialogue(), unitCode: CB01 })).toMatchObject({ code: 'invalid', field: 'unitCode', value: CB01 });
+  it('a dialogue reported by a chi bộ is refused: dialogues come from the leaders of a commune, a district or the province', () => {
+    expect(refused(bacLyLedger(), OCT20, { ...dialogue(), unitCode: CB01 })).toMatchObject({
+      code: 'invalid',
+      field: 'unitCode',
+      value: CB01,
+      message: expect.stringContaining('dialogue reports come from province, district, commune'),
+    });
+  });
+
+  it("a district's leaders hold dialogues too (seed 000): counted as conferences, while only communes owe one", () => {
+    const district = idx.get('BG-HH')!;
+    const ledger = createLedger([district]);
+    expect(accepted(ledger, OCT20, { ...dialogue('2024-10-18', 320, 'Chuyển đổi số, thủ tục hành chính'), unitCode: district.code })).toEqual({
+      kind: 'dialogue',
+      unitCode: district.code,
+      id: 'D1',
+      late: false,
+    });
+    expect(ledgerProgress(ledger, OCT20).dialogues).toEqual({ required: 0, done: 0, late: 0, overdue: 0, conferences: 1, attendance: 320, lateConferences: 0 });
   });
 
   it('a dialogue held before the window or in the future is refused', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { planSchema } from '../../domain/schemas';
-import { planFromTemplate, templateDay } from '../../domain/templates';
+import { nextWindowYear, planFromTemplate, templateDay } from '../../domain/templates';
 import { loadTemplate, TEMPLATES_DIR } from '../../infra/templates';
 
 /** Plans written as data: the shipped templates make valid plans for any year, and a bad template file says what is wrong where. */
@@ -55,5 +55,20 @@ describe('plan templates', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the yearly kick-off drafts the plan of the template's next window to open, by Vietnam's calendar", () => {
+    const month = loadTemplate('thang-dan-van');
+    const year = loadTemplate('dan-van-kheo');
+    // 01/9/2025 08:00 and 01/12/2025 08:00 in Vietnam.
+    expect(nextWindowYear(month, new Date('2025-09-01T01:00:00Z'))).toBe(2025);
+    expect(nextWindowYear(year, new Date('2025-12-01T01:00:00Z'))).toBe(2026);
+    expect(nextWindowYear(year, new Date('2025-09-01T01:00:00Z'))).toBe(2026);
+    // October opens at 00:00 on 01/10 in Vietnam, 17:00 UTC the day before: from then on the next October is next year's.
+    expect(nextWindowYear(month, new Date('2025-09-30T16:59:59Z'))).toBe(2025);
+    expect(nextWindowYear(month, new Date('2025-09-30T17:00:00Z'))).toBe(2026);
+    // A window that opens in the year after its plan's: early in January, last year's plan is still ahead.
+    expect(nextWindowYear({ window: { opensOn: '+1:01-05', closesOn: '+1:03-31' } }, new Date('2025-01-02T01:00:00Z'))).toBe(2024);
+    expect(nextWindowYear({ window: { opensOn: '+1:01-05', closesOn: '+1:03-31' } }, new Date('2025-12-01T01:00:00Z'))).toBe(2025);
   });
 });

@@ -1,3 +1,7 @@
+import { checkRecord } from '../../analytics/consumer';
+import { openProjection } from '../../analytics/projection';
+import { projectionSink } from '../../analytics/projection-sink';
+import { campaignReport } from '../../analytics/report';
 import type { ReportCommand } from '../../domain/ledger';
 import { planFromTemplate } from '../../domain/templates';
 import { loadTemplate } from '../../infra/templates';
@@ -119,5 +123,29 @@ describe('a "Dân vận khéo" year from its template (fast tier)', () => {
     ]);
     expect(events.find((e) => nameOf(e) === 'model.proposed-upward')?.data).toMatchObject({ proposedTo: TREE.district, level: 'commune' });
     campaign.expectWellFormedStream();
+
+    // Quarterly reports from the same events, through the consumer's checks into the projection, as from Kafka.
+    const projection = openProjection(':memory:');
+    if (!projection.ok) throw new Error(projection.error.message);
+    const consumed = events.map((e) => {
+      const checked = checkRecord({ key: Buffer.from(e.campaignid), value: Buffer.from(JSON.stringify(e)) });
+      if (!checked.ok) throw new Error(checked.reason);
+      return checked.event;
+    });
+    await projectionSink(projection.value)(consumed, { topic: 'collected', partition: 0, firstOffset: '0', lastOffset: String(consumed.length - 1) });
+    const quarter = (q: number) => {
+      const report = campaignReport(projection.value, campaign.campaignId, { period: `${campaign.year}-Q${q}` });
+      if (!report.ok) throw new Error(report.error.message);
+      return report.value;
+    };
+    expect(quarter(1)).toContain(`quý I năm ${campaign.year}`);
+    expect(quarter(1)).toContain(`Trong quý I năm ${campaign.year}, các địa phương, đơn vị đăng ký 2 mô hình "Dân vận khéo"`);
+    expect(quarter(1)).toContain('tổ chức 02 hội nghị với 260 lượt người tham dự');
+    expect(quarter(3)).toContain('tổ chức 01 hội nghị với 85 lượt người tham gia để quán triệt, tập huấn');
+    expect(quarter(3)).not.toContain('260 lượt');
+    expect(quarter(4)).toContain('tổ chức 01 hội nghị sơ kết, tổng kết');
+    expect(quarter(4)).toContain(`Trong quý IV năm ${campaign.year}, mô hình được công nhận theo cấp: cấp xã 1.`);
+    for (const q of [1, 2, 3, 4]) expect(quarter(q)).not.toContain('sinh hoạt chuyên đề');
+    projection.value.close();
   });
 });

@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { createActivities } from '../../activities';
+import { draftPlan } from '../../activities/drafts';
 import { eventName, parseEvent, type DanvanEvent, type EventType } from '../../domain/events';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../../domain/ledger';
 import { campaignIdFor, type Plan, type PlanInput } from '../../domain/plan';
@@ -41,8 +42,8 @@ import { bundleDanvanWorkflows } from '../helpers/temporal';
 
 /**
  * The fast tier: danvan's real workflows (the campaign and its unit workflows, bundled once per suite) on the Java
- * time-skipping server, with the one activity, `publishEvents`, replaced by a collector that keeps what each call
- * received. No Kafka, no dev server: a month of deadlines passes in seconds, and what the workflows would have
+ * time-skipping server, with the one activity with an effect, `publishEvents`, replaced by a collector that keeps
+ * what each call received. No Kafka, no dev server: a month of deadlines passes in seconds, and what the workflows would have
  * published is in memory to assert on. Everything is driven and read through the public messages of
  * workflows/messages.ts, so the suites hold for any implementation of those messages.
  */
@@ -65,6 +66,8 @@ export class Collector {
         }
         this.calls.push(structuredClone(events));
       },
+      // The real one: it only reads a shipped template file.
+      draftPlan,
     };
   }
 
