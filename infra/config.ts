@@ -61,6 +61,8 @@ export const configSchema = z.object({
   DANVAN_KAFKA_PORT: port.default(9092),
   DANVAN_KAFKA_CONTROLLER_PORT: port.default(9093),
   LOG_LEVEL: logLevel.default('info'),
+  /** A workflow bundle written ahead by worker/bundle.ts (the image's build); unset, the worker bundles workflows/ at start. */
+  DANVAN_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**
    * Workflows one worker keeps in memory between their tasks; unset: the Temporal SDK's default (≈ 600 per GiB of
    * V8 heap limit: 2,310 under Node 20's default 4 GiB limit). Fewer saves memory; a workflow evicted from

@@ -21,7 +21,7 @@ interface Service {
   container_name?: string;
   restart?: string;
   healthcheck?: { test?: unknown; disable?: boolean };
-  deploy?: { replicas?: unknown };
+  deploy?: { replicas?: unknown; resources?: { limits?: { memory?: unknown } } };
 }
 
 interface Compose {
@@ -56,6 +56,10 @@ const DANVAN_ENV = [
   'LOG_LEVEL',
 ];
 const SEARCH_ATTRIBUTE_INIT = 'temporal-init';
+/** What only the worker sets beside the shared environment: its cache, its prebuilt workflow bundle, its heap. */
+const WORKER_ONLY_ENV = ['DANVAN_WORKER_MAX_CACHED_WORKFLOWS', 'DANVAN_WORKFLOW_BUNDLE', 'NODE_OPTIONS'];
+/** Read by Node itself, not by danvan's config schema. */
+const RUNTIME_ENV = ['NODE_OPTIONS'];
 
 function service(name: string): Service {
   const found = services[name];
@@ -125,7 +129,7 @@ function listeners(value: string | undefined): Map<string, { host: string; port:
 
 describe('docker-compose.yml (scale-out deployment)', () => {
   it('defines every service of the deployment', () => {
-    const expected = ['postgresql', 'temporal', 'temporal-ui', SEARCH_ATTRIBUTE_INIT, ...KAFKA_SERVICES, 'kafka-init', 'worker', 'api'];
+    const expected = ['postgresql', 'temporal', 'temporal-ui', SEARCH_ATTRIBUTE_INIT, ...KAFKA_SERVICES, 'kafka-init', 'worker', 'api', 'analytics'];
     expect(expected.filter((name) => !serviceNames.includes(name))).toEqual([]);
   });
 
@@ -201,7 +205,8 @@ describe('docker-compose.yml (scale-out deployment)', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(environment('api')).toEqual(environment('worker'));
+    const worker = environment('worker');
+    expect(environment('api')).toEqual(Object.fromEntries(Object.entries(worker).filter(([key]) => !WORKER_ONLY_ENV.includes(key))));
     expect(environment('worker').DANVAN_JWT_SECRET).toMatch(/^\$\{DANVAN_JWT_SECRET:\?[^}]+\}$/);
   });
 
@@ -210,7 +215,7 @@ describe('docker-compose.yml (scale-out deployment)', () => {
     const problems: string[] = [];
     for (const name of ['worker', 'api']) {
       for (const key of Object.keys(environment(name))) {
-        if (!known.includes(key)) problems.push(`${name}: ${key} is not in infra/config configSchema`);
+        if (!known.includes(key) && !RUNTIME_ENV.includes(key)) problems.push(`${name}: ${key} is not in infra/config configSchema`);
       }
     }
     expect(problems).toEqual([]);
@@ -219,7 +224,7 @@ describe('docker-compose.yml (scale-out deployment)', () => {
   it('sets on worker and api values that the config schema accepts', () => {
     const problems: string[] = [];
     for (const name of ['worker', 'api']) {
-      const env = environment(name);
+      const env = Object.fromEntries(Object.entries(environment(name)).filter(([key]) => !RUNTIME_ENV.includes(key)));
       // The secret is required from the shell at `docker compose up`; stand in a valid one.
       env.DANVAN_JWT_SECRET = 'x'.repeat(32);
       const result = configSchema.safeParse(env);
@@ -378,6 +383,49 @@ describe('docker-compose.yml (scale-out deployment)', () => {
         .map(() => name),
     );
     expect(appDeps).toEqual(['worker', 'api']);
+  });
+
+  it('publishes Temporal and its UI on the loopback only: neither asks who calls, and the API checks roles', () => {
+    const published = (name: string) => (service(name).ports ?? []).map(String);
+    expect(published('temporal')).toEqual(['127.0.0.1:7233:7233']);
+    expect(published('temporal-ui')).toEqual(['127.0.0.1:8080:8080']);
+    const open = Object.entries(services).flatMap(([name, svc]) =>
+      (svc.ports ?? [])
+        .map(String)
+        .filter((p) => !p.startsWith('127.0.0.1:'))
+        .map((p) => `${name} ${p}`),
+    );
+    expect(open).toEqual(['api 3000:3000']);
+  });
+
+  it('checks the API by /readyz, which fails while Temporal or Kafka does not answer', () => {
+    const test = service('api').healthcheck?.test;
+    expect(Array.isArray(test) ? test.join(' ') : test).toContain("fetch('http://127.0.0.1:3000/readyz')");
+  });
+
+  it('runs the analytics consumer once, on the brokers of this file, with its projection on a volume of its own', () => {
+    const analytics = service('analytics');
+    expect(commandText(analytics)).toBe('node dist/analytics/main.js');
+    expect(analytics.deploy?.replicas ?? 1).toBe(1);
+    const env = environment('analytics');
+    expect(env.KAFKA_BROKERS).toBe(environment('worker').KAFKA_BROKERS);
+    const mount = (analytics.volumes ?? []).map(String).find((v) => v.startsWith('analytics-data:'));
+    expect(mount).toBeDefined();
+    expect(path.posix.dirname(env.DANVAN_ANALYTICS_DB!)).toBe(mount!.split(':')[1]);
+    expect(configSchema.safeParse(env).success).toBe(true);
+  });
+
+  it("bounds each worker's memory and runs the workflow bundle the image built", () => {
+    const worker = service('worker');
+    const env = environment('worker');
+    const limit = String(worker.deploy?.resources?.limits?.memory ?? '');
+    expect(limit).toMatch(/^\d+M$/);
+    const heap = Number(/--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1]);
+    expect(heap).toBeGreaterThan(0);
+    expect(heap).toBeLessThan(parseInt(limit, 10));
+    expect(Number(env.DANVAN_WORKER_MAX_CACHED_WORKFLOWS)).toBeGreaterThan(0);
+    const built = /^RUN\s+node dist\/worker\/bundle\.js (\S+)\s*$/m.exec(fs.readFileSync(dockerfile, 'utf8'))?.[1];
+    expect(built).toBe(env.DANVAN_WORKFLOW_BUNDLE);
   });
 
   it('leaves the worker free to scale', () => {

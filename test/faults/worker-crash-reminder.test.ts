@@ -17,6 +17,7 @@ import { at, eventually, nextCampaignYear, Reporter } from '../helpers/campaign'
 import { testKafkaBrokers, timeSkippingServerPath } from '../helpers/env';
 import { nameOf, readTopicToEnd } from '../helpers/kafka';
 import { killGroup, spawnTs, type Spawned } from '../helpers/processes';
+import { writeWorkflowBundle } from '../../worker/bundle';
 import { registerSearchAttributes } from '../../stack/time-skipping-server';
 import { recordFault } from './table';
 
@@ -47,11 +48,22 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-worker-crash-remin
 const started = Date.now();
 const progress = (line: string) => process.stderr.write(`[worker-crash-reminder +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
+/** The restarted worker runs the workflow code bundled ahead, as the image's workers do (DANVAN_WORKFLOW_BUNDLE). */
+const bundleFile = path.join(dataDir, 'workflow-bundle.js');
+
 function startWorker(entry: 'worker/main.ts' | 'test/helpers/uncached-worker.ts'): Spawned {
+  const prebuilt: Record<string, string> = entry === 'worker/main.ts' ? { DANVAN_WORKFLOW_BUNDLE: bundleFile } : {};
   return spawnTs(
     entry,
     [],
-    { TEMPORAL_ADDRESS: env.address, KAFKA_BROKERS: testKafkaBrokers().join(','), TEMPORAL_TASK_QUEUE: taskQueue, DANVAN_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    {
+      TEMPORAL_ADDRESS: env.address,
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DANVAN_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...prebuilt,
+    },
     { detached: true },
   );
 }
@@ -70,6 +82,7 @@ beforeAll(async () => {
     client: { dataConverter },
   });
   await registerSearchAttributes(env.connection);
+  await writeWorkflowBundle(bundleFile);
 }, 120_000);
 
 afterAll(async () => {
@@ -229,7 +242,7 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
 
   const restartedAt = Date.now();
   worker = startWorker('worker/main.ts');
-  await worker.waitFor(/worker running/, 180_000);
+  await worker.waitFor(/"workflowBundle":"[^"]*workflow-bundle\.js".*"msg":"worker running"/, 180_000);
   await within(120_000, 'the clock reaching 24/10 09:00 after the restart', skipped);
   progress(`restarted; the clock reached 24/10 09:00 ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart began`);
 
@@ -315,7 +328,7 @@ it('sends a reminder that fell due while the worker was dead exactly once after 
   progress(JSON.stringify(counts));
   recordFault({
     fault: 'worker killed (SIGKILL) while reminders fall due',
-    how: `time-skipping server: after ${reports} reports settled, the worker process (workflow cache off: this server never times out a dead worker's sticky queue) SIGKILLed; the clock moved to 24/10 09:00, past the 7-days-before reminders, with no worker; worker/main.ts restarted`,
+    how: `time-skipping server: after ${reports} reports settled, the worker process (workflow cache off: this server never times out a dead worker's sticky queue) SIGKILLed; the clock moved to 24/10 09:00, past the 7-days-before reminders, with no worker; worker/main.ts restarted from a workflow bundle written ahead (DANVAN_WORKFLOW_BUNDLE, as the image's workers)`,
     mustHold:
       'each owing unit reminded exactly once (raw Kafka records and distinct ids), compliant units never; snapshot figures match; 0 events lost or duplicated',
     counts,
