@@ -29,6 +29,13 @@ export interface ServiceSpec {
   cwd?: string;
   /** Keep running after this process exits (`stack:up`); otherwise the server dies with it, however it ends. */
   outliveCaller: boolean;
+  /** Another user to run it as, for a server that refuses root (PostgreSQL); the watchdog runs as that user too. */
+  runAs?: RunAs;
+}
+
+export interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 export function pidFile(runDir: string, name: string): string {
@@ -107,6 +114,7 @@ export function spawnService(spec: ServiceSpec): number {
     env: { ...process.env, ...spec.env },
     detached: true,
     stdio: [spec.outliveCaller ? 'ignore' : 'pipe', out, out],
+    ...spec.runAs,
   });
   fs.closeSync(out);
   if (child.pid === undefined) throw new StackError(`could not start ${spec.name}: ${command} did not spawn`);

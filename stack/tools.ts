@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StackError } from './process';
+import { StackError, type RunAs } from './process';
 
 /** Where each prerequisite comes from, said once so every "missing tool" message gives the same advice. */
 const INSTALL_HINTS: Record<string, string> = {
@@ -33,12 +33,12 @@ export function runStep(
   label: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; log: (line: string) => void },
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; runAs?: RunAs; log: (line: string) => void },
 ): Promise<void> {
   opts.log(`${label} …`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], ...opts.runAs });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-8000);

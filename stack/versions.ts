@@ -17,3 +17,9 @@ export const TIME_SKIPPING_SERVER = { version: '1.38.0' } as const;
  * unmaintained since 2023, is proven by test/kafka-broker.test.ts to produce, consume and join groups on it.
  */
 export const KAFKA = { version: '3.9.2' } as const;
+
+/**
+ * Temporal server for the cluster profile, built with `go install` from its module, at the version docker-compose.yml
+ * runs (temporalio/server:1.29.1). temporal-sql-tool, from the same module, carries the matching database schema.
+ */
+export const TEMPORAL_SERVER = { module: 'go.temporal.io/server', version: 'v1.29.1' } as const;
