@@ -25,6 +25,7 @@ import { UnitLocator } from './locator';
 import { EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
 import { implementedBy, implementsAnswer, implementsAnswerSchema } from './implementing';
+import { registerCodecRoutes } from './codec-routes';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, problem, sendProblem } from './problems';
 import { registerScheduleRoutes } from './schedule-routes';
@@ -38,6 +39,8 @@ export interface AppDeps {
   logger: Logger;
   /** Readiness probes: each resolves when its server answers, rejects with the reason otherwise. */
   readiness: Record<string, () => Promise<void>>;
+  /** Browser origins (the Temporal UI's) allowed to call the codec routes (DANVAN_CODEC_CORS_ORIGINS); none by default. */
+  codecCorsOrigins?: readonly string[];
 }
 
 const problemSchema = z.object({
@@ -219,7 +222,8 @@ export async function buildApp(deps: AppDeps) {
 
   // Every /v1 route needs a token, checked before the request is validated or reaches Temporal.
   app.addHook('preValidation', async (request) => {
-    if (request.url.startsWith('/v1/')) request.principal = await authenticate(deps.verifyToken, request.headers.authorization);
+    // A CORS preflight carries no token by the standard; only the codec routes answer one (api/codec-routes.ts).
+    if (request.url.startsWith('/v1/') && request.method !== 'OPTIONS') request.principal = await authenticate(deps.verifyToken, request.headers.authorization);
   });
 
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
@@ -388,6 +392,7 @@ export async function buildApp(deps: AppDeps) {
   );
 
   registerUnitRoutes(app, { temporal: deps.temporal, locator: new UnitLocator(deps.temporal), problemSchema });
+  registerCodecRoutes(app, { problemSchema, corsOrigins: deps.codecCorsOrigins ?? [] });
   registerScheduleRoutes(app, { temporal: deps.temporal, taskQueue: deps.taskQueue, problemSchema, templates: SHIPPED_TEMPLATES });
 
   return app;

@@ -25,6 +25,8 @@ export const ACTIONS = [
   'honour:award',
   'schedule:manage',
   'draft:review',
+  'payload:decode',
+  'payload:encode',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -36,7 +38,7 @@ export interface UnitPosition {
 
 const ALLOWED: Record<Role, readonly Action[]> = {
   admin: ACTIONS,
-  viewer: ['campaign:list', 'campaign:read', 'unit:read'],
+  viewer: ['campaign:list', 'campaign:read', 'unit:read', 'payload:decode'],
   reporter: [
     'campaign:list',
     'campaign:read',

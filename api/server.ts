@@ -16,6 +16,7 @@ runMain('api', async () => {
     verifyToken: tokenVerifierFor(config, config.DANVAN_DATA_DIR),
     logger,
     readiness: services.readiness,
+    codecCorsOrigins: config.DANVAN_CODEC_CORS_ORIGINS,
   });
   await listenOrExplain(app, config.API_HOST, config.API_PORT);
   const stop = async () => {

@@ -137,6 +137,7 @@ runMain('start', async () => {
     verifyToken: tokenVerifierFor(config, layout.dataDir),
     logger,
     readiness: services.readiness,
+    codecCorsOrigins: config.DANVAN_CODEC_CORS_ORIGINS,
   });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
   cleanups.push({ what: 'the API', timeoutMs: 5_000, run: () => app.close() });

@@ -61,6 +61,17 @@ export const configSchema = z.object({
   DANVAN_KAFKA_PORT: port.default(9092),
   DANVAN_KAFKA_CONTROLLER_PORT: port.default(9093),
   LOG_LEVEL: logLevel.default('info'),
+  /** Browser origins allowed to call the API's codec routes: the Temporal UI's, e.g. "http://127.0.0.1:8080,http://localhost:8080". */
+  DANVAN_CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected origins like http://127.0.0.1:8080, separated by commas' }))),
   /** A workflow bundle written ahead by worker/bundle.ts (the image's build); unset, the worker bundles workflows/ at start. */
   DANVAN_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**

@@ -53,6 +53,7 @@ const DANVAN_ENV = [
   'API_HOST',
   'API_PORT',
   'DANVAN_JWT_SECRET',
+  'DANVAN_CODEC_CORS_ORIGINS',
   'LOG_LEVEL',
 ];
 const SEARCH_ATTRIBUTE_INIT = 'temporal-init';
@@ -396,6 +397,15 @@ describe('docker-compose.yml (scale-out deployment)', () => {
         .map((p) => `${name} ${p}`),
     );
     expect(open).toEqual(['api 3000:3000']);
+  });
+
+  it("points the Temporal UI at the API's codec routes, and lets the UI's origin call them", () => {
+    const ui = environment('temporal-ui');
+    const api = environment('api');
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${api.API_PORT}/v1/codec`);
+    const origins = configSchema.shape.DANVAN_CODEC_CORS_ORIGINS.parse(api.DANVAN_CODEC_CORS_ORIGINS);
+    const uiPort = String(service('temporal-ui').ports?.[0]).split(':').at(-1);
+    expect(origins).toEqual(expect.arrayContaining([`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`]));
   });
 
   it('checks the API by /readyz, which fails while Temporal or Kafka does not answer', () => {

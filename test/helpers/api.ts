@@ -22,7 +22,11 @@ export interface DanvanUnderTest {
 }
 
 /** By default against the run's shared servers; a fault suite passes its private ones. */
-export async function startDanvan(name: string, servers: { temporalAddress?: string; kafkaBrokers?: string[] } = {}): Promise<DanvanUnderTest> {
+export async function startDanvan(
+  name: string,
+  servers: { temporalAddress?: string; kafkaBrokers?: string[] } = {},
+  api: { codecCorsOrigins?: string[] } = {},
+): Promise<DanvanUnderTest> {
   const secret = randomUUID() + randomUUID();
   const taskQueue = `${name}-${randomUUID()}`;
   const logger = createLogger('warn');
@@ -38,7 +42,7 @@ export async function startDanvan(name: string, servers: { temporalAddress?: str
       workflowBundle: await bundleDanvanWorkflows(),
     }),
   );
-  const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {} });
+  const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {}, ...api });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
