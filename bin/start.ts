@@ -7,6 +7,7 @@ import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
 import { resolveJwtSecret } from '../infra/secrets';
 import { connectServices } from '../infra/services';
+import { clusterDown, clusterLayout, clusterUp } from '../stack/cluster';
 import { stackDown, stackLayout, stackUp, type Service } from '../stack/stack';
 import { createDanvanWorker } from '../worker/worker';
 
@@ -44,6 +45,7 @@ async function runBounded(step: Cleanup): Promise<string | undefined> {
  * this process die without a shutdown, by SIGKILL even, the servers stop themselves (stack/process.ts).
  */
 runMain('start', async () => {
+  if (process.argv.includes('--cluster')) return startCluster();
   const started = Date.now();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -154,3 +156,40 @@ runMain('start', async () => {
   say(`admin token  ${token}`);
   say('Ctrl-C stops everything started here');
 });
+
+/**
+ * `npm start -- --cluster`: the cluster profile (stack/cluster.ts), every part its own process, all of them tied to
+ * this one: Ctrl-C stops them in order, and should this process die, they stop themselves. The data stays for the
+ * next start.
+ */
+async function startCluster(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const say = (line: string) => console.log(`[danvan cluster] ${line}`);
+  const interrupt = new AbortController();
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) =>
+    (stopping ??= (async () => {
+      say(`${signal}: stopping every part …`);
+      interrupt.abort();
+      const stopped = await clusterDown(config);
+      say(`stopped ${stopped.join(', ') || 'nothing'}`);
+      process.exit(0);
+    })());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  say(`starting the cluster profile (data in ${path.relative(process.cwd(), clusterLayout(config).dataDir)})`);
+  const ep = await clusterUp(config, { log: say, signal: interrupt.signal });
+  const token = await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, clusterLayout(config).dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
+  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(`API          ${ep.apiUrl}`);
+  say(`Temporal     ${ep.temporalAddress} (PostgreSQL, SQL visibility)`);
+  say(`Kafka        ${ep.kafkaBrokers.join(',')} (3 brokers, replication factor 3, min ISR 2)`);
+  say(`projection   ${ep.analyticsDb}`);
+  say(`logs         ${ep.logs}/<part>.log: postgres, temporal, kafka-1..3, worker-1, worker-2, api, analytics`);
+  say(`admin token  ${token}`);
+  say('Ctrl-C stops every part; the next start keeps every campaign');
+  // Every part is a child this process does not wait on: without a timer of its own, Node would see nothing left to do and exit.
+  setInterval(() => undefined, 1 << 30);
+  await new Promise(() => undefined);
+}

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { TOPICS } from '../domain/topics';
@@ -39,8 +40,31 @@ export function topicConfigs(partitions: number, replicationFactor: number): ITo
 export async function ensureTopics(admin: Admin, partitions: number, replicationFactor: number): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topicConfigs(partitions, replicationFactor).filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
-  return missing.map((t) => t.topic);
+  const created = missing.map((t) => t.topic);
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(admin, created);
+  }
+  return created;
+}
+
+/**
+ * Until every partition of the new topics has a leader. Not kafkajs's own wait (createTopics' waitForLeaders): on a
+ * cluster it may ask a broker whose copy of the metadata has not caught up with the controller yet, and it gives up
+ * on that broker's "unknown topic" at once.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} still without a leader after ${timeoutMs} ms`);
+    await sleep(100);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../infra/config';
+import { clusterDown, clusterUp } from './cluster';
 import { StackError } from './process';
 import { stackDown, stackLayout, stackStatus, stackUp, type Profile } from './stack';
 
@@ -6,10 +7,11 @@ import { stackDown, stackLayout, stackStatus, stackUp, type Profile } from './st
 async function main(argv: string[]): Promise<void> {
   const [command] = argv;
   const profileIndex = argv.indexOf('--profile');
-  const profile = (profileIndex >= 0 ? argv[profileIndex + 1] : 'dev') as Profile;
-  if (profile !== 'dev' && profile !== 'test' && profile !== 'bench')
-    throw new StackError(`--profile must be dev, test or bench, got ${JSON.stringify(profile)}`);
+  const profile = (profileIndex >= 0 ? argv[profileIndex + 1] : 'dev') as Profile | 'cluster';
+  if (profile !== 'dev' && profile !== 'test' && profile !== 'bench' && profile !== 'cluster')
+    throw new StackError(`--profile must be dev, test, bench or cluster, got ${JSON.stringify(profile)}`);
   const config = loadConfig();
+  if (profile === 'cluster') return cluster(command, config);
   const layout = stackLayout(config, profile);
   const log = (line: string) => console.log(`[stack] ${line}`);
 
@@ -44,6 +46,26 @@ async function main(argv: string[]): Promise<void> {
     }
     default:
       throw new StackError(`unknown command ${JSON.stringify(command ?? '')}: use up, down or status`);
+  }
+}
+
+/** The cluster profile: the servers and danvan's own processes (stack/cluster.ts). */
+async function cluster(command: string | undefined, config: ReturnType<typeof loadConfig>): Promise<void> {
+  const log = (line: string) => console.log(`[cluster] ${line}`);
+  switch (command) {
+    case 'up': {
+      const ep = await clusterUp(config, { log, outliveCaller: true });
+      log(`API ${ep.apiUrl}; Temporal ${ep.temporalAddress}; Kafka ${ep.kafkaBrokers.join(',')}; logs in ${ep.logs}`);
+      log('stop with `npm run stack:down -- --profile cluster`');
+      return;
+    }
+    case 'down': {
+      const stopped = await clusterDown(config);
+      log(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+      return;
+    }
+    default:
+      throw new StackError(`the cluster profile takes up or down, got ${JSON.stringify(command ?? '')}`);
   }
 }
 

@@ -11,6 +11,7 @@ import { StackError, spawnService, waitUntilReady } from './process';
 import { registerSearchAttributes } from './time-skipping-server';
 import { buildAtomically, requireTool, runStep } from './tools';
 import { TEMPORAL_SERVER } from './versions';
+import { SHAPE } from './shape';
 
 /**
  * The Temporal server of the cluster profile: the production shape of docker-compose.yml (Temporal on PostgreSQL,
@@ -25,7 +26,7 @@ const DATABASES = [
 ] as const;
 
 /** Retention of closed workflows in the namespace, as NAMESPACE_RETENTION in docker-compose.yml. */
-const RETENTION = '720 hours';
+const RETENTION = `${SHAPE.temporal.namespaceRetentionHours} hours` as const;
 
 export interface TemporalServerBuild {
   server: string;
@@ -143,7 +144,7 @@ export function temporalServerConfig(opts: Pick<TemporalServerOptions, 'basePort
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       // Fixed when the databases are first set up; changing it later needs new databases.
-      numHistoryShards: 4,
+      numHistoryShards: SHAPE.temporal.historyShards.cluster,
       datastores: { 'postgres-default': datastore('temporal', 20), 'postgres-visibility': datastore('temporal_visibility', 2) },
     },
     global: {

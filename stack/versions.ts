@@ -1,3 +1,5 @@
+import { SHAPE } from './shape';
+
 /**
  * The exact server versions the local stack runs. Each is fetched from a package registry on first use
  * and cached under DANVAN_CACHE_DIR; bump a version here and the next start fetches the new one beside the old.
@@ -22,4 +24,4 @@ export const KAFKA = { version: '3.9.2' } as const;
  * Temporal server for the cluster profile, built with `go install` from its module, at the version docker-compose.yml
  * runs (temporalio/server:1.29.1). temporal-sql-tool, from the same module, carries the matching database schema.
  */
-export const TEMPORAL_SERVER = { module: 'go.temporal.io/server', version: 'v1.29.1' } as const;
+export const TEMPORAL_SERVER = { module: 'go.temporal.io/server', version: `v${SHAPE.temporal.serverVersion}` } as const;

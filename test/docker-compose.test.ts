@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { parse } from 'yaml';
 import { TOPICS } from '../domain/topics';
 import { configSchema } from '../infra/config';
+import { SHAPE } from '../stack/shape';
 import { CLI_TYPE_NAMES } from '../stack/temporal-dev-server';
 import { searchAttributes } from '../workflows/search-attributes';
 
@@ -487,5 +488,34 @@ describe('docker-compose.yml (scale-out deployment)', () => {
       if (!compiled.has(source)) missing.push(`${entry}: ${path.relative(root, source)} is not compiled by tsconfig.build.json`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('takes the production shape from stack/shape.ts, as the cluster profile does: a value changed on one side fails here', () => {
+    const drift: string[] = [];
+    const same = (where: string, actual: unknown, expected: unknown) => {
+      if (String(actual) !== String(expected)) drift.push(`${where}: ${JSON.stringify(actual)}, shape says ${JSON.stringify(expected)}`);
+    };
+    same('temporal image', service('temporal').image, `temporalio/server:${SHAPE.temporal.serverVersion}`);
+    for (const name of ['temporal-schema', SEARCH_ATTRIBUTE_INIT])
+      same(`${name} image`, service(name).image?.split(':')[1]?.split('-')[0], SHAPE.temporal.serverVersion);
+    same('temporal NUM_HISTORY_SHARDS', environment('temporal').NUM_HISTORY_SHARDS, SHAPE.temporal.historyShards.compose);
+    same(`${SEARCH_ATTRIBUTE_INIT} NAMESPACE_RETENTION`, environment(SEARCH_ATTRIBUTE_INIT).NAMESPACE_RETENTION, `${SHAPE.temporal.namespaceRetentionHours}h`);
+    same('Kafka brokers', KAFKA_SERVICES.filter((name) => name in services).length, SHAPE.kafka.brokers);
+    const broker = environment('kafka-1');
+    same('KAFKA_NUM_PARTITIONS', broker.KAFKA_NUM_PARTITIONS, SHAPE.kafka.partitions);
+    same('KAFKA_DEFAULT_REPLICATION_FACTOR', broker.KAFKA_DEFAULT_REPLICATION_FACTOR, SHAPE.kafka.replicationFactor);
+    same('KAFKA_MIN_INSYNC_REPLICAS', broker.KAFKA_MIN_INSYNC_REPLICAS, SHAPE.kafka.minInsyncReplicas);
+    same('KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', broker.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, SHAPE.kafka.replicationFactor);
+    same('KAFKA_TRANSACTION_STATE_LOG_MIN_ISR', broker.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR, SHAPE.kafka.minInsyncReplicas);
+    const worker = environment('worker');
+    same('worker KAFKA_TOPIC_PARTITIONS', worker.KAFKA_TOPIC_PARTITIONS, SHAPE.kafka.partitions);
+    same('worker KAFKA_REPLICATION_FACTOR', worker.KAFKA_REPLICATION_FACTOR, SHAPE.kafka.replicationFactor);
+    same('kafka-init min.insync.replicas', /min\.insync\.replicas=(\d+)/.exec(commandText(service('kafka-init')))?.[1], SHAPE.kafka.minInsyncReplicas);
+    same('worker DANVAN_WORKER_MAX_CACHED_WORKFLOWS', worker.DANVAN_WORKER_MAX_CACHED_WORKFLOWS, SHAPE.worker.maxCachedWorkflows);
+    same('worker NODE_OPTIONS', worker.NODE_OPTIONS, `--max-old-space-size=${SHAPE.worker.heapMb}`);
+    same('worker memory limit', service('worker').deploy?.resources?.limits?.memory, `${SHAPE.worker.memoryLimitMb}M`);
+    same('worker replicas', withDefaults(String(service('worker').deploy?.replicas)), SHAPE.worker.replicas.compose);
+    same('worker DANVAN_WORKFLOW_BUNDLE', worker.DANVAN_WORKFLOW_BUNDLE, SHAPE.worker.bundle);
+    expect(drift).toEqual([]);
   });
 });

@@ -32,8 +32,8 @@ export function spawnTsProcess(entry: string, args: string[], env: Record<string
 }
 
 /** `npm start` as a user types it, in a process group of its own: signalGroup then reaches it as a terminal would. */
-export function spawnNpmStart(env: Record<string, string>): Spawned {
-  return spawnCommand('npm', ['start'], env, { detached: true });
+export function spawnNpmStart(env: Record<string, string>, args: string[] = []): Spawned {
+  return spawnCommand('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], env, { detached: true });
 }
 
 function spawnNode(argv: string[], env: Record<string, string>, extra: { PATH?: string; detached?: boolean }): Spawned {
