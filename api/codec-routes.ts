@@ -19,6 +19,11 @@ const wirePayloadSchema = z.object({
   data: z.base64().optional(),
 });
 const payloadsSchema = z.object({ payloads: z.array(wirePayloadSchema).max(1000) });
+
+/** One small JSON payload, as the UI sends it: below the gzip threshold, decoding and encoding leave it as it is. */
+const EXAMPLE_PAYLOADS = {
+  payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"BG-HH-THANG"').toString('base64') }],
+};
 type WirePayload = z.infer<typeof wirePayloadSchema>;
 
 function fromWire(payload: WirePayload): Payload {
@@ -66,7 +71,7 @@ export function registerCodecRoutes(app: DanvanApp, deps: { problemSchema: z.Zod
           tags: ['operations'],
           summary: `Temporal's remote codec: ${name} payloads as danvan's workers do (gzip above 8 KiB), for the Temporal UI`,
           security: [{ bearer: [] }],
-          body: payloadsSchema,
+          body: payloadsSchema.meta({ examples: [EXAMPLE_PAYLOADS] }),
           response: { 200: payloadsSchema, 400: deps.problemSchema, 401: deps.problemSchema, 403: deps.problemSchema },
         },
       },

@@ -155,6 +155,7 @@ describe('the OpenAPI walk-through, request by request', () => {
     await movePhase(1);
     await sendAll(find('POST', '/commendation'), admin);
     await sendAll(find('POST', '/commendations'), admin);
+    for (const op of ['decode', 'encode']) await sendAll(find('POST', `/v1/codec/${op}`), admin);
     await movePhase(2);
 
     const documented = writes.flatMap((op) => examplesOf(op).map((_e, i) => `${op.method} ${op.path} #${i}`));
