@@ -169,6 +169,12 @@ const ACTION_OF: Record<ReportKind, UnitAction | undefined> = {
   commendation: 'commendation',
 };
 
+/** A report's date lies between the plan's issue and today: `vi` says, for a person, what came before the plan. */
+function dateInCampaign(field: string, date: string, vi: string, ctx: LedgerContext): Rejection | undefined {
+  if (date < ctx.plan.issuedOn) return reject('invalid', `${field} ${date} is before the plan was issued (${ctx.plan.issuedOn})`, vi, `report.${field}`, date);
+  return dateNotInFuture(field, date, ctx);
+}
+
 function dateNotInFuture(field: string, date: string, ctx: LedgerContext): Rejection | undefined {
   const today = vietnamDateOf(ctx.now);
   if (date > today)
@@ -292,29 +298,11 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
       const problem = activityReportProblem(command.report, unit);
       if (problem) return reject('invalid', problem.message, problem.vi, problem.field, problem.value);
       const { heldOn } = command.report;
-      if (heldOn < ctx.plan.issuedOn) {
-        return reject(
-          'invalid',
-          `heldOn ${heldOn} is before the plan was issued (${ctx.plan.issuedOn})`,
-          `Ngày tổ chức ${formatVietnameseDate(heldOn)} trước ngày ban hành kế hoạch (${formatVietnameseDate(ctx.plan.issuedOn)})`,
-          'report.heldOn',
-          heldOn,
-        );
-      }
-      return dateNotInFuture('heldOn', heldOn, ctx);
+      const issued = formatVietnameseDate(ctx.plan.issuedOn);
+      return dateInCampaign('heldOn', heldOn, `Ngày tổ chức ${formatVietnameseDate(heldOn)} trước ngày ban hành kế hoạch (${issued})`, ctx);
     }
     case 'petition': {
-      const { receivedOn } = command.report;
-      if (receivedOn < ctx.plan.issuedOn) {
-        return reject(
-          'invalid',
-          `receivedOn ${receivedOn} is before the plan was issued (${ctx.plan.issuedOn})`,
-          `Ngày tiếp nhận trước ngày ban hành kế hoạch`,
-          'report.receivedOn',
-          receivedOn,
-        );
-      }
-      return dateNotInFuture('receivedOn', receivedOn, ctx);
+      return dateInCampaign('receivedOn', command.report.receivedOn, 'Ngày tiếp nhận trước ngày ban hành kế hoạch', ctx);
     }
     case 'petition-resolution': {
       const petition = unit.petitions.find((p) => p.id === command.petitionId);
@@ -374,16 +362,8 @@ function problemWith(ledger: Ledger, ctx: LedgerContext, command: ReportCommand)
     }
     case 'commendation': {
       const { awardedOn } = command.report;
-      if (awardedOn < ctx.plan.issuedOn) {
-        return reject(
-          'invalid',
-          `awardedOn ${awardedOn} is before the plan was issued (${ctx.plan.issuedOn})`,
-          `Ngày khen thưởng ${formatVietnameseDate(awardedOn)} trước ngày ban hành kế hoạch (${formatVietnameseDate(ctx.plan.issuedOn)})`,
-          'report.awardedOn',
-          awardedOn,
-        );
-      }
-      return dateNotInFuture('awardedOn', awardedOn, ctx);
+      const issued = formatVietnameseDate(ctx.plan.issuedOn);
+      return dateInCampaign('awardedOn', awardedOn, `Ngày khen thưởng ${formatVietnameseDate(awardedOn)} trước ngày ban hành kế hoạch (${issued})`, ctx);
     }
   }
 }

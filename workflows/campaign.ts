@@ -25,7 +25,7 @@ import { Outbox } from './outbox';
 import { receiveChildReports } from './rollup';
 import { Run } from './run';
 import { campaignSearchAttributes } from './search-attributes';
-import { snapshotOf, subtreeHolds, subtreeProgress } from './subtree';
+import { snapshotOf, subtreeHolds, subtreePhase, subtreeProgress } from './subtree';
 import { registerSubmissions } from './submissions';
 import { Timers } from './timers';
 
@@ -124,8 +124,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSn
     node.emit('campaign.closed', index.root.code, { figures: subtreeProgress(node) });
     node.closeAnnounced();
   };
+  // Closed here and below with petitions still open somewhere (else it would be finished): the closing is told now.
+  const closeDue = () => node.followsPetitions && !node.state.closeAnnounced && subtreePhase(node) === 'closed';
   for (;;) {
-    const outcome = await clock.run(() => (node.finished() ? 'finished' : node.closeDue() ? 'close' : run.shouldHandOver() ? 'handover' : undefined));
+    const outcome = await clock.run(() => (node.finished() ? 'finished' : closeDue() ? 'close' : run.shouldHandOver() ? 'handover' : undefined));
     if (outcome === 'handover') {
       await run.handOver([outbox, children]);
       return continueAsNew<typeof campaignWorkflow>({ ...input, carry: node.carryForNextRun() });

@@ -45,7 +45,8 @@ export class Node {
   readonly limits: RunLimits;
   private readonly carry: NodeCarry;
   private changes = 0;
-  private readonly followsPetitions: boolean;
+  /** Whether this run follows open petitions past closing (`PETITIONS_UNTIL_RESOLVED`); histories recorded before do not. */
+  readonly followsPetitions: boolean;
 
   constructor(opts: NodeOptions) {
     const { index } = opts;
@@ -178,12 +179,6 @@ export class Node {
   finished(): boolean {
     const settled = !this.followsPetitions || openPetitions(this.carry.ledger) === 0;
     return this.carry.phase === 'closed' && settled && this.childUnits.every((child) => this.carry.childReports[child.code]?.finished);
-  }
-
-  /** Closed here and below, with petitions still open somewhere, and not yet announced: the root announces its closing now. */
-  closeDue(): boolean {
-    if (!this.followsPetitions || this.carry.closeAnnounced || this.carry.phase !== 'closed') return false;
-    return this.allChildrenReported() && this.childUnits.every((child) => this.carry.childReports[child.code]?.phase === 'closed');
   }
 
   closeAnnounced(): void {
