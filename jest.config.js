@@ -1,9 +1,12 @@
 /**
- * Two projects, one jest run (`npm test` runs both; `npm run test:unit` only the first):
+ * Three projects (`npm test` runs the first two; `npm run test:unit` only the first; `npm run test:faults:cluster` only
+ * the third):
  * - unit: pure suites (test/unit) and the fast tier (test/workflows: the real workflows on the Java time-skipping
  *   server, events collected in memory). Its global setup only provisions the time-skipping server.
  * - integration: everything else, against the real Temporal dev server, the time-skipping server and the real
  *   Kafka broker, all brought up by test/setup/global-setup.ts.
+ * - cluster: the reliability suite of the cluster profile (test/cluster): each file brings up a cluster of its own
+ *   (stack/cluster.ts) and breaks a part of it; its global setup only names the fault table's file.
  * @type {import('jest').Config}
  */
 const shared = {
@@ -27,9 +30,15 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       roots: ['<rootDir>/test'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/workflows/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/workflows/', '<rootDir>/test/cluster/'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      roots: ['<rootDir>/test/cluster'],
+      globalSetup: '<rootDir>/test/setup/cluster-global-setup.ts',
     },
   ],
   reporters: ['default', '<rootDir>/test/faults/table-reporter.js'],

@@ -61,6 +61,20 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'dead-letter-offset',
 } as const;
 
+/**
+ * What the consumer reports as it runs, to whoever measures it (analytics/metrics.ts), so that this file, meant to be
+ * copied, needs no metrics library.
+ */
+export interface ConsumerObserver {
+  /**
+   * At each join, how to ask the brokers how far behind the end of each partition now this member's
+   * (`topic/partition`) the group's committed offset lies; at stop, a question with no partitions.
+   */
+  assigned(groupId: string, lag: () => Promise<Map<string, number>>): void;
+  /** Records sent to the dead-letter topic, after it took them, with the reason each failed validation. */
+  deadLettered(topic: string, reasons: readonly string[]): void;
+}
+
 interface CommonOptions {
   kafka: Kafka;
   groupId: string;
@@ -76,6 +90,7 @@ interface CommonOptions {
   signals?: readonly NodeJS.Signals[];
   /** How often progress and lag are logged while behind; catching up is logged when it happens. */
   progressIntervalMs?: number;
+  observer?: ConsumerObserver;
 }
 
 export type EventConsumerOptions = CommonOptions & ({ sink: EventSink; handlers?: never } | { handlers: EventHandlers; sink?: never });
@@ -166,7 +181,7 @@ async function missingTopics(kafka: Kafka, topics: readonly string[]): Promise<R
 }
 
 /** How far behind the end of each assigned partition the group's committed offset lies, by `topic/partition`. */
-async function lagAtJoin(kafka: Kafka, groupId: string, assignment: Record<string, number[]>): Promise<Map<string, number>> {
+async function committedLag(kafka: Kafka, groupId: string, assignment: Record<string, number[]>): Promise<Map<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -246,12 +261,14 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     if (!last || isStale()) return;
     const fresh: ConsumedEvent[] = [];
     const invalid: Message[] = [];
+    const reasons: string[] = [];
     const inBatch = new Set<string>();
     for (const message of batch.messages) {
       const checked = checkRecord(message);
       if (!checked.ok) {
         log.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: checked.reason }, 'dead-lettering an invalid record');
         invalid.push(deadLetter(batch.topic, batch.partition, message, checked.reason));
+        reasons.push(checked.reason);
       } else if (recent.has(checked.event.id) || inBatch.has(checked.event.id)) {
         totals.duplicates += 1;
       } else {
@@ -262,7 +279,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     if (fresh.length > 0)
       await deliver(fresh, { topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]!.offset, lastOffset: last.offset });
     for (const id of inBatch) recent.add(id);
-    if (invalid.length > 0) await producer.send({ topic: deadLetterTopic, acks: -1, messages: invalid });
+    if (invalid.length > 0) {
+      await producer.send({ topic: deadLetterTopic, acks: -1, messages: invalid });
+      options.observer?.deadLettered(batch.topic, reasons);
+    }
     // Only now is every record of the batch accounted for durably; anything thrown above leaves it uncommitted, to be redelivered.
     resolveOffset(last.offset);
     await commitOffsetsIfNecessary(uncommittedOffsets());
@@ -295,6 +315,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       // kafkajs lets the batch in hand finish (and commit) before it leaves the group.
       await consumer.disconnect();
       await producer.disconnect();
+      options.observer?.assigned(groupId, async () => new Map());
       log.info(totals, 'stopped');
       settle.resolve();
     })());
@@ -308,8 +329,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     assigned = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => `${topic}/${partition}`));
     lag.clear();
     caughtUp = false;
+    options.observer?.assigned(groupId, () => committedLag(kafka, groupId, payload.memberAssignment));
     // A partition with nothing new delivers no batch to learn its lag from: ask the broker once per assignment.
-    lagAtJoin(kafka, groupId, payload.memberAssignment).then(
+    committedLag(kafka, groupId, payload.memberAssignment).then(
       (known) => {
         for (const [partition, behind] of known) if (!lag.has(partition)) lag.set(partition, behind);
         progress();

@@ -6,7 +6,10 @@ import { analyticsDbFile, loadConfig, type Config } from '../infra/config';
 import { createKafka } from '../infra/kafka';
 import { createLogger } from '../infra/logger';
 import { runMain, StartupError } from '../infra/main';
+import { register } from 'prom-client';
+import { serveMetrics } from '../infra/metrics';
 import { rewindGroup, startEventConsumer } from './consumer';
+import { consumerMetrics } from './metrics';
 import { openProjection, resetProjection } from './projection';
 import { projectionSink } from './projection-sink';
 import type { ProjectionError } from './result';
@@ -58,15 +61,26 @@ export function runAnalytics(brokersOf: (config: Config) => string[]): void {
     const projection = opened.value;
     logger.info({ file, group, brokers, rebuild }, rebuild ? 'rebuilding the projection from offset zero' : 'projection open');
 
-    const consumer = await startEventConsumer({ kafka, groupId: group, logger, topics: [TOPICS.campaignEvents], sink: projectionSink(projection) });
+    const address = config.DANVAN_ANALYTICS_METRICS_ADDRESS;
+    const metrics = address ? await serveMetrics(address, 'DANVAN_ANALYTICS_METRICS_ADDRESS', register, logger) : undefined;
+    const consumer = await startEventConsumer({
+      kafka,
+      groupId: group,
+      logger,
+      topics: [TOPICS.campaignEvents],
+      sink: projectionSink(projection),
+      ...(metrics ? { observer: consumerMetrics(register, logger) } : {}),
+    });
     if (!consumer.ok) {
       projection.close();
+      await metrics?.close();
       throw kafkaProblem(consumer.error);
     }
     try {
       await consumer.value.stopped;
     } finally {
       projection.close();
+      await metrics?.close();
     }
   });
 }

@@ -1,7 +1,7 @@
 import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema, type Plan, type Unit } from '../domain/schemas';
 import { planFromTemplate, type PlanTemplate } from '../domain/templates';
 import { loadTemplate, shippedTemplateIds } from '../infra/templates';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -19,7 +19,7 @@ import { fingerprint } from '../domain/fingerprint';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
 import { campaignIdOfWorkflowId, campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { campaignSearchAttributes, searchAttributes } from '../workflows/search-attributes';
-import { authenticate, type Principal, type TokenVerifier } from './auth';
+import type { TokenVerifier } from './auth';
 import { requireAllowed } from './authorization';
 import { UnitLocator } from './locator';
 import { EXAMPLES } from './examples';
@@ -27,8 +27,12 @@ import { problemFromOverload } from './failures';
 import { implementedBy, implementsAnswer, implementsAnswerSchema } from './implementing';
 import { registerCodecRoutes } from './codec-routes';
 import { claimIssueKey } from './issue-keys';
-import { ProblemError, problem, sendProblem } from './problems';
+import { ProblemError, campaignNotFound, problem, sendProblem, type Problem } from './problems';
+import { registerReferenceRoutes } from './reference-routes';
+import { registerSecurity, type RateLimit } from './security';
+import { issueReason, type ValidationIssue } from './validation-text';
 import { registerScheduleRoutes } from './schedule-routes';
+import { measureRequests } from './metrics';
 import { campaignParams, registerUnitRoutes, snapshotSchema, writeHeaders } from './unit-routes';
 
 export interface AppDeps {
@@ -41,6 +45,13 @@ export interface AppDeps {
   readiness: Record<string, () => Promise<void>>;
   /** Browser origins (the Temporal UI's) allowed to call the codec routes (DANVAN_CODEC_CORS_ORIGINS); none by default. */
   codecCorsOrigins?: readonly string[];
+  /**
+   * Where clients reach the API (DANVAN_PUBLIC_BASE_URL): the base of problem type URLs and of the schemas it serves.
+   * Unset: where the app listens (tests on a free port), or http://127.0.0.1 before it listens.
+   */
+  publicBaseUrl?: string;
+  /** Requests per principal per window (DANVAN_RATE_LIMIT_*); unset: no limit. */
+  rateLimit?: RateLimit;
 }
 
 const problemSchema = z.object({
@@ -140,13 +151,11 @@ function planOf(body: IssueCampaign): Plan {
   throw problem(
     400,
     'invalid-request',
-    'Invalid request',
-    `the plan made from template ${body.template} is invalid`,
-    parsed.error.issues.map((issue) => ({
-      field: ['body', 'plan', ...issue.path.map(String)].join('.'),
-      value: valueIn(input, issue.path.map(String)),
-      reason: issue.message,
-    })),
+    { en: `the plan made from template ${body.template} is invalid`, vi: `Kế hoạch tạo từ mẫu ${body.template} không hợp lệ` },
+    parsed.error.issues.map(({ path, code, message, ...params }) => {
+      const value = valueIn(input, path.map(String));
+      return { field: ['body', 'plan', ...path.map(String)].join('.'), value, reason: issueReason({ keyword: code, message, params }, value) };
+    }),
   );
 }
 
@@ -155,16 +164,14 @@ function treeOf(plan: Plan, tree: IssueCampaign['tree']): Unit[] {
   const units = Array.isArray(tree) ? tree : SAMPLE_TREES[tree.sample]();
   const reason = issuerRootProblem(plan, units);
   if (reason)
-    throw problem(400, 'invalid-request', 'Invalid request', 'the request body is invalid', [
-      { field: 'body.plan.issuer.unitCode', value: plan.issuer.unitCode, reason },
+    throw problem(400, 'invalid-request', { en: 'the request body is invalid', vi: 'Nội dung yêu cầu không hợp lệ' }, [
+      {
+        field: 'body.plan.issuer.unitCode',
+        value: plan.issuer.unitCode,
+        reason: { en: reason, vi: `đơn vị ban hành ${plan.issuer.unitCode} phải là gốc của cây đơn vị` },
+      },
     ]);
   return units;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
 }
 
 /** The HTTP API, built apart from the server so tests drive it with `inject` or on a real port alike. */
@@ -174,39 +181,51 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is a client mistake (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
+  measureRequests(app);
+
+  const publicBaseUrl = () => deps.publicBaseUrl ?? (app.addresses().length > 0 ? app.listeningOrigin : 'http://127.0.0.1');
+  const send = (reply: FastifyReply, p: Problem) => sendProblem(reply, p, publicBaseUrl());
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof ProblemError) return sendProblem(reply, error.problem);
+    if (error instanceof ProblemError) return send(reply, error.problem);
     if (hasZodFastifySchemaValidationErrors(error)) {
-      return sendProblem(reply, {
-        type: 'https://danvan.vn/problems/invalid-request',
-        title: 'Invalid request',
+      const part = error.validationContext ?? 'body';
+      return send(reply, {
+        slug: 'invalid-request',
         status: 400,
-        detail: `the request ${error.validationContext ?? 'body'} is invalid`,
+        detail: { en: `the request ${part} is invalid`, vi: `${REQUEST_PARTS_VI[part] ?? part} của yêu cầu không hợp lệ` },
         errors: error.validation.flatMap((v) =>
           pointersOf(v).map((pointer) => {
             const field = [error.validationContext, ...pointer.split('/').filter(Boolean)].filter(Boolean).join('.');
-            return { field, value: valueAt(request, error.validationContext, pointer), reason: v.message ?? 'invalid' };
+            const value = valueAt(request, error.validationContext, pointer);
+            return { field, value, reason: issueReason(v as ValidationIssue, value) };
           }),
         ),
       });
     }
     const overload = problemFromOverload(error);
-    if (overload) return sendProblem(reply.header('retry-after', '1'), overload.problem);
+    if (overload) return send(reply.header('retry-after', '1'), overload.problem);
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return sendProblem(reply, { type: 'https://danvan.vn/problems/bad-request', title: 'Bad request', status, detail: (error as Error).message });
+      return send(reply, {
+        slug: 'bad-request',
+        status,
+        detail: { en: (error as Error).message, vi: BAD_REQUEST_VI[status] ?? `Yêu cầu không hợp lệ (HTTP ${status})` },
+      });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, {
-      type: 'https://danvan.vn/problems/internal',
-      title: 'Internal error',
+    return send(reply, {
+      slug: 'internal',
       status: 500,
-      detail: 'the server failed; the error is logged',
+      detail: { en: 'the server failed; the error is logged', vi: 'Máy chủ gặp lỗi; lỗi đã được ghi nhật ký' },
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { type: 'https://danvan.vn/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url}` }),
+    send(reply, {
+      slug: 'not-found',
+      status: 404,
+      detail: { en: `no route ${request.method} ${request.url}`, vi: `Không có đường dẫn ${request.method} ${request.url}` },
+    }),
   );
 
   await app.register(swagger, {
@@ -220,11 +239,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Every /v1 route needs a token, checked before the request is validated or reaches Temporal.
-  app.addHook('preValidation', async (request) => {
-    // A CORS preflight carries no token by the standard; only the codec routes answer one (api/codec-routes.ts).
-    if (request.url.startsWith('/v1/') && request.method !== 'OPTIONS') request.principal = await authenticate(deps.verifyToken, request.headers.authorization);
-  });
+  // Every /v1 route needs a token, checked as the request arrives, before it is read, validated or reaches Temporal.
+  await registerSecurity(app, { verifyToken: deps.verifyToken, rateLimit: deps.rateLimit });
+  registerReferenceRoutes(app, { publicBaseUrl });
 
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
@@ -249,7 +266,8 @@ export async function buildApp(deps: AppDeps) {
       );
       const failing = results.filter(([, outcome]) => outcome !== 'ok');
       if (failing.length > 0) {
-        throw problem(503, 'not-ready', 'Not ready', failing.map(([name, reason]) => `${name}: ${reason}`).join('; '));
+        const reasons = failing.map(([name, reason]) => `${name}: ${reason}`).join('; ');
+        throw problem(503, 'not-ready', { en: reasons, vi: `Chưa sẵn sàng: ${reasons}` });
       }
       return reply.send({ status: 'ready' as const, checks: Object.fromEntries(results) });
     },
@@ -322,7 +340,7 @@ export async function buildApp(deps: AppDeps) {
       try {
         snapshot = await deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignSnapshotQuery);
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
+        if (error instanceof WorkflowNotFoundError) throw campaignNotFound(campaignId);
         throw error;
       }
       requireAllowed(request.principal!, 'campaign:read', { unitCode: snapshot.unitCode, ancestors: [] });
@@ -397,6 +415,16 @@ export async function buildApp(deps: AppDeps) {
 
   return app;
 }
+
+/** The part of a request a schema refused, as the Vietnamese detail names it. */
+const REQUEST_PARTS_VI: Record<string, string> = { body: 'Nội dung', querystring: 'Tham số truy vấn', params: 'Tham số đường dẫn', headers: 'Tiêu đề' };
+
+/** What Fastify's own 4xx refusals (the body before any schema sees it) say in Vietnamese. */
+const BAD_REQUEST_VI: Record<number, string> = {
+  400: 'Nội dung yêu cầu không đọc được (JSON hỏng hoặc rỗng)',
+  413: 'Nội dung yêu cầu quá lớn',
+  415: 'Kiểu nội dung không được hỗ trợ; hãy gửi application/json',
+};
 
 /**
  * zod 4.6 drops the `examples` of an object whose properties include the plan schema when it converts it to JSON

@@ -55,7 +55,8 @@ export function registerCodecRoutes(app: DanvanApp, deps: { problemSchema: z.Zod
 
   for (const [name, operation] of Object.entries(OPERATIONS)) {
     const url = `/v1/codec/${name}`;
-    app.options(url, { schema: { hide: true } }, async (request, reply) => {
+    // A preflight carries no token by the standard; the POST it clears needs one as every /v1 route does.
+    app.options(url, { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
       allowOrigin(request, reply);
       return reply
         .header('access-control-allow-methods', 'POST')

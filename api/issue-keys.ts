@@ -16,11 +16,14 @@ export async function claimIssueKey(temporal: Client, taskQueue: string, key: st
   }
   const earlier = (await temporal.workflow.getHandle(workflowId).describe()).memo as Partial<IssueKeyClaim> | undefined;
   if (earlier?.fingerprint === claim.fingerprint) return 'retry';
+  const samePlan = earlier?.campaignId === claim.campaignId;
   throw problem(
     409,
     'idempotency-conflict',
-    `idempotency key ${key} was already used to issue ${earlier?.campaignId === claim.campaignId ? 'a different version of this plan' : `another plan (${earlier?.campaignId ?? 'unknown'})`}`,
-    'Khóa chống trùng lặp đã được dùng cho một yêu cầu khác',
-    [{ field: 'headers.idempotency-key', value: key, reason: 'already used for a different request' }],
+    {
+      en: `idempotency key ${key} was already used to issue ${samePlan ? 'a different version of this plan' : `another plan (${earlier?.campaignId ?? 'unknown'})`}`,
+      vi: `Khóa chống trùng lặp ${key} đã được dùng để ban hành ${samePlan ? 'một phiên bản khác của kế hoạch này' : `một kế hoạch khác (${earlier?.campaignId ?? 'không rõ'})`}`,
+    },
+    [{ field: 'headers.idempotency-key', value: key, reason: { en: 'already used for a different request', vi: 'đã dùng cho một yêu cầu khác' } }],
   );
 }

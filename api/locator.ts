@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { UnitIndex } from '../domain/units';
 import { campaignWorkflowId, locateUnit, unitTreeQuery, type UnitLocation } from '../workflows/messages';
-import { problem } from './problems';
+import { campaignNotFound, problem } from './problems';
 
 /**
  * Where each unit of a campaign lives (owning workflow, ancestors). A campaign's tree never changes, so the
@@ -21,7 +21,11 @@ export class UnitLocator {
 
   async locate(campaignId: string, unitCode: string): Promise<UnitLocation> {
     const location = locateUnit(campaignId, await this.treeOf(campaignId), unitCode);
-    if (!location) throw problem(404, 'unit-not-found', 'Unit not found', `unit ${unitCode} is not part of campaign ${campaignId}`);
+    if (!location)
+      throw problem(404, 'unit-not-found', {
+        en: `unit ${unitCode} is not part of campaign ${campaignId}`,
+        vi: `Đơn vị ${unitCode} không thuộc chiến dịch ${campaignId}`,
+      });
     return location;
   }
 
@@ -41,7 +45,7 @@ export class UnitLocator {
     try {
       return new UnitIndex(await this.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(unitTreeQuery));
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw problem(404, 'campaign-not-found', 'Campaign not found', `no campaign ${campaignId}`);
+      if (error instanceof WorkflowNotFoundError) throw campaignNotFound(campaignId);
       throw error;
     }
   }

@@ -9,7 +9,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addDays } from '../domain/calendar';
-import { draftIdSchema, type DraftState } from '../domain/drafts';
+import { draftIdSchema, type DraftState, type DraftStatus } from '../domain/drafts';
 import { campaignIdFor } from '../domain/plan';
 import { isoDateSchema, issuerSchema, planNumberSchema } from '../domain/schemas';
 import { templateDay, type PlanTemplate } from '../domain/templates';
@@ -26,7 +26,7 @@ import {
 import { requireAllowed } from './authorization';
 import { EXAMPLE_DRAFT_ID, EXAMPLE_SCHEDULE_ID, KICK_OFF_EXAMPLES } from './examples';
 import { problemFromWorkflow } from './failures';
-import { problem, sendProblem, type Problem } from './problems';
+import { languageHeader, problem, sendProblemBody, type ProblemBody } from './problems';
 import { writeHeaders, type DanvanApp } from './unit-routes';
 
 /**
@@ -108,6 +108,8 @@ const scheduleParams = z.object({
 });
 const draftParams = z.object({ draftId: draftIdSchema.meta({ examples: [EXAMPLE_DRAFT_ID] }) });
 const reasonBody = (examples: unknown[]) => z.object({ reason: z.string().trim().min(1).max(500) }).meta({ examples });
+const DRAFT_STATUS_VI: Record<DraftStatus, string> = { open: 'đang chờ', issued: 'đã ban hành', discarded: 'đã huỷ', expired: 'đã hết hạn' };
+
 const draftStateSchema = z.custom<DraftState>((v) => typeof v === 'object' && v !== null && 'draft' in v && 'status' in v);
 
 const draftListSchema = z.object({
@@ -131,7 +133,7 @@ export function registerScheduleRoutes(app: DanvanApp, deps: ScheduleRouteDeps):
   const templateIds = [...deps.templates.keys()] as [string, ...string[]];
   const schedules = deps.temporal.schedule;
 
-  const scheduleNotFound = (scheduleId: string) => problem(404, 'schedule-not-found', 'Schedule not found', `no schedule ${scheduleId}`);
+  const scheduleNotFound = (scheduleId: string) => problem(404, 'schedule-not-found', { en: `no schedule ${scheduleId}`, vi: `Không có lịch ${scheduleId}` });
   async function describeSchedule(scheduleId: string): Promise<ScheduleView> {
     try {
       return viewOf(scheduleId, await schedules.getHandle(scheduleId).describe());
@@ -258,14 +260,17 @@ export function registerScheduleRoutes(app: DanvanApp, deps: ScheduleRouteDeps):
     try {
       return await draftHandle(draftId).query(draftQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw problem(404, 'draft-not-found', 'Draft not found', `no draft ${draftId}`);
+      if (error instanceof WorkflowNotFoundError) throw problem(404, 'draft-not-found', { en: `no draft ${draftId}`, vi: `Không có dự thảo ${draftId}` });
       throw error;
     }
   }
   const ended = (state: DraftState) =>
-    problem(409, 'draft-closed', `draft ${state.draft.draftId} is ${state.status}`, `Dự thảo không còn chờ ban hành (${state.status})`, [
-      { field: 'draftId', value: state.draft.draftId, reason: `the draft is ${state.status}` },
-    ]);
+    problem(
+      409,
+      'draft-closed',
+      { en: `draft ${state.draft.draftId} is ${state.status}`, vi: `Dự thảo ${state.draft.draftId} không còn chờ ban hành (${DRAFT_STATUS_VI[state.status]})` },
+      [{ field: 'draftId', value: state.draft.draftId, reason: { en: `the draft is ${state.status}`, vi: `dự thảo ${DRAFT_STATUS_VI[state.status]}` } }],
+    );
 
   app.get(
     '/v1/drafts',
@@ -343,7 +348,7 @@ export function registerScheduleRoutes(app: DanvanApp, deps: ScheduleRouteDeps):
       if (state.status !== 'open' && state.issued?.campaignId !== campaignId) throw ended(state);
 
       const issued = await issueAsCampaign(request, { plan: { ...state.draft.plan, ...request.body.plan }, tree: request.body.tree });
-      if (issued.statusCode >= 300) return sendProblem(reply, issued.json<Problem>());
+      if (issued.statusCode >= 300) return sendProblemBody(reply, issued.json<ProblemBody>());
       if (state.status === 'open') await recordIssued(request, draftId, { campaignId, number, issuedOn, requestedBy: principal.sub });
       return reply.code(issued.statusCode).send(issued.json<{ campaignId: string; workflowId: string; created: boolean }>());
     },
@@ -371,7 +376,7 @@ export function registerScheduleRoutes(app: DanvanApp, deps: ScheduleRouteDeps):
       try {
         return await executeUpdate(draftHandle(draftId), discardDraftUpdate, { args: [{ reason: request.body.reason, requestedBy: principal.sub }] });
       } catch (error) {
-        throw problemFromWorkflow(error, `draft ${draftId}`) ?? error;
+        throw problemFromWorkflow(error, { en: `draft ${draftId}`, vi: `Dự thảo ${draftId}` }) ?? error;
       }
     },
   );
@@ -389,6 +394,7 @@ export function registerScheduleRoutes(app: DanvanApp, deps: ScheduleRouteDeps):
         authorization: request.headers.authorization!,
         'idempotency-key': request.headers['idempotency-key'] as string,
         'content-type': 'application/json',
+        ...languageHeader(request),
       },
       payload: JSON.stringify(body),
     });

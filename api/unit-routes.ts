@@ -38,6 +38,7 @@ import {
 import { requireAllowed, type Action, type UnitPosition } from './authorization';
 import { EXAMPLE_COMMUNE, EXAMPLE_PARAMS, EXAMPLE_PARTY_CELL, EXAMPLES } from './examples';
 import { problemFromWorkflow } from './failures';
+import type { Text } from './problems';
 import type { UnitLocator } from './locator';
 
 export type DanvanApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
@@ -57,7 +58,7 @@ const resultSchema = z.custom<SubmissionResult>((v) => typeof v === 'object' && 
 export const snapshotSchema = z.custom<CampaignSnapshot>((v) => typeof v === 'object' && v !== null && 'campaignId' in v);
 
 /** Runs a workflow call, turning its refusals into problems (404, 409, 422) and letting real failures through. */
-async function callWorkflow<T>(what: string, call: () => Promise<T>): Promise<T> {
+async function callWorkflow<T>(what: Text, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -102,7 +103,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       async (request) => {
         const principal = await allow(request, action);
         const params = request.params as Record<string, string> & { campaignId: string };
-        return callWorkflow(`campaign ${params.campaignId}`, () =>
+        return callWorkflow({ en: `campaign ${params.campaignId}`, vi: `Chiến dịch ${params.campaignId}` }, () =>
           update(params.campaignId, request.body as z.output<B>, params, principal.sub, request.headers['idempotency-key'] as string),
         );
       },
@@ -147,7 +148,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const { campaignId, deadline } = request.params;
       const body = { deadline, ...request.body };
       const key = request.headers['idempotency-key'] as string;
-      return callWorkflow(`campaign ${campaignId}`, () =>
+      return callWorkflow({ en: `campaign ${campaignId}`, vi: `Chiến dịch ${campaignId}` }, () =>
         executeUpdate(campaign(campaignId), extendDeadlineUpdate, {
           args: [{ ...body, requestedBy: principal.sub, idempotencyKey: key }],
           updateId: updateIdOf(key, body),
@@ -171,7 +172,9 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
       const { campaignId, unitCode } = request.params;
       const location = await deps.locator.locate(campaignId, unitCode);
       await allow(request, 'unit:read', { unitCode, ancestors: location.ancestors });
-      const owner = await callWorkflow(`unit ${unitCode}`, () => deps.temporal.workflow.getHandle(location.owner).query(snapshotQuery));
+      const owner = await callWorkflow({ en: `unit ${unitCode}`, vi: `Đơn vị ${unitCode}` }, () =>
+        deps.temporal.workflow.getHandle(location.owner).query(snapshotQuery),
+      );
       if (owner.unitCode === unitCode) return owner;
       // A leaf (chi bộ): its record from its commune's workflow.
       return {
@@ -203,7 +206,7 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
         const principal = await allow(request, action, { unitCode: p.unitCode, ancestors: location.ancestors });
         const command = toCommand(p.unitCode, request.body as z.output<B>, p);
         const submission = { idempotencyKey: request.headers['idempotency-key'] as string, submittedBy: principal.sub, command };
-        const result = await callWorkflow(`unit ${p.unitCode}`, () =>
+        const result = await callWorkflow({ en: `unit ${p.unitCode}`, vi: `Đơn vị ${p.unitCode}` }, () =>
           executeUpdate(deps.temporal.workflow.getHandle(location.owner), submitUpdate, { args: [submission], updateId: submissionUpdateId(submission) }),
         );
         return reply.code(201).send(result);

@@ -15,42 +15,43 @@ import { connectServices, type Services } from '../infra/services';
 import { campaignIdFor } from '../domain/plan';
 import { campaignWorkflowId } from '../workflows/messages';
 import { jsonClient } from './http';
-import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { startWorkerFleet, type WorkerFleet } from './fleet';
 
 export const DANVAN_QUEUE = 'danvan-bench';
 export const BASELINE_QUEUE = 'danvan-bench-baseline';
 
 /**
- * danvan on the bench servers as operators run it at scale: its worker a process of its own (`worker/main.ts`), so
- * its memory and CPU are its own figures; the API, the baselines' worker and the load driver in this process.
+ * danvan on the bench servers as operators run it at scale: its workers processes of their own (`worker/main.ts`),
+ * so their memory and CPU are their own figures; the API, the baselines' worker and the load driver in this process.
  */
 export interface Bench {
   client: Client;
   kafka: Kafka;
   services: Services;
-  /** danvan's worker process, sampled for RSS while it lives. */
-  worker: WorkerProcess;
+  /** danvan's worker processes, sampled for RSS while they live. */
+  workers: WorkerFleet;
   baseUrl: string;
   post: ReturnType<typeof jsonClient>;
   log: (line: string) => void;
   /** Starts a campaign from its tree (the API takes at most 1 MB, less than a national tree) and returns its id. */
   issue(plan: Plan, tree: Unit[]): Promise<string>;
-  /** Stops the API and the baselines' worker, then the worker process (gracefully); answers with its final figures. */
-  stop(): Promise<Awaited<ReturnType<WorkerProcess['stop']>>>;
+  /** Stops the API and the baselines' worker, then the worker processes (gracefully); answers with their final figures. */
+  stop(): Promise<Awaited<ReturnType<WorkerFleet['stop']>>>;
 }
 
 export async function startBench(opts: {
   temporalAddress: string;
   kafkaBrokers: string[];
   concurrency: number;
+  workers: number;
   workerCache: number | undefined;
   workerHeapMb: number | undefined;
   workerLog: string;
   log: (line: string) => void;
 }): Promise<Bench> {
   const logger = createLogger('warn');
-  // The worker bundles danvan's workflow code in its own process meanwhile.
-  const starting = startWorkerProcess({
+  // The workers bundle danvan's workflow code in their own processes meanwhile.
+  const starting = startWorkerFleet(opts.workers, {
     name: 'danvan worker',
     temporalAddress: opts.temporalAddress,
     kafkaBrokers: opts.kafkaBrokers,
@@ -79,12 +80,12 @@ export async function startBench(opts: {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const token = await mintToken(secret, { sub: 'bench-admin', role: 'admin' }, '24h');
-  const worker = await starting;
+  const workers = await starting;
   return {
     client: services.temporal,
     kafka: createKafka({ brokers: opts.kafkaBrokers, clientId: 'danvan-bench-driver', logger }),
     services,
-    worker,
+    workers,
     baseUrl,
     post: jsonClient(baseUrl, token, opts.concurrency + 4),
     log: opts.log,
@@ -101,7 +102,7 @@ export async function startBench(opts: {
       await app.close();
       baselineWorker.shutdown();
       await running;
-      const stopped = await worker.stop();
+      const stopped = await workers.stop();
       await services.close();
       return stopped;
     },

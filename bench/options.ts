@@ -1,9 +1,17 @@
 import { parseArgs } from 'node:util';
 import { configSchema } from '../infra/config';
+import { SHAPE } from '../stack/shape';
+
+/** `dev`: the embedded dev server (SQLite) and one broker; `cluster`: the cluster profile's servers (stack/cluster.ts). */
+export const BENCH_PROFILES = ['dev', 'cluster'] as const;
+export type BenchProfile = (typeof BENCH_PROFILES)[number];
 
 /** What a run measures and how big; `--quick` shrinks every scenario so the whole run takes under two minutes. */
 export interface BenchOptions {
   quick: boolean;
+  profile: BenchProfile;
+  /** danvan worker processes on one task queue: 1 on dev, the cluster's replicas on cluster. */
+  workers: number;
   provinces: number;
   communes: number;
   /** Study-session reports through the one campaign, over all phases (throughput, latency, bulk). */
@@ -31,6 +39,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      profile: { type: 'string', default: 'dev' },
+      workers: { type: 'string' },
       provinces: { type: 'string' },
       communes: { type: 'string' },
       reports: { type: 'string' },
@@ -48,6 +58,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     },
   });
   const quick = values.quick ?? false;
+  const profile = values.profile as BenchProfile;
+  if (!BENCH_PROFILES.includes(profile)) throw new Error(`--profile expects one of ${BENCH_PROFILES.join(', ')}, got ${JSON.stringify(values.profile)}`);
+  const cluster = profile === 'cluster';
   const num = (name: keyof typeof values, full: number, small: number) => {
     const raw = values[name];
     const value = raw === undefined ? (quick ? small : full) : Number(raw);
@@ -56,6 +69,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   return {
     quick,
+    profile,
+    workers: num('workers', cluster ? SHAPE.worker.replicas.cluster : 1, cluster ? SHAPE.worker.replicas.cluster : 1),
     provinces: num('provinces', 34, 2),
     communes: num('communes', 3321, 16),
     reports: num('reports', 60_000, 300),
@@ -68,8 +83,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     outboxBatches: num('outbox-batches', 25, 3),
     outboxBatchSize: num('outbox-batch-size', 200, 200),
     stormCommunes: num('storm-communes', 3321, 10),
-    workerCache: workerCache(values['worker-cache']),
-    workerHeapMb: workerHeapMb(values['worker-heap-mb']),
+    // The cluster runs its workers as compose does; the dev profile leaves both to the SDK and V8 unless asked.
+    workerCache: workerCache(values['worker-cache']) ?? (cluster ? SHAPE.worker.maxCachedWorkflows : undefined),
+    workerHeapMb: workerHeapMb(values['worker-heap-mb']) ?? (cluster ? SHAPE.worker.heapMb : undefined),
     out: typeof values.out === 'string' ? values.out : undefined,
   };
 }

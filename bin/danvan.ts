@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { mintToken, principalSchema } from '../api/auth';
+import { devTokenTtl, mintToken, principalSchema, tokenSettingsOf } from '../api/auth';
+import { formatDuration, parseDuration } from '../infra/duration';
 import type { FiguresOptions } from '../analytics/figures';
 import { campaignReport } from '../analytics/report';
 import { openProjection } from '../analytics/projection';
-import { analyticsDbFile, loadConfig } from '../infra/config';
+import { analyticsDbFile, loadConfig, type Config } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
 import { isTemplateId, loadTemplate } from '../infra/templates';
 import { planFromTemplate, type PlanTemplate, type TemplateGivens } from '../domain/templates';
@@ -61,6 +62,7 @@ async function request(opts: Options, method: string, url: string, body?: unknow
       method,
       headers: {
         authorization: `Bearer ${token}`,
+        'accept-language': terminalLanguage(),
         ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -83,9 +85,32 @@ async function request(opts: Options, method: string, url: string, body?: unknow
   return json;
 }
 
+/** `--ttl` of `danvan token`: the development default (12 h) unless given, and never past DANVAN_TOKEN_MAX_LIFETIME, which the API would refuse. */
+function ttlOf(flag: string | undefined, config: Config): number {
+  if (flag === undefined) return devTokenTtl(config);
+  const seconds = parseDuration(flag);
+  if (seconds === undefined) throw new CliError(`--ttl ${flag}: expected a whole number and a unit (s, m, h, d), e.g. 12h`);
+  if (seconds > config.DANVAN_TOKEN_MAX_LIFETIME)
+    throw new CliError(
+      `--ttl ${flag} is longer than the ${formatDuration(config.DANVAN_TOKEN_MAX_LIFETIME)} the API accepts (DANVAN_TOKEN_MAX_LIFETIME); ask for ${formatDuration(config.DANVAN_TOKEN_MAX_LIFETIME)} or less`,
+    );
+  return seconds;
+}
+
+/** The API's refusals in the terminal's language: Vietnamese under a vi_VN locale, English (the CLI's own) otherwise. */
+function terminalLanguage(): 'vi' | 'en' {
+  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return /^vi([_.-]|$)/i.test(locale) ? 'vi' : 'en';
+}
+
 async function localAdminToken(): Promise<string> {
   const config = loadConfig();
-  return mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')), { sub: 'danvan-cli', role: 'admin' }, '1h');
+  return mintToken(
+    resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')),
+    { sub: 'danvan-cli', role: 'admin' },
+    Math.min(3600, config.DANVAN_TOKEN_MAX_LIFETIME),
+    tokenSettingsOf(config),
+  );
 }
 
 function readStructured(file: string): unknown {
@@ -307,7 +332,14 @@ async function main(argv: string[]): Promise<void> {
       const principal = principalSchema.safeParse({ sub: values.sub ?? `dev-${args[0]}`, role: args[0], ...(values.unit ? { unit: values.unit } : {}) });
       if (!principal.success)
         throw new CliError(`cannot mint that token: ${principal.error.issues.map((i) => `${i.path.join('.') || 'role'}: ${i.message}`).join('; ')}`);
-      console.log(await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')), principal.data, values.ttl ?? '12h'));
+      console.log(
+        await mintToken(
+          resolveJwtSecret(config.DANVAN_JWT_SECRET, path.join(config.DANVAN_DATA_DIR, 'dev')),
+          principal.data,
+          ttlOf(values.ttl, config),
+          tokenSettingsOf(config),
+        ),
+      );
       return;
     }
     case 'issue': {

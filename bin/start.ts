@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { Runtime } from '@temporalio/worker';
+import { register } from 'prom-client';
 import { buildApp } from '../api/app';
-import { mintToken, tokenVerifierFor } from '../api/auth';
-import { loadConfig } from '../infra/config';
+import { devTokenTtl, mintToken, tokenSettingsOf, tokenVerifierFor } from '../api/auth';
+import { loadConfig, publicBaseUrl } from '../infra/config';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
+import { installTemporalRuntime, serveMetrics } from '../infra/metrics';
 import { resolveJwtSecret } from '../infra/secrets';
 import { connectServices } from '../infra/services';
 import { clusterDown, clusterLayout, clusterUp } from '../stack/cluster';
@@ -53,7 +54,7 @@ runMain('start', async () => {
   const say = (line: string) => console.log(`[danvan] ${line}`);
 
   // Signals are handled below, in order; the Temporal runtime must not shut the worker down on its own.
-  Runtime.install({ shutdownSignals: [], logger: temporalLogger(logger) });
+  installTemporalRuntime({ shutdownSignals: [], logger: temporalLogger(logger) }, config.DANVAN_WORKER_METRICS_ADDRESS);
 
   const embedded = { temporal: !config.TEMPORAL_ADDRESS, kafka: !config.KAFKA_BROKERS };
   // Ctrl-C during start-up interrupts stackUp, which then stops the servers it has started.
@@ -122,6 +123,7 @@ runMain('start', async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     producer: services.producer,
     maxCachedWorkflows: config.DANVAN_WORKER_MAX_CACHED_WORKFLOWS,
+    publicBaseUrl: publicBaseUrl(config),
   });
   const running = worker.run();
   cleanups.push({
@@ -140,14 +142,25 @@ runMain('start', async () => {
     logger,
     readiness: services.readiness,
     codecCorsOrigins: config.DANVAN_CODEC_CORS_ORIGINS,
+    publicBaseUrl: publicBaseUrl(config),
+    rateLimit: { max: config.DANVAN_RATE_LIMIT_MAX, windowSeconds: config.DANVAN_RATE_LIMIT_WINDOW },
   });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
   cleanups.push({ what: 'the API', timeoutMs: 5_000, run: () => app.close() });
+  if (config.DANVAN_API_METRICS_ADDRESS) {
+    const metrics = await serveMetrics(config.DANVAN_API_METRICS_ADDRESS, 'DANVAN_API_METRICS_ADDRESS', register, logger);
+    cleanups.push({ what: 'the metrics endpoint', timeoutMs: 5_000, run: () => metrics.close() });
+  }
 
   // With a JWKS configured, tokens come from the identity provider; the development token exists only for the secret.
   const token = config.DANVAN_JWKS_URL
     ? '(issued by the identity provider at DANVAN_JWKS_URL)'
-    : await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
+    : await mintToken(
+        resolveJwtSecret(config.DANVAN_JWT_SECRET, layout.dataDir),
+        { sub: 'dev-admin', role: 'admin' },
+        devTokenTtl(config),
+        tokenSettingsOf(config),
+      );
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${url}`);
   say(`API docs     ${url}/docs`);
@@ -180,7 +193,12 @@ async function startCluster(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   say(`starting the cluster profile (data in ${path.relative(process.cwd(), clusterLayout(config).dataDir)})`);
   const ep = await clusterUp(config, { log: say, signal: interrupt.signal });
-  const token = await mintToken(resolveJwtSecret(config.DANVAN_JWT_SECRET, clusterLayout(config).dataDir), { sub: 'dev-admin', role: 'admin' }, '30d');
+  const token = await mintToken(
+    resolveJwtSecret(config.DANVAN_JWT_SECRET, clusterLayout(config).dataDir),
+    { sub: 'dev-admin', role: 'admin' },
+    devTokenTtl(config),
+    tokenSettingsOf(config),
+  );
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${ep.apiUrl}`);
   say(`Temporal     ${ep.temporalAddress} (PostgreSQL, SQL visibility)`);

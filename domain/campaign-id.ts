@@ -32,12 +32,19 @@ function yearOfCampaign(campaignId: string): number | undefined {
  * programme of several years ("giai đoạn 2021-2025") is implemented by each year's plan. Whether that plan exists
  * is not asked: it may run on another province's server.
  */
-export function implementsProblem(plan: PlanIdentity & { implements?: { campaignId: string } | undefined }): string | undefined {
+export function implementsProblem(plan: PlanIdentity & { implements?: { campaignId: string } | undefined }): { message: string; vi: string } | undefined {
   const parent = plan.implements?.campaignId;
   if (parent === undefined) return undefined;
-  if (parent === campaignIdFor(plan)) return `a plan cannot implement itself: ${parent} is this plan's own campaign`;
+  if (parent === campaignIdFor(plan))
+    return {
+      message: `a plan cannot implement itself: ${parent} is this plan's own campaign`,
+      vi: `Kế hoạch không thể thực hiện chính nó: ${parent} là chiến dịch của chính kế hoạch này`,
+    };
   const year = yearOfCampaign(parent);
   if (year !== undefined && year > plan.year)
-    return `${parent} is a plan of ${year}, after this plan's year ${plan.year}; a plan implements one of its own year or an earlier one`;
+    return {
+      message: `${parent} is a plan of ${year}, after this plan's year ${plan.year}; a plan implements one of its own year or an earlier one`,
+      vi: `${parent} là kế hoạch năm ${year}, sau năm ${plan.year} của kế hoạch này; kế hoạch chỉ thực hiện kế hoạch cùng năm hoặc năm trước`,
+    };
   return undefined;
 }

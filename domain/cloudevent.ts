@@ -53,8 +53,14 @@ export function isCampaignEvent(name: EventType): name is CampaignEventType {
 
 /** The Kafka record header of every event: structured mode, the value is the whole CloudEvent. */
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
-/** Where the JSON Schema of each event type is published; `schemas/events/` holds the same files. */
-export const SCHEMA_BASE_URL = 'https://danvan.vn/schemas/events/';
+/**
+ * Where clients reach danvan's API unless DANVAN_PUBLIC_BASE_URL says otherwise. The workflows build events under
+ * it; the publishing activity puts each event's `dataschema` under the configured base as it sends it, so the base
+ * never enters workflow code and a change of it replays.
+ */
+export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+/** Where, under the API's public base URL, it serves the JSON Schema of each event type; `schemas/events/` holds the same files. */
+export const SCHEMA_PATH = '/schemas/events/';
 
 /** A danvan event on the wire: a CloudEvent 1.0 whose `data` is the payload of its type. */
 export interface DanvanEvent {
@@ -94,8 +100,13 @@ export function eventTypeOf(name: string, version: number): string {
   return `vn.danvan.${name}.v${version}`;
 }
 
-export function dataschemaOf(name: string, version: number): string {
-  return `${SCHEMA_BASE_URL}${eventTypeOf(name, version)}.json`;
+export function dataschemaOf(name: string, version: number, publicBaseUrl: string = DEFAULT_PUBLIC_BASE_URL): string {
+  return `${publicBaseUrl}${SCHEMA_PATH}${eventTypeOf(name, version)}.json`;
+}
+
+/** The event as it is published: its `dataschema` the URL where the API at `publicBaseUrl` serves its type's schema. */
+export function withPublicBase(event: DanvanEvent, publicBaseUrl: string): DanvanEvent {
+  return { ...event, dataschema: `${publicBaseUrl}${SCHEMA_PATH}${event.type}.json` };
 }
 
 /** Version 1 keeps the plain id; later versions append `/v<N>`, so side-by-side copies of one change stay unique. */

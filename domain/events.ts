@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value';
-import { dataschemaOf, DRAFT_EVENTS, envelope, envelopes, EVENT_VERSIONS, eventTypeOf, type DanvanEvent, type EventFields, type EventType } from './cloudevent';
+import {
+  dataschemaOf,
+  DRAFT_EVENTS,
+  SCHEMA_PATH,
+  envelope,
+  envelopes,
+  EVENT_VERSIONS,
+  eventTypeOf,
+  type DanvanEvent,
+  type EventFields,
+  type EventType,
+} from './cloudevent';
 import {
   campaignIdSchema,
   deadlineSchema,
@@ -25,7 +36,9 @@ import { MODEL_STAGES } from './vocabulary';
 
 export {
   CLOUDEVENTS_CONTENT_TYPE,
-  SCHEMA_BASE_URL,
+  DEFAULT_PUBLIC_BASE_URL,
+  SCHEMA_PATH,
+  withPublicBase,
   eventId,
   eventTypeOf,
   isCampaignEvent,
@@ -233,6 +246,11 @@ export const NOTIFICATION_EVENTS: readonly EventType[] = ['reminder.sent', 'dead
 
 const TYPE_PATTERN = /^vn\.danvan\.([a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*)\.v([1-9]\d*)$/;
 
+/** Any http(s) base, since each deployment serves the schemas under its own (DANVAN_PUBLIC_BASE_URL); the path is fixed. */
+function dataschemaPattern(type: string): RegExp {
+  return new RegExp(`^https?://[^/?#\\s]+(?:/[^?#\\s]*)?${SCHEMA_PATH}${type.replaceAll('.', '\\.')}\\.json$`);
+}
+
 /** The whole CloudEvent of one type and version: what parseEvent checks and what the published JSON Schema describes. */
 function cloudEventSchema(type: string, version: number, dataschema: string, data: z.ZodType, draft: boolean) {
   return z
@@ -253,7 +271,10 @@ function cloudEventSchema(type: string, version: number, dataschema: string, dat
       subject: unitCodeSchema.meta({ description: 'Code of the unit the event is about.' }),
       time: utcInstantSchema.meta({ description: 'Workflow time of the change, UTC.' }),
       datacontenttype: z.literal('application/json'),
-      dataschema: z.literal(dataschema),
+      dataschema: z
+        .string()
+        .regex(dataschemaPattern(type), `expected <the API's public base URL>${SCHEMA_PATH}${type}.json`)
+        .meta({ description: `The JSON Schema of this type, served by the API: ${dataschema} under the default base URL.` }),
       campaignid: draft
         ? draftIdSchema.meta({ description: "The draft's id (a drafted plan has no number, so no campaign yet), also the Kafka record key." })
         : campaignIdSchema.meta({ description: 'The campaign, also the Kafka record key.' }),

@@ -35,7 +35,13 @@ import {
  * The `format` is what the published JSON Schemas carry in place of the refinement, which they cannot express.
  * Hand-written rather than `z.iso.date()`: webpack once resolved zod's `z.iso` re-export to the wrong module.
  */
-export const isoDateSchema = z.string().refine(isCalendarDate, { message: 'expected a calendar date YYYY-MM-DD, e.g. 2024-09-06' }).meta({ format: 'date' });
+export const isoDateSchema = z
+  .string()
+  .refine(isCalendarDate, {
+    message: 'expected a calendar date YYYY-MM-DD, e.g. 2024-09-06',
+    params: { vi: 'phải là một ngày có thật dạng YYYY-MM-DD, ví dụ 2024-09-06' },
+  })
+  .meta({ format: 'date' });
 
 /** An instant in UTC as `Date.prototype.toISOString` writes it, e.g. 2024-10-09T05:00:00.000Z: the `time` of every event. */
 export const utcInstantSchema = z
@@ -109,9 +115,11 @@ export const taskSchema = z.object({
 });
 
 /** The campaign window, in Vietnam calendar days: "Tháng Dân vận" is the month of October. */
-export const windowSchema = z
-  .object({ opensOn: isoDateSchema, closesOn: isoDateSchema })
-  .refine((w) => w.opensOn <= w.closesOn, { message: 'the window must close on or after it opens', path: ['closesOn'] });
+export const windowSchema = z.object({ opensOn: isoDateSchema, closesOn: isoDateSchema }).refine((w) => w.opensOn <= w.closesOn, {
+  message: 'the window must close on or after it opens',
+  path: ['closesOn'],
+  params: { vi: 'ngày kết thúc phải bằng hoặc sau ngày bắt đầu' },
+});
 
 export const campaignIdSchema = z.string().regex(/^[A-Za-z0-9._-]+-\d{4}-\d+-KH-[A-Z][A-Z0-9]+$/, 'expected a campaign id like BG-2024-202-KH-BDVTU');
 
@@ -143,17 +151,27 @@ export const planRecordSchema = z
   })
   .superRefine((plan, ctx) => {
     const implementing = implementsProblem(plan);
-    if (implementing) ctx.addIssue({ code: 'custom', path: ['implements', 'campaignId'], message: implementing });
+    if (implementing) ctx.addIssue({ code: 'custom', path: ['implements', 'campaignId'], message: implementing.message, params: { vi: implementing.vi } });
     const ordinals = plan.tasks.map((t) => t.ordinal);
     if (new Set(ordinals).size !== ordinals.length)
-      ctx.addIssue({ code: 'custom', path: ['tasks'], message: `task ordinals must be unique, got ${ordinals.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks'],
+        message: `task ordinals must be unique, got ${ordinals.join(', ')}`,
+        params: { vi: `số thứ tự nhiệm vụ không được trùng, nhận được ${ordinals.join(', ')}` },
+      });
     const obligations = planObligations(plan);
     for (const problem of obligationsProblems(obligations, plan.deadlines)) ctx.addIssue({ code: 'custom', ...problem });
     const d = plan.deadlines;
     for (const { deadline: key } of obligations) {
       const date = d[key];
       if (date !== undefined && date < plan.window.opensOn)
-        ctx.addIssue({ code: 'custom', path: ['deadlines', key], message: `${key} deadline ${date} is before the window opens (${plan.window.opensOn})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deadlines', key],
+          message: `${key} deadline ${date} is before the window opens (${plan.window.opensOn})`,
+          params: { vi: `hạn ${key} ${date} sớm hơn ngày bắt đầu (${plan.window.opensOn})` },
+        });
     }
     const latestObligation = lastReportingDeadline(d, d.assessment);
     if (d.assessment < latestObligation)
@@ -161,12 +179,14 @@ export const planRecordSchema = z
         code: 'custom',
         path: ['deadlines', 'assessment'],
         message: `assessment ${d.assessment} must not end before the reporting deadlines (${latestObligation})`,
+        params: { vi: `hạn đánh giá ${d.assessment} không được kết thúc trước hạn báo cáo (${latestObligation})` },
       });
     if (d.commendation < d.assessment)
       ctx.addIssue({
         code: 'custom',
         path: ['deadlines', 'commendation'],
         message: `commendation ${d.commendation} must not end before assessment (${d.assessment})`,
+        params: { vi: `hạn khen thưởng ${d.commendation} không được kết thúc trước hạn đánh giá (${d.assessment})` },
       });
   });
 
@@ -276,7 +296,8 @@ export const studySessionSchema = z
   })
   .superRefine((r, ctx) => {
     const problem = membersProblem(r);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['membersPresent'], message: problem });
+    if (problem)
+      ctx.addIssue({ code: 'custom', path: ['membersPresent'], message: problem, params: { vi: 'số đảng viên có mặt nhiều hơn số đảng viên của chi bộ' } });
   });
 export type StudySession = z.infer<typeof studySessionSchema>;
 

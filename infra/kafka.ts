@@ -53,7 +53,7 @@ export async function ensureTopics(admin: Admin, partitions: number, replication
  * cluster it may ask a broker whose copy of the metadata has not caught up with the controller yet, and it gives up
  * on that broker's "unknown topic" at once.
  */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -68,9 +68,12 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
 }
 
 /**
- * The producer the outbox activities share: idempotent (the broker drops a retried batch it already has)
- * with one request in flight, so retries cannot reorder a campaign's events.
+ * The producer the outbox activities share: one request in flight, so a retry can never reorder a campaign's events,
+ * and acks from all in-sync replicas. Not kafkajs's idempotent mode: on the three-broker cluster under load it
+ * answered OUT_OF_ORDER_SEQUENCE_NUMBER to every later send of a worker from its first seconds on, and held those
+ * events in their outboxes until the worker restarted (docs/performance.md). A retried request may land twice
+ * instead; each event keeps its id, and consumers drop what they have seen (docs/event-contract.md).
  */
 export function createEventProducer(kafka: Kafka) {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  return kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 }

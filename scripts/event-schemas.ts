@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { z } from 'zod';
-import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, RELEASED_EVENTS, type ReleasedEvent } from '../domain/events';
-import { submissionSchema } from '../domain/schemas';
+import { CLOUDEVENTS_CONTENT_TYPE, NOTIFICATION_EVENTS, RELEASED_EVENTS } from '../domain/events';
+import { eventJsonSchema, submitUpdateJsonSchema } from '../domain/json-schemas';
 import { TOPICS } from '../domain/topics';
 
 /**
  * The published form of the event contract, generated from the zod schemas in domain/events.ts so that it can
  * never drift from what the workflows write and parseEvent accepts: one JSON Schema (2020-12) per released
- * event type and an AsyncAPI 3.0 document of the topics; and the JSON Schema of the `submit` Update. `npm run schemas` writes them; a unit test fails when
+ * event type and an AsyncAPI 3.0 document of the topics; and the JSON Schema of the `submit` Update (both built by
+ * domain/json-schemas.ts, which the API serves them with). `npm run schemas` writes them; a unit test fails when
  * the committed files differ from what this generates.
  */
 
@@ -19,30 +19,8 @@ export function eventSchemaFile(type: string): string {
   return `events/${type}.json`;
 }
 
-/**
- * The whole CloudEvent of one type as JSON Schema. Objects stay open (no `additionalProperties: false`, the
- * zod input view): an additive change keeps its version, so a consumer holding an older copy of this file
- * must still accept events that carry a field it does not know.
- */
-export function eventJsonSchema(event: ReleasedEvent): Record<string, unknown> {
-  const { $schema, ...body } = z.toJSONSchema(event.schema, { target: 'draft-2020-12', io: 'input' });
-  return { $schema, $id: event.dataschema, title: event.type, description: event.summary, ...body };
-}
-
 /** What the `submit` Update of a unit workflow accepts; the workflows check Updates against this file (domain/json-shape.ts). */
 export const SUBMIT_UPDATE_FILE = 'updates/submit.json';
-
-export function submitUpdateJsonSchema(): Record<string, unknown> {
-  const { $schema, ...body } = z.toJSONSchema(submissionSchema, { target: 'draft-2020-12', io: 'input' });
-  return {
-    $schema,
-    $id: 'https://danvan.vn/schemas/updates/submit.json',
-    title: 'submit',
-    description:
-      'The argument of the `submit` Update of a unit workflow: one report under an idempotency key. Rules that need the campaign state are checked by the workflow after this shape.',
-    ...body,
-  };
-}
 
 const KAFKA_BINDING_VERSION = '0.5.0';
 

@@ -10,6 +10,7 @@ import {
   KAFKA_CLUSTER_REPLICATION_FACTOR,
   KAFKA_CLUSTER_SIZE,
   kafkaClusterBrokers,
+  kafkaNodeName,
   startKafkaCluster,
   stopKafkaCluster,
   waitForKafkaCluster,
@@ -29,6 +30,8 @@ import { ensureTemporalServer, startTemporalServer, temporalServerPorts, waitFor
 
 export const CLUSTER_PORT_OFFSET = 23_000;
 export const CLUSTER_WORKERS = SHAPE.worker.replicas.cluster;
+/** The server processes by their service names (pid and log files in the run folder). */
+export const CLUSTER_SERVERS = ['postgres', 'temporal', ...Array.from({ length: KAFKA_CLUSTER_SIZE }, (_, i) => kafkaNodeName(i + 1))];
 /** The app processes, started after the servers and stopped before them. */
 const APPS = [...Array.from({ length: CLUSTER_WORKERS }, (_, i) => `worker-${i + 1}`), 'api', 'analytics'] as const;
 const ENTRY: Record<string, string> = { api: 'api/server.ts', analytics: 'analytics/main.ts' };
@@ -51,7 +54,7 @@ export function clusterLayout(config: Config): ClusterLayout {
     runDir: path.join(dataDir, 'run'),
     namespace: config.TEMPORAL_NAMESPACE,
     ports: {
-      postgres: 5432 + CLUSTER_PORT_OFFSET,
+      postgres: config.DANVAN_POSTGRES_PORT + CLUSTER_PORT_OFFSET,
       temporal: config.DANVAN_TEMPORAL_PORT + CLUSTER_PORT_OFFSET,
       kafka,
       kafkaControllers: kafka.map((port) => port + 1),
@@ -98,6 +101,11 @@ function appEnvironment(config: Config, layout: ClusterLayout, bundle: string): 
   };
 }
 
+/** The workflow code both workers run, bundled by clusterUp. */
+export function clusterWorkflowBundle(layout: ClusterLayout): string {
+  return path.join(layout.dataDir, 'workflow-bundle.js');
+}
+
 /** What only the workers get beside it, as compose's worker service: the cache and the heap of the production shape. */
 export function workerEnvironment(): Record<string, string> {
   return {
@@ -106,9 +114,21 @@ export function workerEnvironment(): Record<string, string> {
   };
 }
 
+/**
+ * The workers share this machine: with DANVAN_WORKER_METRICS_ADDRESS set (host:port, inherited from this process's
+ * environment like every app's), worker-n serves its Temporal SDK metrics on that port + n - 1, so they never clash.
+ */
+function workerMetricsEnvironment(name: string): Record<string, string> {
+  const address = process.env.DANVAN_WORKER_METRICS_ADDRESS;
+  if (!address) return {};
+  const colon = address.lastIndexOf(':');
+  const port = Number(address.slice(colon + 1)) + Number(name.slice('worker-'.length)) - 1;
+  return { DANVAN_WORKER_METRICS_ADDRESS: `${address.slice(0, colon)}:${port}` };
+}
+
 function startApp(name: string, env: Record<string, string>, layout: ClusterLayout, outliveCaller: boolean): number {
   const entry = path.join(ROOT, ENTRY[name] ?? 'worker/main.ts');
-  const own = ENTRY[name] ? {} : workerEnvironment();
+  const own = ENTRY[name] ? {} : { ...workerEnvironment(), ...workerMetricsEnvironment(name) };
   return spawnService({
     name,
     command: process.execPath,
@@ -121,8 +141,9 @@ function startApp(name: string, env: Record<string, string>, layout: ClusterLayo
 }
 
 /** Until the app runs: the API answers /readyz (Temporal and Kafka answer it); the others say so in their logs. */
-async function waitForApp(name: string, layout: ClusterLayout, pid: number, signal: AbortSignal | undefined): Promise<void> {
-  const logged = (pattern: RegExp) => async () => pattern.test(fs.readFileSync(logFile(layout.runDir, name), 'utf8'));
+async function waitForApp(name: string, layout: ClusterLayout, pid: number, signal: AbortSignal | undefined, logFrom = 0): Promise<void> {
+  // From `logFrom` on: a restarted app appends to the log where its earlier run already said it was running.
+  const logged = (pattern: RegExp) => async () => pattern.test(fs.readFileSync(logFile(layout.runDir, name)).subarray(logFrom).toString('utf8'));
   const probe =
     name === 'api'
       ? async () => (await fetch(`${clusterEndpoints(layout).apiUrl}/readyz`)).ok
@@ -134,6 +155,8 @@ export interface ClusterUpOptions {
   log: (line: string) => void;
   outliveCaller?: boolean;
   signal?: AbortSignal;
+  /** false: the servers only (PostgreSQL, Temporal, Kafka), for a caller that runs danvan's processes itself (the benchmark). */
+  apps?: boolean;
 }
 
 /** Brings the whole cluster up, reusing its data; whatever this call started is stopped again if any part fails. */
@@ -151,7 +174,7 @@ export async function clusterUp(config: Config, opts: ClusterUpOptions): Promise
       ...Object.fromEntries(layout.ports.kafkaControllers.map((port, i) => [`Kafka controller ${i + 1}`, port])),
       API: layout.ports.api,
     },
-    `the cluster profile uses the dev ports + ${CLUSTER_PORT_OFFSET}; move them with DANVAN_TEMPORAL_PORT / DANVAN_KAFKA_PORT / API_PORT`,
+    `the cluster profile uses the dev ports + ${CLUSTER_PORT_OFFSET}; move them with DANVAN_TEMPORAL_PORT / DANVAN_KAFKA_PORT / DANVAN_POSTGRES_PORT / API_PORT`,
   );
   const bins = findPostgres();
   const runAs = postgresRunAs();
@@ -194,12 +217,15 @@ export async function clusterUp(config: Config, opts: ClusterUpOptions): Promise
       await admin.disconnect();
     }
 
+    if (opts.apps === false) return ep;
     // Bundled once for both workers, as the image does at build.
-    const bundle = path.join(layout.dataDir, 'workflow-bundle.js');
+    const bundle = clusterWorkflowBundle(layout);
     await writeWorkflowBundle(bundle);
     const env = appEnvironment(config, layout, bundle);
-    const pids = APPS.map((name) => [name, startApp(name, env, layout, outliveCaller)] as const);
-    await Promise.all(pids.map(([name, pid]) => waitForApp(name, layout, pid, opts.signal)));
+    // A second start appends to logs where the first already said "running": only what this start wrote counts.
+    const logFrom = (name: string) => (fs.existsSync(logFile(layout.runDir, name)) ? fs.statSync(logFile(layout.runDir, name)).size : 0);
+    const pids = APPS.map((name) => [name, logFrom(name), startApp(name, env, layout, outliveCaller)] as const);
+    await Promise.all(pids.map(([name, from, pid]) => waitForApp(name, layout, pid, opts.signal, from)));
     return ep;
   } catch (error) {
     await clusterDown(config);
@@ -216,4 +242,70 @@ export async function clusterDown(config: Config): Promise<string[]> {
   if (await stopService(layout.runDir, 'temporal')) stopped.push('temporal');
   if (await stopPostgres(layout.runDir)) stopped.push('postgres');
   return stopped;
+}
+
+export interface ClusterRestartOptions {
+  log: (line: string) => void;
+  outliveCaller?: boolean;
+  /** Variables of this start beside the cluster's own, for an app: a worker's next workflow bundle in a rolling upgrade. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts one part of a cluster clusterUp brought up, after it was stopped or killed, on its data and the way
+ * clusterUp starts it, and waits until it is ready; answers its pid. `name` is its service name: postgres, temporal,
+ * kafka-<n>, worker-<n>, api or analytics. For the fault suites, which break one part and bring it back.
+ */
+export async function clusterRestart(config: Config, name: string, opts: ClusterRestartOptions): Promise<number> {
+  const layout = clusterLayout(config);
+  const ep = clusterEndpoints(layout);
+  const { runDir } = layout;
+  const outliveCaller = opts.outliveCaller ?? false;
+  if (runningPid(runDir, name) !== undefined) throw new StackError(`${name} of the cluster still runs (its pid file is in ${runDir}): stop it first`);
+  if (name === 'postgres') {
+    const bins = findPostgres();
+    const dataDir = path.join(layout.dataDir, 'postgres');
+    const pid = startPostgres({ bins, runAs: postgresRunAs(), dataDir, runDir, port: layout.ports.postgres, outliveCaller });
+    await waitForPostgres(bins.pgIsReady, layout.ports.postgres, { runDir, pid });
+    return pid;
+  }
+  if (name === 'temporal') {
+    const build = await ensureTemporalServer(layout.cacheDir, opts.log);
+    const configDir = path.join(layout.dataDir, 'temporal-config');
+    const pid = await startTemporalServer({
+      build,
+      configDir,
+      runDir,
+      basePort: layout.ports.temporal,
+      postgresPort: layout.ports.postgres,
+      outliveCaller,
+      log: opts.log,
+    });
+    await waitForTemporalServer(ep.temporalAddress, layout.namespace, { runDir, pid });
+    return pid;
+  }
+  if (layout.ports.kafka.some((_, i) => kafkaNodeName(i + 1) === name)) {
+    const lib = await ensureKafkaBroker(layout.cacheDir, opts.log);
+    // Starts only the nodes not running, so the one that stopped.
+    const nodes = startKafkaCluster({
+      lib,
+      dataDir: layout.dataDir,
+      runDir,
+      ports: layout.ports.kafka,
+      controllerPorts: layout.ports.kafkaControllers,
+      outliveCaller,
+    });
+    await waitForKafkaCluster(ep.kafkaBrokers, { runDir });
+    return nodes.find((node) => node.name === name)!.pid;
+  }
+  if ((APPS as readonly string[]).includes(name)) {
+    const log = logFile(runDir, name);
+    const logFrom = fs.existsSync(log) ? fs.statSync(log).size : 0;
+    const pid = startApp(name, { ...appEnvironment(config, layout, clusterWorkflowBundle(layout)), ...opts.env }, layout, outliveCaller);
+    await waitForApp(name, layout, pid, undefined, logFrom);
+    return pid;
+  }
+  throw new StackError(
+    `the cluster has no part named ${JSON.stringify(name)}: its parts are postgres, temporal, ${layout.ports.kafka.map((_, i) => kafkaNodeName(i + 1)).join(', ')}, ${APPS.join(', ')}`,
+  );
 }

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
-import { ConfigError, loadConfig } from '../infra/config';
-import { Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig, publicBaseUrl } from '../infra/config';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { connectServices } from '../infra/services';
 import { runMain, requireEndpoints } from '../infra/main';
 import { createDanvanWorker } from './worker';
+import { installTemporalRuntime } from '../infra/metrics';
 
 /** A worker replica on its own (compose, Kubernetes): connects to the configured servers and starts none. */
 runMain('worker', async () => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'danvan-worker');
-  Runtime.install({ logger: temporalLogger(logger) });
+  installTemporalRuntime({ logger: temporalLogger(logger) }, config.DANVAN_WORKER_METRICS_ADDRESS);
   const bundle = config.DANVAN_WORKFLOW_BUNDLE;
   if (bundle !== undefined && !fs.existsSync(bundle))
     throw new ConfigError([
@@ -24,11 +24,19 @@ runMain('worker', async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     producer: services.producer,
     maxCachedWorkflows,
+    publicBaseUrl: publicBaseUrl(config),
+    heldPatches: config.DANVAN_WORKFLOW_PATCHES_HELD,
     ...(bundle !== undefined ? { workflowBundle: { codePath: bundle } } : {}),
   });
   // The cache size the SDK settled on, default or not: what an operator sizing the worker's memory needs to see.
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, maxCachedWorkflows: worker.options.maxCachedWorkflows, workflowBundle: bundle ?? 'bundled at start' },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      maxCachedWorkflows: worker.options.maxCachedWorkflows,
+      workflowBundle: bundle ?? 'bundled at start',
+      patchesHeld: config.DANVAN_WORKFLOW_PATCHES_HELD,
+      metrics: config.DANVAN_WORKER_METRICS_ADDRESS ? `http://${config.DANVAN_WORKER_METRICS_ADDRESS}/metrics` : 'off',
+    },
     'worker running',
   );
   // The Temporal runtime turns SIGINT/SIGTERM into a graceful shutdown: in-flight tasks finish, then run() resolves.

@@ -12,6 +12,10 @@ export interface DanvanWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between their tasks (DANVAN_WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
   maxCachedWorkflows?: number;
+  /** Where clients reach the API (DANVAN_PUBLIC_BASE_URL): the base of every published event's `dataschema`. */
+  publicBaseUrl?: string;
+  /** Patches this worker does not start (DANVAN_WORKFLOW_PATCHES_HELD): heldPatches() says how. */
+  heldPatches?: readonly string[];
 }
 
 /** The workflow code the worker runs; resolves to .ts under tsx and jest, to .js in the compiled image. */
@@ -30,6 +34,16 @@ function cacheOptions(maxCachedWorkflows: number | undefined): Partial<WorkerOpt
   return { maxCachedWorkflows, maxConcurrentWorkflowTaskExecutions: Math.min(SDK_DEFAULT_WORKFLOW_TASK_SLOTS, maxCachedWorkflows) };
 }
 
+/**
+ * A held patch stays off in every workflow that has not taken it yet: patched() answers false and records no marker,
+ * so a worker still on the code before the patch can replay whatever this one writes. A workflow whose history
+ * already holds the marker takes the new branch all the same; that is the SDK's rule, not a choice here.
+ */
+function heldPatches(held: readonly string[] | undefined): Partial<WorkerOptions> {
+  if (!held || held.length === 0) return {};
+  return { patchActivationCallback: ({ patchId }) => !held.includes(patchId) };
+}
+
 export function createDanvanWorker(opts: DanvanWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -37,7 +51,8 @@ export function createDanvanWorker(opts: DanvanWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ producer: opts.producer }),
+    activities: createActivities({ producer: opts.producer, ...(opts.publicBaseUrl !== undefined ? { publicBaseUrl: opts.publicBaseUrl } : {}) }),
     ...cacheOptions(opts.maxCachedWorkflows),
+    ...heldPatches(opts.heldPatches),
   });
 }

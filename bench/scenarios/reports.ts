@@ -4,6 +4,7 @@ import { parseEvent } from '../../domain/events';
 import { submissionUpdateId } from '../../domain/ledger';
 import { TOPICS } from '../../domain/topics';
 import type { Unit } from '../../domain/units';
+import { waitForLeaders } from '../../infra/kafka';
 import { executeUpdate } from '../../infra/workflow-updates';
 import { submitUpdate, unitWorkflowId } from '../../workflows/messages';
 import { BASELINE_QUEUE, type Bench } from '../harness';
@@ -117,7 +118,11 @@ export async function latency(b: Bench, campaignId: string, cells: readonly Unit
   const admin = b.kafka.admin();
   await admin.connect();
   const rawTopic = 'danvan.bench.raw-produce';
-  await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: 6, replicationFactor: 1 }], waitForLeaders: true });
+  // Replicated as danvan's own topic is (1 on the dev profile, 3 on the cluster): acks=all waits for as many copies.
+  const [own] = (await admin.fetchTopicMetadata({ topics: [TOPICS.campaignEvents] })).topics;
+  const replicationFactor = own?.partitions[0]?.replicas.length ?? 1;
+  await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: 6, replicationFactor }], waitForLeaders: false });
+  await waitForLeaders(admin, [rawTopic]);
   await admin.disconnect();
   const producer = b.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

@@ -18,6 +18,7 @@ import { mapLimit } from '../pool';
  */
 export async function exactlyOnce(b: Bench, campaignId: string, accepted: ReadonlySet<string>, opts: { settleSeconds: number }) {
   const t0 = Date.now();
+  let saidAt = t0;
   let reported: Map<string, string[]>;
   let records: ReturnType<typeof parseEvent>[];
   for (;;) {
@@ -25,7 +26,14 @@ export async function exactlyOnce(b: Bench, campaignId: string, accepted: Readon
     reported = new Map();
     for (const p of records) if (p.ok && p.name === 'study-session.reported') reported.set(p.event.id, [...(reported.get(p.event.id) ?? []), p.event.subject]);
     const subjects = new Set([...reported.values()].map((s) => s[0]!));
-    if ([...accepted].every((code) => subjects.has(code)) || Date.now() - t0 > opts.settleSeconds * 1000) break;
+    const missing = [...accepted].filter((code) => !subjects.has(code));
+    if (missing.length === 0 || Date.now() - t0 > opts.settleSeconds * 1000) break;
+    if (Date.now() - saidAt >= 30_000) {
+      saidAt = Date.now();
+      b.log(
+        `  ${accepted.size - missing.length}/${accepted.size} accepted reports on Kafka after ${Math.round((saidAt - t0) / 1000)} s; waiting for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 2000));
   }
   const drainSeconds = (Date.now() - t0) / 1000;

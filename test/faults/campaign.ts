@@ -16,7 +16,7 @@ export interface OpenCampaign {
   get: (path: string) => Promise<any>;
 }
 
-export async function openCampaign(danvan: DanvanUnderTest, baseUrl = danvan.baseUrl): Promise<OpenCampaign> {
+export async function openCampaign(danvan: Pick<DanvanUnderTest, 'baseUrl' | 'token'>, baseUrl = danvan.baseUrl): Promise<OpenCampaign> {
   const today = vietnamDateOf(new Date());
   const plan = bacNinhPlanOpenToday(today);
   const campaignId = campaignIdFor(plan);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppDeps } from '../../api/app';
 import { hs256Verifier, mintToken, type Principal } from '../../api/auth';
 import { createEventProducer, createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
@@ -25,7 +25,7 @@ export interface DanvanUnderTest {
 export async function startDanvan(
   name: string,
   servers: { temporalAddress?: string; kafkaBrokers?: string[] } = {},
-  api: { codecCorsOrigins?: string[] } = {},
+  api: Pick<AppDeps, 'codecCorsOrigins' | 'rateLimit'> = {},
 ): Promise<DanvanUnderTest> {
   const secret = randomUUID() + randomUUID();
   const taskQueue = `${name}-${randomUUID()}`;
@@ -33,6 +33,10 @@ export async function startDanvan(
   const temporal = await connectTestTemporal(servers.temporalAddress);
   const producer: Producer = createEventProducer(createKafka({ brokers: servers.kafkaBrokers ?? testKafkaBrokers(), clientId: `danvan-${name}-test`, logger }));
   await producer.connect();
+  // The API first, so that the worker publishes every event's dataschema under the URL it is served at.
+  const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {}, ...api });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const stopWorker = runInBackground(
     await createDanvanWorker({
       connection: temporal.nativeConnection,
@@ -40,12 +44,11 @@ export async function startDanvan(
       taskQueue,
       producer,
       workflowBundle: await bundleDanvanWorkflows(),
+      publicBaseUrl: baseUrl,
     }),
   );
-  const app = await buildApp({ temporal: temporal.client, taskQueue, verifyToken: hs256Verifier(secret), logger, readiness: {}, ...api });
-  await app.listen({ host: '127.0.0.1', port: 0 });
   return {
-    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    baseUrl,
     secret,
     taskQueue,
     temporal,

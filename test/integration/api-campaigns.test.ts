@@ -96,7 +96,7 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
 
     const retitled = await post('/v1/campaigns', { plan: { ...other, title: `${other.title} (sửa đổi)` }, tree: { sample: 'bac-giang' } }, adminToken, key);
     expect(retitled.status).toBe(409);
-    expect(((await retitled.json()) as { title: string }).title).toMatch(/a different version of this plan/);
+    expect(((await retitled.json()) as { detail: string }).detail).toMatch(/một phiên bản khác của kế hoạch này/);
     expect(await exists(otherId)).toBe(true);
 
     const noKey = await fetch(`${baseUrl}/v1/campaigns`, {
@@ -212,7 +212,7 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
       const window = await post('/v1/campaigns', { ...fromTemplate, plan: { ...backwards, window: { opensOn: `${year}-12-31`, closesOn: `${year}-01-01` } } });
       expect(window.status).toBe(400);
       expect(((await window.json()) as { errors: unknown[] }).errors).toEqual([
-        { field: 'body.plan.window.closesOn', value: `${year}-01-01`, reason: 'the window must close on or after it opens' },
+        { field: 'body.plan.window.closesOn', value: `${year}-01-01`, reason: 'ngày kết thúc phải bằng hoặc sau ngày bắt đầu' },
       ]);
       expect(await exists(idOf(backwards))).toBe(false);
 
@@ -221,7 +221,7 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
       const assessment = await post('/v1/campaigns', { ...fromTemplate, plan: { ...early, deadlines: { assessment: `${year}-12-01` } } });
       expect(assessment.status).toBe(400);
       expect(((await assessment.json()) as { errors: unknown[] }).errors).toEqual([
-        { field: 'body.plan.deadlines.assessment', value: `${year}-12-01`, reason: expect.stringContaining(`reporting deadlines (${year}-12-15)`) },
+        { field: 'body.plan.deadlines.assessment', value: `${year}-12-01`, reason: expect.stringContaining(`trước hạn báo cáo (${year}-12-15)`) },
       ]);
       expect(await exists(idOf(early))).toBe(false);
     });

@@ -25,10 +25,11 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
   });
   const campaignId = `BN-${plan.year}-${plan.number.replace('/', '-')}`;
 
-  const call = (method: string, path: string, token: string | undefined, body?: unknown, key: string | null = randomUUID()) =>
+  const call = (method: string, path: string, token: string | undefined, body?: unknown, key: string | null = randomUUID(), language?: string) =>
     fetch(`${baseUrl}${path}`, {
       method,
       headers: {
+        ...(language ? { 'accept-language': language } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(key ? { 'idempotency-key': key } : {}),
@@ -141,14 +142,18 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
     const commune = await call('POST', unitPath(communeA.code, '/study-sessions'), tokens.admin, session);
     expect(commune.status).toBe(422);
     expect(commune.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await commune.json()) as { title: string; detail: string; errors: Array<{ field: string; value: unknown }> };
-    expect(problem.title).toMatch(/study-session reports come from chi bộ/);
+    const problem = (await commune.json()) as { title: string; detail: string; errors: Array<{ field: string; value: unknown; reason: string }> };
+    expect(problem.title).toBe('Vi phạm quy tắc nghiệp vụ');
     expect(problem.detail).toMatch(/không thuộc diện báo cáo/);
-    expect(problem.errors).toEqual([expect.objectContaining({ field: 'unitCode', value: communeA.code })]);
+    expect(problem.errors).toEqual([expect.objectContaining({ field: 'unitCode', value: communeA.code, reason: problem.detail })]);
+    const inEnglish = (await (
+      await call('POST', unitPath(communeA.code, '/study-sessions'), tokens.admin, session, randomUUID(), 'en')
+    ).json()) as typeof problem;
+    expect(inEnglish).toMatchObject({ title: 'Refused by a domain rule', detail: expect.stringMatching(/study-session reports come from chi bộ/) });
 
-    const skip = await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'closed', reason: 'đóng sớm' });
+    const skip = await call('POST', `/v1/campaigns/${campaignId}/phase`, tokens.admin, { to: 'closed', reason: 'đóng sớm' }, randomUUID(), 'en');
     expect(skip.status).toBe(409);
-    expect(((await skip.json()) as { title: string }).title).toBe('from in-progress the next phase is assessment, not closed');
+    expect(((await skip.json()) as { detail: string }).detail).toBe('from in-progress the next phase is assessment, not closed');
 
     const impossible = await call('POST', unitPath(cellA.code, '/study-sessions'), tokens.admin, { ...session, membersPresent: 40, membersTotal: 30 });
     expect(impossible.status).toBe(400);
@@ -227,6 +232,6 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
       (answer) => answer.body.type.endsWith('campaign-finished'),
       60_000,
     );
-    expect(late).toMatchObject({ status: 409, body: { detail: expect.stringContaining('every petition it held is resolved') } });
+    expect(late).toMatchObject({ status: 409, body: { detail: expect.stringContaining('mọi kiến nghị đã được giải quyết') } });
   });
 });

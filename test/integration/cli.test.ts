@@ -123,7 +123,7 @@ describe('danvan CLI', () => {
 
   it('fails with one clear line and a non-zero exit', async () => {
     const skip = await cli('phase', campaignId, 'closed', '--reason', 'đóng sớm');
-    expect(skip).toEqual({ code: 1, out: expect.stringMatching(/^danvan: 409 from in-progress the next phase is assessment, not closed/) });
+    expect(skip).toEqual({ code: 1, out: expect.stringMatching(/^danvan: 409 Conflict — from in-progress the next phase is assessment, not closed/) });
     expect(await cli('phase', campaignId, 'assessment')).toEqual({ code: 1, out: expect.stringMatching(/needs --reason/) });
     expect((await cli('issue', path.join(dir, 'missing.yaml'))).out).toMatch(/^danvan: cannot read .*missing\.yaml/);
     expect((await cli('frobnicate')).code).toBe(1);

@@ -69,7 +69,11 @@ it('issues a district plan naming its province plan, whole or from a template, a
   const itself = await call('POST', '/v1/campaigns', admin, { plan: { ...province, implements: { campaignId: provinceId } }, tree: { sample: 'bac-giang' } });
   expect(itself.status).toBe(400);
   expect(itself.body.errors).toEqual([
-    { field: 'body.plan.implements.campaignId', value: provinceId, reason: `a plan cannot implement itself: ${provinceId} is this plan's own campaign` },
+    {
+      field: 'body.plan.implements.campaignId',
+      value: provinceId,
+      reason: `Kế hoạch không thể thực hiện chính nó: ${provinceId} là chiến dịch của chính kế hoạch này`,
+    },
   ]);
 });
 

@@ -46,7 +46,7 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-/** Sends `count` messages in batches of 10 through danvan's event producer (idempotent, one request in flight), acks=all. */
+/** Sends `count` messages in batches of 10 through danvan's event producer (one request in flight), acks=all. */
 async function produce(batch: string, count: number): Promise<void> {
   const producer = createEventProducer(kafka);
   await producer.connect();

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeJwt } from 'jose';
 import { TOPICS } from '../../domain/topics';
 import { portIsFree, STOP_GRACE_MS } from '../../stack/process';
 import { plan202 } from '../fixtures/plans';
@@ -61,6 +62,9 @@ describe('npm start (bin/start.ts)', () => {
     let stoppingAt: number;
     try {
       const [, token] = await started.waitFor(/admin token\s+(\S+)/, 180_000);
+      // A development token, not a month's: 12 h from its issue.
+      const claims = decodeJwt(token!);
+      expect(claims.exp! - claims.iat!).toBe(12 * 3600);
       const banner = started.output();
       expect(banner).toContain(`API          http://127.0.0.1:${apiPort}`);
       expect(banner).toContain(`API docs     http://127.0.0.1:${apiPort}/docs`);

@@ -171,7 +171,7 @@ describe('the yearly kick-off over HTTP, Temporal Schedules and Kafka', () => {
     // Sent again it is answered with the campaign; under another number it is refused, the draft being issued.
     expect(await call('POST', `/v1/drafts/${draftId}/issue`, body)).toMatchObject({ status: 200, body: { campaignId, created: false } });
     const another = await call('POST', `/v1/drafts/${draftId}/issue`, { ...body, plan: { ...body.plan, number: `${randomInt(100, 99_999)}-KH/BDVTU` } });
-    expect(another).toMatchObject({ status: 409, body: { type: 'https://danvan.vn/problems/draft-closed' } });
+    expect(another).toMatchObject({ status: 409, body: { type: `${danvan.baseUrl}/problems/draft-closed` } });
     await eventually(openDrafts, (items) => !items.some((d) => d.draftId === draftId));
   });
 

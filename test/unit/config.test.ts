@@ -57,6 +57,11 @@ describe('configuration (infra/config.ts)', () => {
     expect(loadConfig({ DANVAN_WORKER_MAX_CACHED_WORKFLOWS: '500' }).DANVAN_WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
   });
 
+  it('holds the patches DANVAN_WORKFLOW_PATCHES_HELD names, none when unset', () => {
+    expect(loadConfig({}).DANVAN_WORKFLOW_PATCHES_HELD).toEqual([]);
+    expect(loadConfig({ DANVAN_WORKFLOW_PATCHES_HELD: ' report-v2, ,rollup-v3 ' }).DANVAN_WORKFLOW_PATCHES_HELD).toEqual(['report-v2', 'rollup-v3']);
+  });
+
   it('reports every bad variable at once', () => {
     expect(() => loadConfig({ API_PORT: 'x', KAFKA_BROKERS: 'y' })).toThrow(/API_PORT[\s\S]*KAFKA_BROKERS|KAFKA_BROKERS[\s\S]*API_PORT/);
   });

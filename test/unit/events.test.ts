@@ -68,7 +68,7 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
       subject: 'BG',
       time: '2024-09-06T01:00:00.000Z',
       datacontenttype: 'application/json',
-      dataschema: 'https://danvan.vn/schemas/events/vn.danvan.campaign.issued.v1.json',
+      dataschema: 'http://127.0.0.1:3000/schemas/events/vn.danvan.campaign.issued.v1.json',
       campaignid: 'BG-2024-202-KH-BDVTU',
       sequence: 1,
       data: issued,
@@ -159,8 +159,8 @@ describe('CloudEvents of danvan (domain/events.ts)', () => {
       { petitionId: 'P1', outcome: { category: 'accepted', text: 'Đã sửa đường' } },
     );
     expect(events.map((e) => [e.id, e.type, e.sequence, e.dataschema])).toEqual([
-      ['BG-2024-202-KH-BDVTU/BG/7/v2', 'vn.danvan.petition.resolved.v2', 7, 'https://danvan.vn/schemas/events/vn.danvan.petition.resolved.v2.json'],
-      ['BG-2024-202-KH-BDVTU/BG/7', 'vn.danvan.petition.resolved.v1', 7, 'https://danvan.vn/schemas/events/vn.danvan.petition.resolved.v1.json'],
+      ['BG-2024-202-KH-BDVTU/BG/7/v2', 'vn.danvan.petition.resolved.v2', 7, 'http://127.0.0.1:3000/schemas/events/vn.danvan.petition.resolved.v2.json'],
+      ['BG-2024-202-KH-BDVTU/BG/7', 'vn.danvan.petition.resolved.v1', 7, 'http://127.0.0.1:3000/schemas/events/vn.danvan.petition.resolved.v1.json'],
     ]);
     expect(events[1]!.data).toEqual({ petitionId: 'P1', outcome: 'Đã sửa đường' });
     expect(events.map((e) => transition.parseEvent(JSON.parse(JSON.stringify(e))))).toEqual([

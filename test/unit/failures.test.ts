@@ -11,7 +11,7 @@ describe('problemFromOverload', () => {
     [14, 'tcp connect error'],
   ])('answers gRPC status %i (%s) with a 503 naming it, also when wrapped', (code, details) => {
     const problem = problemFromOverload(new ServiceError('Failed to query workflow', { cause: grpc(code, details) }));
-    expect(problem?.problem).toMatchObject({ status: 503, type: expect.stringMatching(/temporarily-unavailable$/), detail: expect.stringContaining(details) });
+    expect(problem?.problem).toMatchObject({ status: 503, slug: 'temporarily-unavailable', detail: { en: expect.stringContaining(details) } });
   });
 
   it('leaves other failures to the error handler', () => {
