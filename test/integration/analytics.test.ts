@@ -19,7 +19,7 @@ import { addDays, formatVietnameseNumber, vietnamDateOf } from '../../domain/sch
 import { TOPICS } from '../../domain/topics';
 import { createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
-import { plan202 } from '../fixtures/plans';
+import { planOpenToday } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
 import { apiClient, inParallel } from '../helpers/http';
@@ -41,12 +41,7 @@ const cells = tree.filter((u) => u.kind === 'party-cell');
 const communeOf = (unitCode: string) => tree.find((u) => u.code === unitCode)!.parent!;
 
 const today = vietnamDateOf(new Date());
-const plan = plan202({
-  number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-  year: Number(addDays(today, -10).slice(0, 4)),
-  issuedOn: addDays(today, -20),
-  window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-});
+const plan = planOpenToday(today);
 const campaignId = campaignIdFor(plan);
 const campaignPath = `/v1/campaigns/${campaignId}`;
 const unitPath = (unit: string, rest = '') => `${campaignPath}/units/${unit}${rest}`;

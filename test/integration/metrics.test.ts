@@ -9,12 +9,12 @@ import { consumerMetrics } from '../../analytics/metrics';
 import { CLOUDEVENTS_CONTENT_TYPE, buildEvent } from '../../domain/events';
 import { campaignIdFor } from '../../domain/plan';
 import { bacGiangTree } from '../../domain/samples/bac-giang';
-import { addDays, vietnamDateOf } from '../../domain/schedule';
+import { vietnamDateOf } from '../../domain/schedule';
 import { createKafka } from '../../infra/kafka';
 import { createLogger } from '../../infra/logger';
 import { serveMetrics, type MetricsEndpoint } from '../../infra/metrics';
 import { campaignWorkflowId } from '../../workflows/messages';
-import { plan202 } from '../fixtures/plans';
+import { planOpenToday } from '../fixtures/plans';
 import { eventually } from '../helpers/campaign';
 import { testKafkaBrokers, testTemporalAddress } from '../helpers/env';
 import { testKafka } from '../helpers/kafka';
@@ -64,12 +64,7 @@ describe('the API and worker endpoints, on the processes an operator runs', () =
   const secret = randomUUID() + randomUUID();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'danvan-metrics-'));
   const today = vietnamDateOf(new Date());
-  const plan = plan202({
-    number: `${randomInt(1_000, 99_999)}-KH/BDVTU`,
-    year: Number(addDays(today, -10).slice(0, 4)),
-    issuedOn: addDays(today, -20),
-    window: { opensOn: addDays(today, -10), closesOn: addDays(today, 20) },
-  });
+  const plan = planOpenToday(today);
   const campaignId = campaignIdFor(plan);
   // The province, one district and one commune with its chi bộ: enough for a deploy to start unit workflows.
   const tree = bacGiangTree().filter((u) => ['BG', 'BG-HH', 'BG-HH-THANG'].includes(u.code) || u.parent === 'BG-HH-THANG');
