@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, generateKeyPair } from 'jose';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import { hs256Verifier, jwksVerifier, mintToken } from '../../api/auth';
 import { createLogger } from '../../infra/logger';
+import { startJwksServer } from '../helpers/jwks';
 import { connectTestTemporal } from '../helpers/temporal';
 
 /** The HTTP surface itself: the spec it serves, and the error classes no route may answer with a 500. */
@@ -102,7 +101,7 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
 describe('tokens verified against a JWKS (DANVAN_JWKS_URL)', () => {
   let temporal: { client: Client; connection: Connection; nativeConnection: NativeConnection };
   let app: Awaited<ReturnType<typeof buildApp>>;
-  let jwks: http.Server;
+  let jwks: Awaited<ReturnType<typeof startJwksServer>>;
   type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let signingKey: PrivateKey;
   const kid = 'danvan-test-key';
@@ -119,13 +118,10 @@ describe('tokens verified against a JWKS (DANVAN_JWKS_URL)', () => {
   const list = (token: string) => app.inject({ method: 'GET', url: '/v1/campaigns?pageSize=1', headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    const pair = await generateKeyPair('RS256');
-    signingKey = pair.privateKey;
-    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' };
-    jwks = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    jwks = await startJwksServer(kid);
+    signingKey = jwks.signingKey;
     temporal = await connectTestTemporal();
-    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+    const url = `${jwks.origin}/.well-known/jwks.json`;
     app = await buildApp({ temporal: temporal.client, taskQueue: 'unused', verifyToken: jwksVerifier(url), logger: createLogger('silent'), readiness: {} });
   });
 

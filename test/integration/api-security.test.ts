@@ -1,12 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, generateKeyPair } from 'jose';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { buildApp, type AppDeps } from '../../api/app';
@@ -21,6 +19,7 @@ import { eventually } from '../helpers/campaign';
 import { testKafkaBrokers, testTemporalAddress } from '../helpers/env';
 import { freePort, processesMentioning, spawnTs } from '../helpers/processes';
 import { readTopicToEnd } from '../helpers/kafka';
+import { startJwksServer } from '../helpers/jwks';
 import { connectTestTemporal } from '../helpers/temporal';
 
 /** Vietnamese letters English never has. */
@@ -144,7 +143,7 @@ describe('API security', () => {
 
   /** Keycloak's shape: iss its realm URL, aud a list, the roles in realm_access.roles among the provider's own, the unit in a custom claim. */
   describe('issuer, audience and claim names from the configuration (an identity provider’s tokens)', () => {
-    let jwks: http.Server;
+    let jwks: Awaited<ReturnType<typeof startJwksServer>>;
     let issuer: string;
     let app: App;
     type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -164,13 +163,9 @@ describe('API security', () => {
       app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
 
     beforeAll(async () => {
-      const pair = await generateKeyPair('RS256');
-      signingKey = pair.privateKey;
-      const publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' };
-      jwks = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
-      await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-      const origin = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
-      issuer = `${origin}/realms/danvan`;
+      jwks = await startJwksServer(kid);
+      signingKey = jwks.signingKey;
+      issuer = `${jwks.origin}/realms/danvan`;
       const config = loadConfig({
         DANVAN_JWKS_URL: `${issuer}/protocol/openid-connect/certs`,
         DANVAN_JWT_ISSUER: issuer,
