@@ -57,6 +57,13 @@ function interleaveByCommune(tree: Unit[]): Unit[] {
   return out;
 }
 
+// Without a handler a signal ends the process without 'exit', where each worker process the bench started is killed.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)
+  process.once(signal, () => process.exit(code));
+
 /**
  * `npm run bench [-- --quick]`: every scenario of the benchmark, each beside a baseline measured in the same run
  * on the same servers, printed as a table and written to bench/results/<date>[-quick].json.
