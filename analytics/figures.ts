@@ -295,6 +295,8 @@ export function createReader(db: Database) {
   const implementingRows = db.prepare('SELECT campaign_id AS id FROM campaigns WHERE implements = ? ORDER BY campaign_id');
   // A unit is known once any unit.deployed names it, as itself or as a parent (its own workflow's event may come later).
   const unitKnown = db.prepare('SELECT 1 FROM units WHERE campaign_id = @campaign AND (unit_code = @root OR parent_code = @root) LIMIT 1');
+  const childRows = db.prepare('SELECT unit_code AS code, name, kind FROM units WHERE campaign_id = ? AND parent_code = ? ORDER BY unit_code');
+  const parentRow = db.prepare('SELECT parent_code AS parent FROM units WHERE campaign_id = ? AND unit_code = ?');
   const prepared = new Map<string, FigureStatements>();
   const missing = { whole: missingStatements(db, false), subtree: missingStatements(db, true) };
 
@@ -390,6 +392,23 @@ export function createReader(db: Database) {
     return ok(result);
   }
 
+  /** The units unit.deployed lists directly under `code`, in code order. */
+  function children(campaignId: string, code: string): UnitRecord[] {
+    return childRows.all(campaignId, code) as UnitRecord[];
+  }
+
+  /** The unit's ancestors, nearest first, as far as unit.deployed events have named them: a unit not listed yet ends the chain. */
+  function ancestors(campaignId: string, code: string): string[] {
+    const chain: string[] = [];
+    for (let unit = code; ;) {
+      const parent = (parentRow.get(campaignId, unit) as { parent: string | null } | undefined)?.parent;
+      // A parent already in the chain would be a cycle no tree has: stop rather than loop.
+      if (!parent || parent === code || chain.includes(parent)) return chain;
+      chain.push(parent);
+      unit = parent;
+    }
+  }
+
   /** The campaigns whose plan implements this one's, by id: those whose campaign.issued has arrived. */
   function implementedBy(campaignId: string): string[] {
     return (implementingRows.all(campaignId) as Array<{ id: string }>).map((row) => row.id);
@@ -403,5 +422,7 @@ export function createReader(db: Database) {
     unit: db.transaction(unit),
     overdueUnits: db.transaction(overdueUnits),
     implementedBy,
+    children,
+    ancestors: db.transaction(ancestors),
   };
 }

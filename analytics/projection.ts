@@ -33,8 +33,17 @@ export interface Projection {
   overdueUnits(campaignId: string, opts?: Omit<FiguresOptions, 'period'> & { limit?: number }): Result<OverdueUnit[]>;
   /** The campaigns whose plan implements this campaign's (`plan.implements`), by id; none for a campaign unknown here. */
   implementedBy(campaignId: string): string[];
+  /** The units directly under `unitCode`, in code order. */
+  children(campaignId: string, unitCode: string): UnitRecord[];
+  /** The unit's ancestors, nearest first, as far as unit.deployed events have named them. */
+  ancestors(campaignId: string, unitCode: string): string[];
+  /** Runs `read` in one read transaction: the answers it gathers are of one state of the file while the consumer writes. */
+  snapshot<T>(read: () => T): T;
   close(): void;
 }
+
+/** The projection as its readers use it (reports over HTTP): everything but `apply`. */
+export type ProjectionReader = Omit<Projection, 'apply'>;
 
 function connect(file: string): Result<Database> {
   try {
@@ -60,20 +69,33 @@ function createSchema(db: Database): void {
   db.prepare('INSERT OR IGNORE INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
 }
 
-function projectionOver(file: string, db: Database): Projection {
-  const apply = createApplier(db);
+function readerOver(file: string, db: Database): ProjectionReader {
   const reader = createReader(db);
   return {
     file,
-    apply,
     campaign: reader.campaign,
     figures: reader.figures,
     lateness: reader.lateness,
     unit: reader.unit,
     overdueUnits: reader.overdueUnits,
     implementedBy: reader.implementedBy,
+    children: reader.children,
+    ancestors: reader.ancestors,
+    snapshot: (read) => db.transaction(read)(),
     close: () => db.close(),
   };
+}
+
+function projectionOver(file: string, db: Database): Projection {
+  return { ...readerOver(file, db), apply: createApplier(db) };
+}
+
+function versionProblem(file: string, version: number) {
+  return fail(
+    'schema_version',
+    version,
+    `${file} holds a projection of schema version ${version}; this code reads version ${SCHEMA_VERSION}. Rebuild it: resetProjection, then replay the topic from offset zero`,
+  );
 }
 
 /** Opens the projection in `file`, creating its tables when missing; a file of another schema version is refused. */
@@ -84,19 +106,43 @@ export function openProjection(file: string): Result<Projection> {
   try {
     const setUp = db.transaction((): Result<Projection> => {
       const version = storedVersion(db);
-      if (version !== undefined && version !== SCHEMA_VERSION) {
-        return fail(
-          'schema_version',
-          version,
-          `${file} holds a projection of schema version ${version}; this code reads version ${SCHEMA_VERSION}. Rebuild it: resetProjection, then replay the topic from offset zero`,
-        );
-      }
+      if (version !== undefined && version !== SCHEMA_VERSION) return versionProblem(file, version);
       createSchema(db);
       return ok(projectionOver(file, db));
     });
     const opened = setUp.immediate();
     if (!opened.ok) db.close();
     return opened;
+  } catch (error) {
+    db.close();
+    return fail('file', file, `not a projection file: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Opens the projection in an existing `file` for reading only: nothing is created or written, so a reader (the API)
+ * never competes with the consumer for the write lock. A file without the projection's tables yet, or of another
+ * schema version, is refused.
+ */
+export function openProjectionReader(file: string): Result<ProjectionReader> {
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (error) {
+    return fail('file', file, `cannot open the projection file: ${(error as Error).message}`);
+  }
+  try {
+    const version = storedVersion(db);
+    const problem =
+      version === undefined
+        ? fail('schema_version', null, `${file} has no projection tables yet`)
+        : version !== SCHEMA_VERSION
+          ? versionProblem(file, version)
+          : undefined;
+    if (!problem) return ok(readerOver(file, db));
+    db.close();
+    return problem;
   } catch (error) {
     db.close();
     return fail('file', file, `not a projection file: ${(error as Error).message}`);

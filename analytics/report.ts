@@ -5,19 +5,69 @@ import { MODEL_FIELDS, MODEL_STAGES, type ModelField } from '../domain/models';
 import { planObligations } from '../domain/obligations';
 import { modelTotals, percent, type Progress } from '../domain/progress';
 import { PETITION_KINDS, type PetitionKind } from '../domain/reports';
-import { formatVietnameseDate, formatVietnameseNumber, vietnamDateOf } from '../domain/schedule';
-import { UNIT_KINDS, type UnitKind } from '../domain/units';
+import { formatVietnameseDate, formatVietnameseNumber, VIETNAM_UTC_OFFSET_HOURS, vietnamDateOf } from '../domain/schedule';
+import { UNIT_KINDS, type Obligation, type UnitKind } from '../domain/units';
 import { DEFAULT_STUDY_TOPIC } from '../domain/vocabulary';
 import { deadlineOf, type CampaignState, type FiguresOptions, type LateSplit, type UnitRecord } from './figures';
 import { parsePeriod, type Period } from './period';
-import type { Projection } from './projection';
+import type { ProjectionReader } from './projection';
 import { ok, type Result } from './result';
 
 /**
  * A campaign's results in Vietnamese, phrased as the provinces' own reports phrase them ("50 hội nghị với 4.819
- * lượt người tham dự", "đăng ký 891 mô hình … công nhận 514 mô hình"), from the projection alone: for the whole
- * campaign or one unit's subtree, over the whole campaign or one period (a quarter, a half-year, a year).
+ * lượt người tham dự", "đăng ký 891 mô hình … công nhận 514 mô hình"): for the whole campaign or one unit's subtree,
+ * over the whole campaign or one period (a quarter, a half-year, a year). The words are written once, into a
+ * ReportDocument, from ReportFacts that the projection gathers (campaignReportFacts) or the API from the workflows'
+ * snapshots; plain text (reportText) and HTML (analytics/report-formats.ts) print the same document.
  */
+
+/** Where a report's figures come from: the analytics projection, or the workflows' snapshots queried live. */
+export type FiguresSource = 'projection' | 'workflow';
+
+/** A plan implementing the report's, with its own figures over the same period. */
+export interface ImplementingPlan {
+  state: CampaignState;
+  figures: Progress;
+}
+
+/** Everything a report is written from, whichever source gathered it. */
+export interface ReportFacts {
+  state: CampaignState;
+  /** The scope's figures: the campaign's, or the subtree's under `unit`; of the facts dated in `period` when there is one. */
+  figures: Progress;
+  /** The `late` figures split by the day held against the deadline; absent where the source keeps no dates (the workflows roll up counts). */
+  lateness?: Record<Obligation, LateSplit>;
+  /** The instant figures are judged at. */
+  asOf: Date;
+  unit?: UnitRecord;
+  period?: Period;
+  /** The plans implementing this one; a unit's report leaves them out (they are plans of their own, not part of its subtree). */
+  implementing: readonly ImplementingPlan[];
+  /** Said under the status when given: which source, and the time of its latest fact (the projection) or of the query (the workflows). */
+  source?: { kind: FiguresSource; asOf: Date };
+}
+
+/** One row of the figures per unit: a unit's subtree, or the report's scope as a whole. */
+export interface UnitFigures {
+  code: string;
+  /** Absent while the unit is known only as another unit's parent. */
+  name?: string;
+  kind?: UnitKind;
+  figures: Progress;
+}
+
+/** What every format prints: the report's facts, the figures of each unit directly under its scope, and the scope's total. */
+export interface ReportFigures {
+  facts: ReportFacts;
+  rows: UnitFigures[];
+  total: UnitFigures;
+}
+
+/** A report before it is printed: the headline, then its paragraphs in order. */
+export interface ReportDocument {
+  headline: string;
+  paragraphs: string[];
+}
 
 const PHASE_VI: Record<Phase, string> = {
   issued: 'đã ban hành kế hoạch',
@@ -35,7 +85,8 @@ const FIELD_VI: Record<ModelField, string> = {
   'political-system': 'xây dựng hệ thống chính trị',
 };
 
-const PETITION_VI: Record<PetitionKind, string> = { 'kien-nghi': 'kiến nghị', 'khieu-nai': 'khiếu nại', 'to-cao': 'tố cáo' };
+/** How a report names each kind of petition; the figures' column headers too (analytics/report-formats.ts). */
+export const PETITION_NAMES_VI: Record<PetitionKind, string> = { 'kien-nghi': 'kiến nghị', 'khieu-nai': 'khiếu nại', 'to-cao': 'tố cáo' };
 
 /** What one report covers, and the words for it. */
 interface Context {
@@ -117,9 +168,14 @@ function activities(p: Progress, ctx: Context): string | undefined {
 /**
  * `late` means reported after the deadline; only a report held after the deadline day was also held late. The
  * others complied in time and are named apart, so a chi bộ that met on 31/10 and reported on 02/11 is not blamed.
+ * Without the split (the workflows keep no dates of the units they roll up), all of them reported after the deadline.
  */
-function lateClauses(split: LateSplit, units: string, deadline: string | undefined): string[] {
+function lateClauses(split: LateSplit | undefined, late: number, units: string, deadline: string | undefined): string[] {
   const clauses: string[] = [];
+  if (!split) {
+    if (late > 0) clauses.push(`${n(late)} ${units} báo cáo sau thời hạn${deadline ? ` (${formatVietnameseDate(deadline)})` : ''}`);
+    return clauses;
+  }
   if (split.heldLate > 0) clauses.push(`${n(split.heldLate)} ${units} tổ chức sau thời hạn${deadline ? ` (${formatVietnameseDate(deadline)})` : ''}`);
   if (split.reportedLate > 0)
     clauses.push(
@@ -151,7 +207,7 @@ function obligations(p: Progress, ctx: Context): string | undefined {
   return sentences.length > 0 ? during(ctx, sentences.join(' ')) : undefined;
 }
 
-function studySessions(p: Progress, late: LateSplit, ctx: Context): string | undefined {
+function studySessions(p: Progress, late: LateSplit | undefined, ctx: Context): string | undefined {
   const s = p.studySessions;
   // A plan that owes no study session says nothing of them, unless some chi bộ held one all the same.
   if (s.required === 0 && !owes(ctx, 'study-session')) return s.done > 0 ? during(ctx, sentence(`${n(s.done)} chi bộ tổ chức sinh hoạt chuyên đề`)) : undefined;
@@ -162,12 +218,12 @@ function studySessions(p: Progress, late: LateSplit, ctx: Context): string | und
   const held = ctx.period
     ? `trong ${ctx.period.vi}, ${s.done > 0 ? `có ${n(s.done)} chi bộ ${topic}` : `không có chi bộ nào ${topic}`}`
     : `trong "Tháng Dân vận", có ${n(s.done)}/${n(s.required)} chi bộ (${pct(s.done, s.required)}) ${topic}`;
-  const clauses = [held + members, ...lateClauses(late, 'chi bộ', deadlineOf(ctx.state, 'study-session'))];
+  const clauses = [held + members, ...lateClauses(late, s.late, 'chi bộ', deadlineOf(ctx.state, 'study-session'))];
   if (s.overdue > 0) clauses.push(`${n(s.overdue)} chi bộ đã quá hạn nhưng chưa tổ chức`);
   return sentence(clauses.join('; '));
 }
 
-function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefined {
+function dialogues(p: Progress, late: LateSplit | undefined, ctx: Context): string | undefined {
   const d = p.dialogues;
   if (!owes(ctx, 'dialogue') && d.conferences === 0) return undefined;
   const clauses: string[] = [];
@@ -184,7 +240,7 @@ function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefin
   clauses.push(
     d.conferences > 0 ? `tổ chức ${n(d.conferences)} hội nghị đối thoại với ${n(d.attendance)} lượt người tham dự` : 'chưa tổ chức hội nghị đối thoại nào',
   );
-  clauses.push(...lateClauses(late, ctx.communes, deadlineOf(ctx.state, 'dialogue')));
+  clauses.push(...lateClauses(late, d.late, ctx.communes, deadlineOf(ctx.state, 'dialogue')));
   if (d.overdue > 0) clauses.push(`${own ?? `${n(d.overdue)} ${ctx.communes}`} đã quá hạn nhưng chưa tổ chức`);
   return during(ctx, sentence(clauses.join('; ')));
 }
@@ -192,7 +248,7 @@ function dialogues(p: Progress, late: LateSplit, ctx: Context): string | undefin
 function petitions(p: Progress, ctx: Context): string {
   const parts = PETITION_KINDS.filter((kind) => p.petitions[kind].recorded > 0).map((kind) => {
     const { recorded, resolved } = p.petitions[kind];
-    return `${n(recorded)} ${PETITION_VI[kind]}, ${resolved > 0 ? `đã giải quyết ${n(resolved)}` : 'chưa giải quyết'}`;
+    return `${n(recorded)} ${PETITION_NAMES_VI[kind]}, ${resolved > 0 ? `đã giải quyết ${n(resolved)}` : 'chưa giải quyết'}`;
   });
   if (parts.length === 0) return during(ctx, 'Chưa tiếp nhận kiến nghị, khiếu nại, tố cáo nào.');
   const open = PETITION_KINDS.reduce((sum, kind) => sum + p.petitions[kind].recorded - p.petitions[kind].resolved, 0);
@@ -267,15 +323,13 @@ function keyFigures(p: Progress, state: CampaignState, period: boolean): string 
  * with its phase and key figures from its own events, over the same period. A unit's report leaves them out: they
  * are plans of their own, not part of the unit's subtree.
  */
-function implementingPlans(projection: Projection, ctx: Context, opts: FiguresOptions): string | undefined {
+function implementingPlans(implementing: readonly ImplementingPlan[], ctx: Context): string | undefined {
   if (ctx.unit) return undefined;
-  const plans = projection.implementedBy(ctx.state.campaignId).flatMap((campaignId) => {
-    const state = projection.campaign(campaignId);
-    const figures = projection.figures(campaignId, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.period ? { period: opts.period } : {}) });
-    if (!state.ok || !state.value.plan || !figures.ok) return [];
-    const { plan, phase } = state.value;
+  const plans = implementing.flatMap(({ state, figures }) => {
+    if (!state.plan) return [];
+    const { plan, phase } = state;
     const named = `Kế hoạch số ${plan.number} ngày ${formatVietnameseDate(plan.issuedOn)} của ${plan.issuer.name}${phase ? ` (${PHASE_VI[phase]})` : ''}`;
-    return [`${named}: ${keyFigures(figures.value, state.value, ctx.period !== undefined)}.`];
+    return [`${named}: ${keyFigures(figures, state, ctx.period !== undefined)}.`];
   });
   return plans.length > 0 ? during(ctx, `Các kế hoạch triển khai: ${plans.join(' ')}`) : undefined;
 }
@@ -289,13 +343,54 @@ function reminders(p: Progress, ctx: Context): string {
   return during(ctx, sentence(`hệ thống đã ${parts.join(' và ')}`));
 }
 
+/** "Số liệu từ …, cập nhật đến 14:05 ngày 02/12/2026": the source of the figures and how fresh they are, in Vietnam time. */
+function sourceSentence(source: NonNullable<ReportFacts['source']>): string {
+  const clock = new Date(source.asOf.getTime() + VIETNAM_UTC_OFFSET_HOURS * 3_600_000).toISOString().slice(11, 16);
+  const at = `${clock} ngày ${formatVietnameseDate(vietnamDateOf(source.asOf))}`;
+  return source.kind === 'projection'
+    ? `Số liệu từ bản tổng hợp các sự kiện của chiến dịch (projection), cập nhật đến ${at}.`
+    : `Số liệu từ trạng thái trực tiếp của các workflow chiến dịch, tính đến ${at}.`;
+}
+
+/** The report's words, headline first, each paragraph left out when it has nothing to say. */
+export function reportDocument(facts: ReportFacts): ReportDocument {
+  const ctx: Context = {
+    state: facts.state,
+    asOf: facts.asOf,
+    ...(facts.unit ? { unit: facts.unit } : {}),
+    ...(facts.period ? { period: facts.period } : {}),
+    communes: communesOf(facts.state),
+  };
+  const p = facts.figures;
+  const paragraphs = [
+    status(ctx),
+    facts.source ? sourceSentence(facts.source) : undefined,
+    completeness(ctx),
+    activities(p, ctx),
+    obligations(p, ctx),
+    studySessions(p, facts.lateness?.['study-session'], ctx),
+    dialogues(p, facts.lateness?.dialogue, ctx),
+    petitions(p, ctx),
+    models(p, ctx),
+    honours(p, ctx),
+    reminders(p, ctx),
+    implementingPlans(facts.implementing, ctx),
+  ];
+  return { headline: headline(ctx), paragraphs: paragraphs.filter((text) => text !== undefined) };
+}
+
+/** The report as `danvan report` prints it: the headline and the paragraphs, a blank line between each. */
+export function reportText(document: ReportDocument): string {
+  return [document.headline, ...document.paragraphs].join('\n\n');
+}
+
 /**
- * The report of one campaign; with `unit`, of that unit's subtree, named in the headline; with `period` ("2024",
- * "2024-H1", "2024-Q3"), of the facts dated in it (see FiguresOptions.period). `asOf` is the instant figures are
- * judged at, by default the campaign's stream time. An unknown campaign or unit, or a malformed period, is an
+ * What the projection knows for the report of one campaign; with `unit`, of that unit's subtree; with `period`
+ * ("2024", "2024-H1", "2024-Q3"), of the facts dated in it (see FiguresOptions.period). `asOf` is the instant figures
+ * are judged at, by default the campaign's stream time. An unknown campaign or unit, or a malformed period, is an
  * error value naming it.
  */
-export function campaignReport(projection: Projection, campaignId: string, opts: FiguresOptions = {}): Result<string> {
+export function campaignReportFacts(projection: ProjectionReader, campaignId: string, opts: FiguresOptions = {}): Result<ReportFacts> {
   const state = projection.campaign(campaignId);
   if (!state.ok) return state;
   const period = opts.period === undefined ? undefined : parsePeriod(opts.period);
@@ -307,27 +402,55 @@ export function campaignReport(projection: Projection, campaignId: string, opts:
   if (!figures.ok) return figures;
   const late = projection.lateness(campaignId, opts);
   if (!late.ok) return late;
-  const ctx: Context = {
+  // reportDocument leaves the implementing plans out of a unit's report: no need to count them.
+  const implementing = unit
+    ? []
+    : projection.implementedBy(campaignId).flatMap((id) => {
+        const other = projection.campaign(id);
+        const otherFigures = projection.figures(id, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.period ? { period: opts.period } : {}) });
+        return other.ok && otherFigures.ok ? [{ state: other.value, figures: otherFigures.value }] : [];
+      });
+  return ok({
     state: state.value,
+    figures: figures.value,
+    lateness: late.value,
     asOf,
     ...(unit ? { unit: unit.value } : {}),
     ...(period ? { period: period.value } : {}),
-    communes: communesOf(state.value),
-  };
-  const p = figures.value;
-  const paragraphs = [
-    headline(ctx),
-    status(ctx),
-    completeness(ctx),
-    activities(p, ctx),
-    obligations(p, ctx),
-    studySessions(p, late.value['study-session'], ctx),
-    dialogues(p, late.value.dialogue, ctx),
-    petitions(p, ctx),
-    models(p, ctx),
-    honours(p, ctx),
-    reminders(p, ctx),
-    implementingPlans(projection, ctx, opts),
-  ];
-  return ok(paragraphs.filter((text) => text !== undefined).join('\n\n'));
+    implementing,
+  });
+}
+
+/** The report of one campaign from the projection, as text (see campaignReportFacts for the options). */
+export function campaignReport(projection: ProjectionReader, campaignId: string, opts: FiguresOptions = {}): Result<string> {
+  const facts = campaignReportFacts(projection, campaignId, opts);
+  return facts.ok ? ok(reportText(reportDocument(facts.value))) : facts;
+}
+
+/**
+ * The report's facts from the projection with the figures per unit under its scope (the unit, or the campaign's
+ * issuing unit), each over the same period, in one read transaction; the source is the projection, as fresh as the
+ * campaign's latest applied event. Refused as campaignReportFacts refuses.
+ */
+export function projectionReportFigures(
+  projection: ProjectionReader,
+  campaignId: string,
+  opts: Pick<FiguresOptions, 'unit' | 'period'> = {},
+): Result<ReportFigures> {
+  return projection.snapshot((): Result<ReportFigures> => {
+    const facts = campaignReportFacts(projection, campaignId, opts);
+    if (!facts.ok) return facts;
+    const { state } = facts.value;
+    const scope = opts.unit ?? state.plan?.issuer.unitCode;
+    const rows: UnitFigures[] = [];
+    for (const child of scope === undefined ? [] : projection.children(campaignId, scope)) {
+      const figures = projection.figures(campaignId, { ...(opts.period === undefined ? {} : { period: opts.period }), unit: child.code });
+      if (!figures.ok) return figures;
+      rows.push({ ...child, figures: figures.value });
+    }
+    // The scope is named once its own unit.deployed has arrived; before that (or before the plan) by its code or the campaign's.
+    const named = scope === undefined ? undefined : projection.unit(campaignId, scope);
+    const total: UnitFigures = { ...(named?.ok ? named.value : { code: scope ?? campaignId }), figures: facts.value.figures };
+    return ok({ facts: { ...facts.value, source: { kind: 'projection', asOf: new Date(state.lastEventAt) } }, rows, total });
+  });
 }

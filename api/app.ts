@@ -2,6 +2,7 @@ import { phaseSchema, planSchema, unitCodeSchema, unitTreeSchema, type Plan, typ
 import { planFromTemplate, type PlanTemplate } from '../domain/templates';
 import { loadTemplate, shippedTemplateIds } from '../infra/templates';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -11,12 +12,13 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { campaignIdFor, issuerRootProblem } from '../domain/plan';
 import { fingerprint } from '../domain/fingerprint';
 import { SAMPLE_TREE_NAMES, SAMPLE_TREES } from '../domain/samples';
+import { formatVietnameseNumber } from '../domain/schedule';
 import { campaignIdOfWorkflowId, campaignSnapshotQuery, campaignWorkflowId, type CampaignSnapshot } from '../workflows/messages';
 import { campaignSearchAttributes, searchAttributes } from '../workflows/search-attributes';
 import type { TokenVerifier } from './auth';
@@ -26,9 +28,12 @@ import { EXAMPLES } from './examples';
 import { problemFromOverload } from './failures';
 import { implementedBy, implementsAnswer, implementsAnswerSchema } from './implementing';
 import { registerCodecRoutes } from './codec-routes';
+import { registerOperationRoutes } from './operations';
+import { registerDashboardRoutes } from './dashboard-routes';
 import { claimIssueKey } from './issue-keys';
 import { ProblemError, campaignNotFound, problem, sendProblem, type Problem } from './problems';
 import { registerReferenceRoutes } from './reference-routes';
+import { registerReportRoutes } from './report-routes';
 import { registerSecurity, type RateLimit } from './security';
 import { issueReason, type ValidationIssue } from './validation-text';
 import { registerScheduleRoutes } from './schedule-routes';
@@ -52,6 +57,8 @@ export interface AppDeps {
   publicBaseUrl?: string;
   /** Requests per principal per window (DANVAN_RATE_LIMIT_*); unset: no limit. */
   rateLimit?: RateLimit;
+  /** The analytics projection (DANVAN_ANALYTICS_DB) reports read, read-only, once the file exists; unset: the workflows answer alone. */
+  analyticsDb?: string | undefined;
 }
 
 const problemSchema = z.object({
@@ -174,14 +181,33 @@ function treeOf(plan: Plan, tree: IssueCampaign['tree']): Unit[] {
   return units;
 }
 
+/** Every request body but an issued plan's, counted after decompression. */
+const BODY_LIMIT_BYTES = 1_048_576;
+
+/**
+ * An issued plan's body, counted after decompression (so a small gzip that inflates past it is refused, not read):
+ * the tree schema's 200,000 units at ≈ 160 bytes of JSON each. The national sample's 62,362 units are 5.3 MB, 85 each.
+ */
+export const ISSUE_BODY_LIMIT_BYTES = 32 * 1_048_576;
+
+/** Content-Encodings an issued plan may come in (docs/http-api.md); zstd needs Node 22.15. */
+const ISSUE_BODY_ENCODINGS: ('gzip' | 'deflate' | 'br' | 'identity')[] = ['gzip', 'deflate', 'br', 'identity'];
+
 /** The HTTP API, built apart from the server so tests drive it with `inject` or on a real port alike. */
 export async function buildApp(deps: AppDeps) {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 1_048_576 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // An operation id carries its Idempotency-Key (up to 200 characters), base64url (api/operations.ts); schemas bound every other parameter.
+    routerOptions: { maxParamLength: 600 },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is a client mistake (415), not a string to validate.
   app.removeContentTypeParser('text/plain');
   measureRequests(app);
+  // Answers stay uncompressed; only the routes that say so read a compressed body.
+  await app.register(compress, { global: false });
 
   const publicBaseUrl = () => deps.publicBaseUrl ?? (app.addresses().length > 0 ? app.listeningOrigin : 'http://127.0.0.1');
   const send = (reply: FastifyReply, p: Problem) => sendProblem(reply, p, publicBaseUrl());
@@ -210,7 +236,7 @@ export async function buildApp(deps: AppDeps) {
       return send(reply, {
         slug: 'bad-request',
         status,
-        detail: { en: (error as Error).message, vi: BAD_REQUEST_VI[status] ?? `Yêu cầu không hợp lệ (HTTP ${status})` },
+        detail: bodyRefusal(error, request) ?? { en: (error as Error).message, vi: BAD_REQUEST_VI[status] ?? `Yêu cầu không hợp lệ (HTTP ${status})` },
       });
     }
     request.log.error({ err: error }, 'unhandled error');
@@ -282,6 +308,7 @@ export async function buildApp(deps: AppDeps) {
         security: [{ bearer: [] }],
         headers: writeHeaders,
         body: issueCampaignSchema,
+        description: `A national tree is megabytes of JSON: send it with \`Content-Encoding: gzip\` (or deflate, br). At most ${ISSUE_BODY_LIMIT_BYTES / 1_048_576} MiB once decompressed (413 past it).`,
         response: {
           201: issuedSchema.extend({ created: z.literal(true) }),
           200: issuedSchema.extend({ created: z.literal(false) }),
@@ -289,8 +316,11 @@ export async function buildApp(deps: AppDeps) {
           401: problemSchema,
           403: problemSchema,
           409: problemSchema,
+          413: problemSchema,
         },
       },
+      bodyLimit: ISSUE_BODY_LIMIT_BYTES,
+      decompress: { requestEncodings: ISSUE_BODY_ENCODINGS },
     },
     async (request, reply) => {
       requireAllowed(request.principal!, 'campaign:issue');
@@ -314,6 +344,16 @@ export async function buildApp(deps: AppDeps) {
         });
         return reply.code(201).send({ ...issued, created: true as const });
       } catch (error) {
+        if (inputTooLarge(error))
+          throw problem(
+            413,
+            'bad-request',
+            {
+              en: `the plan and its ${tree.length} units are larger, gzipped, than the workflow service takes as a workflow input (2 MB by default)`,
+              vi: `Kế hoạch cùng ${formatVietnameseNumber(tree.length)} đơn vị, sau khi nén, vượt giới hạn dữ liệu đầu vào của dịch vụ workflow (mặc định 2 MB)`,
+            },
+            [{ field: 'body.tree', value: `${tree.length} units`, reason: { en: 'too large for one workflow input', vi: 'quá lớn cho một đầu vào workflow' } }],
+          );
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         // A retry of the request that created the campaign gets that first answer again.
         const createdByThisKey = claim === 'retry' && (await deps.temporal.workflow.getHandle(workflowId).describe()).memo?.issueKey === key;
@@ -378,7 +418,8 @@ export async function buildApp(deps: AppDeps) {
       const { year, phase, issuer, province, pageSize, cursor } = request.query;
       // Every value is constrained by its schema to characters that cannot break out of a quoted literal.
       const filters = [
-        `WorkflowType = 'campaignWorkflow'`,
+        // A run that continued as new is the same campaign as its successor: one row per campaign.
+        `WorkflowType = 'campaignWorkflow' AND ExecutionStatus != 'ContinuedAsNew'`,
         year !== undefined && `${searchAttributes.year.name} = ${year}`,
         phase && `${searchAttributes.phase.name} = '${phase}'`,
         issuer && `${searchAttributes.issuer.name} = '${issuer}'`,
@@ -409,9 +450,14 @@ export async function buildApp(deps: AppDeps) {
     },
   );
 
-  registerUnitRoutes(app, { temporal: deps.temporal, locator: new UnitLocator(deps.temporal), problemSchema });
+  // One locator, so the unit tree it caches per campaign is fetched once for reports and unit routes alike.
+  const locator = new UnitLocator(deps.temporal);
+  registerUnitRoutes(app, { temporal: deps.temporal, locator, problemSchema });
+  registerOperationRoutes(app, { temporal: deps.temporal, problemSchema, publicBaseUrl });
   registerCodecRoutes(app, { problemSchema, corsOrigins: deps.codecCorsOrigins ?? [] });
   registerScheduleRoutes(app, { temporal: deps.temporal, taskQueue: deps.taskQueue, problemSchema, templates: SHIPPED_TEMPLATES });
+  registerDashboardRoutes(app, { temporal: deps.temporal, problemSchema });
+  registerReportRoutes(app, { temporal: deps.temporal, locator, problemSchema, analyticsDb: deps.analyticsDb });
 
   return app;
 }
@@ -425,6 +471,37 @@ const BAD_REQUEST_VI: Record<number, string> = {
   413: 'Nội dung yêu cầu quá lớn',
   415: 'Kiểu nội dung không được hỗ trợ; hãy gửi application/json',
 };
+
+/** Temporal's refusal of a workflow input above its blob size limit (`limit.blobSize.error`), measured after infra/codec.ts gzipped it. */
+function inputTooLarge(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return isGrpcServiceError(cause) && cause.code === 3 && /blob data size exceeds limit/i.test(cause.details);
+}
+
+/** Refusals of a body as it is read, which name what the client can change: the size it may have, the encodings taken. */
+function bodyRefusal(error: unknown, request: FastifyRequest): Problem['detail'] {
+  switch ((error as { code?: string }).code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
+      return {
+        en: `the request body is larger than the ${limit} bytes this route takes (counted decompressed)`,
+        vi: `Nội dung yêu cầu quá lớn: đường dẫn này nhận tối đa ${formatVietnameseNumber(limit)} byte (tính sau khi giải nén)`,
+      };
+    }
+    case 'FST_CP_ERR_INVALID_CONTENT_ENCODING':
+      return {
+        en: `${(error as Error).message}; this route takes ${ISSUE_BODY_ENCODINGS.join(', ')}`,
+        vi: `Content-Encoding ${String(request.headers['content-encoding'])} không được hỗ trợ; đường dẫn này nhận ${ISSUE_BODY_ENCODINGS.join(', ')}`,
+      };
+    case 'FST_CP_ERR_INVALID_CONTENT':
+      return {
+        en: `the request body is not valid ${String(request.headers['content-encoding'])} data`,
+        vi: `Nội dung yêu cầu không giải nén được theo Content-Encoding ${String(request.headers['content-encoding'])}`,
+      };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * zod 4.6 drops the `examples` of an object whose properties include the plan schema when it converts it to JSON

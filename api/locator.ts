@@ -29,6 +29,11 @@ export class UnitLocator {
     return location;
   }
 
+  /** The campaign's unit tree; a campaign that does not exist is a 404 problem. */
+  tree(campaignId: string): Promise<UnitIndex> {
+    return this.treeOf(campaignId);
+  }
+
   private treeOf(campaignId: string): Promise<UnitIndex> {
     let tree = this.trees.get(campaignId);
     if (!tree) {

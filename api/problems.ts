@@ -104,6 +104,13 @@ export const PROBLEM_TYPES = {
     title: { vi: 'Không tìm thấy lịch', en: 'Schedule not found' },
     description: { vi: 'Không có lịch hằng năm với mã này.', en: 'No yearly schedule has this id.' },
   },
+  'operation-not-found': {
+    title: { vi: 'Không tìm thấy thao tác', en: 'Operation not found' },
+    description: {
+      vi: 'Không có thao tác (ví dụ một lần triển khai) với mã này: mã không do API trả về, hoặc chiến dịch của nó không còn.',
+      en: 'No operation (a deployment, say) has this id: the API never answered it, or its campaign is gone.',
+    },
+  },
   'draft-not-found': {
     title: { vi: 'Không tìm thấy dự thảo', en: 'Draft not found' },
     description: { vi: 'Không có dự thảo kế hoạch với mã này.', en: 'No drafted plan has this id.' },

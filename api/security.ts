@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatDuration } from '../infra/duration';
 import { authenticate, type Principal, type TokenVerifier } from './auth';
+import { DASHBOARD_IMPORT_MAP_HASH } from './dashboard-routes';
 import { problem } from './problems';
 
 declare module 'fastify' {
@@ -50,8 +51,9 @@ export async function registerSecurity(app: FastifyInstance, opts: SecurityOptio
   await app.register(helmet, {
     contentSecurityPolicy: {
       // Helmet's default asks browsers to fetch every resource over https, which breaks /docs on a plain-http
-      // deployment (http://127.0.0.1:3000); TLS is for the proxy in front to enforce, with HSTS.
-      directives: { upgradeInsecureRequests: null },
+      // deployment (http://127.0.0.1:3000); TLS is for the proxy in front to enforce, with HSTS. The one inline script
+      // allowed is the dashboard's import map, by its hash (api/dashboard-routes.ts).
+      directives: { upgradeInsecureRequests: null, scriptSrc: ["'self'", DASHBOARD_IMPORT_MAP_HASH] },
     },
   });
 

@@ -23,6 +23,7 @@ runMain('api', async () => {
     codecCorsOrigins: config.DANVAN_CODEC_CORS_ORIGINS,
     publicBaseUrl: publicBaseUrl(config),
     rateLimit: { max: config.DANVAN_RATE_LIMIT_MAX, windowSeconds: config.DANVAN_RATE_LIMIT_WINDOW },
+    analyticsDb: config.DANVAN_ANALYTICS_DB,
   });
   await listenOrExplain(app, config.API_HOST, config.API_PORT);
   const metrics = config.DANVAN_API_METRICS_ADDRESS

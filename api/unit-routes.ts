@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { PHASES } from '../domain/campaign';
 import { submissionUpdateId, type ReportCommand, type SubmissionResult } from '../domain/ledger';
 import { updateIdOf } from '../domain/fingerprint';
-import { executeUpdate } from '../infra/workflow-updates';
+import { executeUpdate, startUpdate } from '../infra/workflow-updates';
 import {
   advancePhaseUpdate,
   campaignWorkflowId,
@@ -38,6 +38,7 @@ import {
 import { requireAllowed, type Action, type UnitPosition } from './authorization';
 import { EXAMPLE_COMMUNE, EXAMPLE_PARAMS, EXAMPLE_PARTY_CELL, EXAMPLES } from './examples';
 import { problemFromWorkflow } from './failures';
+import { operationAccepted, operationAcceptedSchema } from './operations';
 import type { Text } from './problems';
 import type { UnitLocator } from './locator';
 
@@ -111,13 +112,31 @@ export function registerUnitRoutes(app: DanvanApp, deps: RouteDeps): void {
 
   const campaign = (campaignId: string) => deps.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
 
-  admin(
+  // A national tree takes minutes to bring up, past any HTTP client's patience: answered once the campaign accepted it.
+  app.post(
     '/v1/campaigns/:campaignId/deploy',
-    'Deploy the plan down the unit tree (answers once every unit workflow runs)',
-    z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }),
-    (id, body, _p, by, key) =>
-      executeUpdate(campaign(id), deployUpdate, { args: [{ requestedBy: by, reason: body.reason, idempotencyKey: key }], updateId: updateIdOf(key, body) }),
-    'campaign:deploy',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary: 'Deploy the plan down the unit tree: 202 once the campaign accepted it, then follow the operation (Location) until every unit workflow runs',
+        security: [{ bearer: [] }],
+        headers: writeHeaders,
+        params: campaignParams,
+        body: z.object({ reason: z.string().trim().min(1).max(500).default('triển khai kế hoạch') }).meta({ examples: EXAMPLES.deploy }),
+        response: { 202: operationAcceptedSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = await allow(request, 'campaign:deploy');
+      const { campaignId } = request.params;
+      const key = request.headers['idempotency-key'] as string;
+      const updateId = updateIdOf(key, request.body);
+      const { stage } = await callWorkflow({ en: `campaign ${campaignId}`, vi: `Chiến dịch ${campaignId}` }, () =>
+        startUpdate(campaign(campaignId), deployUpdate, { args: [{ requestedBy: principal.sub, reason: request.body.reason, idempotencyKey: key }], updateId }),
+      );
+      const accepted = operationAccepted({ campaignId, updateId }, stage);
+      return reply.code(202).header('location', accepted.href).send(accepted);
+    },
   );
   admin(
     '/v1/campaigns/:campaignId/phase',

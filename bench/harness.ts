@@ -33,7 +33,7 @@ export interface Bench {
   baseUrl: string;
   post: ReturnType<typeof jsonClient>;
   log: (line: string) => void;
-  /** Starts a campaign from its tree (the API takes at most 1 MB, less than a national tree) and returns its id. */
+  /** Starts a campaign from its tree straight through Temporal (no issue key, no HTTP) and returns its id. */
   issue(plan: Plan, tree: Unit[]): Promise<string>;
   /** Stops the API and the baselines' worker, then the worker processes (gracefully); answers with their final figures. */
   stop(): Promise<Awaited<ReturnType<WorkerFleet['stop']>>>;

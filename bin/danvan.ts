@@ -3,13 +3,15 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { devTokenTtl, mintToken, principalSchema, tokenSettingsOf } from '../api/auth';
 import { formatDuration, parseDuration } from '../infra/duration';
 import type { FiguresOptions } from '../analytics/figures';
-import { campaignReport } from '../analytics/report';
-import { openProjection } from '../analytics/projection';
-import { analyticsDbFile, loadConfig, type Config } from '../infra/config';
+import { projectionReportFigures } from '../analytics/report';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../analytics/report-formats';
+import { openProjectionReader } from '../analytics/projection';
+import { loadConfig, type Config } from '../infra/config';
 import { resolveJwtSecret } from '../infra/secrets';
 import { isTemplateId, loadTemplate } from '../infra/templates';
 import { planFromTemplate, type PlanTemplate, type TemplateGivens } from '../domain/templates';
@@ -35,9 +37,10 @@ const USAGE = `usage: danvan <command> [options]
   show <campaignId>                                       progress as a table
   phase <campaignId> <assessment|commendation|closed> --reason TEXT
   extend <campaignId> <study-sessions|dialogues|assessment|commendation> <YYYY-MM-DD> --reason TEXT
-  report <campaignId> [--unit CODE] [--period 2024|2024-H1|2024-Q3] [--db FILE]
-                                                          the Vietnamese summary from the analytics projection (npm run analytics),
-                                                          of one unit's subtree, of the facts dated in one year, half-year or quarter
+  report <campaignId> [--unit CODE] [--period 2024|2024-H1|2024-Q3] [--format text|html|csv|xlsx] [--out FILE] [--db FILE]
+                                                          the Vietnamese report (text, html) or the figures per unit (csv, xlsx) from the API,
+                                                          of one unit's subtree, of the facts dated in one year, half-year or quarter;
+                                                          --out writes a file (its extension names the format), --db reads a projection file offline
   schedule add <template> --issuer-code CODE --issuer-name NAME [--draft-ahead DAYS]
                                                           draft the template's plan for the commission every year, DAYS (30) before its window
   schedule list
@@ -54,8 +57,13 @@ interface Options {
   token?: string;
 }
 
-async function request(opts: Options, method: string, url: string, body?: unknown): Promise<unknown> {
+/** A body larger than this goes gzipped where the route takes it (`issue`: a national tree is 5 MB of JSON, 0.25 MB gzipped). */
+const GZIP_BODY_ABOVE_BYTES = 64 * 1024;
+
+async function request(opts: Options, method: string, url: string, body?: unknown, gzipLarge = false): Promise<unknown> {
   const token = opts.token ?? (await localAdminToken());
+  const payload = body !== undefined ? JSON.stringify(body) : undefined;
+  const gzip = gzipLarge && payload !== undefined && Buffer.byteLength(payload) > GZIP_BODY_ABOVE_BYTES;
   let response: Response;
   try {
     response = await fetch(`${opts.api}${url}`, {
@@ -63,26 +71,60 @@ async function request(opts: Options, method: string, url: string, body?: unknow
       headers: {
         authorization: `Bearer ${token}`,
         'accept-language': terminalLanguage(),
-        ...(body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+        ...(payload !== undefined ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
       },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(payload !== undefined ? { body: gzip ? gzipSync(payload) : payload } : {}),
     });
   } catch (error) {
-    throw new CliError(
-      `cannot reach the API at ${opts.api} (${(error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message}); is \`npm start\` running?`,
-    );
+    throw unreachable(opts, error);
   }
   const text = await response.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!response.ok) {
-    const fields = Array.isArray(json.errors)
-      ? (json.errors as Array<{ field: string; value?: unknown; reason: string }>)
-          .map((e) => `\n  ${e.field}${e.value !== undefined ? `=${JSON.stringify(e.value)}` : ''}: ${e.reason}`)
-          .join('')
-      : '';
-    throw new CliError(`${response.status} ${String(json.title ?? response.statusText)}${json.detail ? ` — ${String(json.detail)}` : ''}${fields}`);
-  }
+  if (!response.ok) throw new CliError(problemLine({ status: response.status, title: response.statusText, ...json }));
   return json;
+}
+
+/** A problem the API answered, as one line and a line per field. */
+function problemLine(problem: Record<string, unknown>): string {
+  const fields = Array.isArray(problem.errors)
+    ? (problem.errors as Array<{ field: string; value?: unknown; reason: string }>)
+        .map((e) => `\n  ${e.field}${e.value !== undefined ? `=${JSON.stringify(e.value)}` : ''}: ${e.reason}`)
+        .join('')
+    : '';
+  return `${String(problem.status)} ${String(problem.title)}${problem.detail ? ` — ${String(problem.detail)}` : ''}${fields}`;
+}
+
+interface Operation {
+  href: string;
+  status: 'running' | 'succeeded' | 'failed';
+  progress?: { unitsRunning: number; unitsTotal: number };
+  result?: CampaignSnapshot;
+  problem?: Record<string, unknown>;
+}
+
+const OPERATION_POLL_MS = 2_000;
+
+/**
+ * Follows an operation the API answered 202 for until it ends, its progress on stderr (one line rewritten on a
+ * terminal, a line per change otherwise); answers its result, or fails with its problem.
+ */
+async function followOperation(opts: Options, href: string, what: string): Promise<CampaignSnapshot> {
+  let shown = '';
+  for (;;) {
+    const operation = (await request(opts, 'GET', href)) as Operation;
+    if (operation.progress) {
+      const line = `${what}: ${formatVietnameseNumber(operation.progress.unitsRunning)}/${formatVietnameseNumber(operation.progress.unitsTotal)} đơn vị`;
+      if (line !== shown) process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+      shown = line;
+    }
+    if (operation.status !== 'running') {
+      if (process.stderr.isTTY && shown) process.stderr.write('\n');
+      if (operation.status === 'failed') throw new CliError(problemLine(operation.problem ?? {}));
+      return operation.result!;
+    }
+    await new Promise((resolve) => setTimeout(resolve, OPERATION_POLL_MS));
+  }
 }
 
 /** `--ttl` of `danvan token`: the development default (12 h) unless given, and never past DANVAN_TOKEN_MAX_LIFETIME, which the API would refuse. */
@@ -200,19 +242,61 @@ function showSnapshot(s: CampaignSnapshot): string {
   ].join('\n');
 }
 
-/** Reads the projection file only, never the API: the report is what the event stream says. */
-function projectionReport(file: string, campaignId: string, scope: Pick<FiguresOptions, 'unit' | 'period'>): string {
-  // Opening creates a missing file; a report must not leave an empty projection behind for a mistyped path.
+function unreachable(opts: Options, error: unknown): CliError {
+  const cause = (error as Error).cause ? String((error as { cause: unknown }).cause) : (error as Error).message;
+  return new CliError(`cannot reach the API at ${opts.api} (${cause}); is \`npm start\` running?`);
+}
+
+/** A report as the API answers it (GET …/report): the file's bytes, and the source of its figures and their time. */
+async function apiReport(opts: Options, campaignId: string, scope: Pick<FiguresOptions, 'unit' | 'period'>, format: ReportFormat) {
+  const query = new URLSearchParams({
+    format,
+    ...(scope.unit === undefined ? {} : { unit: scope.unit }),
+    ...(scope.period === undefined ? {} : { period: scope.period }),
+  });
+  const token = opts.token ?? (await localAdminToken());
+  let response: Response;
+  try {
+    response = await fetch(`${opts.api}/v1/campaigns/${encodeURIComponent(campaignId)}/report?${query}`, {
+      headers: { authorization: `Bearer ${token}`, 'accept-language': terminalLanguage() },
+    });
+  } catch (error) {
+    throw unreachable(opts, error);
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    throw new CliError(problemLine({ status: response.status, title: response.statusText, ...(text ? (JSON.parse(text) as Record<string, unknown>) : {}) }));
+  }
+  const figures = `figures from the ${response.headers.get('x-danvan-figures-source') ?? '?'} as of ${response.headers.get('x-danvan-figures-as-of') ?? '?'}`;
+  return { body: Buffer.from(await response.arrayBuffer()), figures };
+}
+
+/** `report --db FILE`: the projection file alone, read-only, no API and no token; the same words and files as the API's. */
+async function offlineReport(file: string, campaignId: string, scope: Pick<FiguresOptions, 'unit' | 'period'>, format: ReportFormat) {
   if (!fs.existsSync(file)) throw new CliError(`no analytics projection at ${file}: run \`npm run analytics\` to build it, or name the file with --db`);
-  const opened = openProjection(file);
+  const opened = openProjectionReader(file);
   if (!opened.ok) throw new CliError(`${opened.error.field}=${JSON.stringify(opened.error.value)}: ${opened.error.message}`);
   try {
-    const report = campaignReport(opened.value, campaignId, scope);
+    const report = projectionReportFigures(opened.value, campaignId, scope);
     if (!report.ok) throw new CliError(`${report.error.field}=${JSON.stringify(report.error.value)}: ${report.error.message} (${file})`);
-    return report.value;
+    const body = await renderReport(format, report.value);
+    return {
+      body: typeof body === 'string' ? Buffer.from(body) : body,
+      figures: `figures from the projection as of ${report.value.facts.source!.asOf.toISOString()}`,
+    };
   } finally {
     opened.value.close();
   }
+}
+
+/** `report`'s format: --format, else the one --out's extension names, else text. */
+function reportFormat(format: string | undefined, out: string | undefined): ReportFormat {
+  if (format !== undefined) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format ${format}: expected one of ${REPORT_FORMATS.join(', ')}`);
+    return format as ReportFormat;
+  }
+  const extension = out === undefined ? '' : path.extname(out).slice(1).toLowerCase();
+  return (REPORT_FORMATS as readonly string[]).includes(extension) ? (extension as ReportFormat) : extension === 'htm' ? 'html' : 'text';
 }
 
 interface ScheduleListed {
@@ -303,6 +387,8 @@ async function main(argv: string[]): Promise<void> {
       province: { type: 'string' },
       db: { type: 'string' },
       period: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
       'draft-ahead': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -344,13 +430,14 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'issue': {
       if (values.template === undefined) need(1, 'a plan file (JSON or YAML), or --template');
-      const answer = (await request(opts, 'POST', '/v1/campaigns', issueBody(values, args[0]))) as { campaignId: string; created: boolean };
+      const answer = (await request(opts, 'POST', '/v1/campaigns', issueBody(values, args[0]), true)) as { campaignId: string; created: boolean };
       console.log(answer.created ? `issued ${answer.campaignId}` : `${answer.campaignId} already exists; nothing changed`);
       return;
     }
     case 'deploy': {
       need(1, 'a campaign id');
-      const s = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deploy`, { reason: values.reason ?? 'triển khai kế hoạch' })) as CampaignSnapshot;
+      const accepted = (await request(opts, 'POST', `/v1/campaigns/${args[0]}/deploy`, { reason: values.reason ?? 'triển khai kế hoạch' })) as Operation;
+      const s = await followOperation(opts, accepted.href, 'triển khai');
       console.log(`deployed ${s.campaignId}: ${s.children.length} unit workflows running, phase ${s.phase}`);
       return;
     }
@@ -393,7 +480,15 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'report': {
       need(1, 'a campaign id');
-      console.log(projectionReport(values.db ?? analyticsDbFile(config), args[0]!, { unit: values.unit, period: values.period }));
+      const format = reportFormat(values.format, values.out);
+      if (format === 'xlsx' && values.out === undefined) throw new CliError('an xlsx workbook is binary: name the file to write with --out FILE');
+      const scope = { unit: values.unit, period: values.period };
+      const report = values.db === undefined ? await apiReport(opts, args[0]!, scope, format) : await offlineReport(values.db, args[0]!, scope, format);
+      if (values.out === undefined) process.stdout.write(report.body);
+      else {
+        fs.writeFileSync(values.out, report.body);
+        console.log(`wrote ${values.out} (${format}, ${report.figures})`);
+      }
       return;
     }
     case 'schedule': {

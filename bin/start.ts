@@ -2,7 +2,7 @@ import path from 'node:path';
 import { register } from 'prom-client';
 import { buildApp } from '../api/app';
 import { devTokenTtl, mintToken, tokenSettingsOf, tokenVerifierFor } from '../api/auth';
-import { loadConfig, publicBaseUrl } from '../infra/config';
+import { analyticsDbFile, loadConfig, publicBaseUrl } from '../infra/config';
 import { createLogger, temporalLogger } from '../infra/logger';
 import { listenOrExplain, runMain } from '../infra/main';
 import { installTemporalRuntime, serveMetrics } from '../infra/metrics';
@@ -144,6 +144,8 @@ runMain('start', async () => {
     codecCorsOrigins: config.DANVAN_CODEC_CORS_ORIGINS,
     publicBaseUrl: publicBaseUrl(config),
     rateLimit: { max: config.DANVAN_RATE_LIMIT_MAX, windowSeconds: config.DANVAN_RATE_LIMIT_WINDOW },
+    // Where `npm run analytics` writes by default, so reports use its projection as soon as it runs.
+    analyticsDb: analyticsDbFile(config),
   });
   const url = await listenOrExplain(app, config.API_HOST, config.API_PORT);
   cleanups.push({ what: 'the API', timeoutMs: 5_000, run: () => app.close() });
@@ -164,6 +166,7 @@ runMain('start', async () => {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${url}`);
   say(`API docs     ${url}/docs`);
+  say(`dashboard    ${url}/dashboard/ (sign in with the token below)`);
   say(`Temporal UI  ${temporalUi ?? '(external Temporal; see its own UI)'}  — server ${temporalAddress}`);
   say(`Kafka        ${kafkaBrokers.join(',')}`);
   say(`admin token  ${token}`);
@@ -201,6 +204,7 @@ async function startCluster(): Promise<void> {
   );
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`API          ${ep.apiUrl}`);
+  say(`dashboard    ${ep.apiUrl}/dashboard/ (sign in with the token below)`);
   say(`Temporal     ${ep.temporalAddress} (PostgreSQL, SQL visibility)`);
   say(`Kafka        ${ep.kafkaBrokers.join(',')} (3 brokers, replication factor 3, min ISR 2)`);
   say(`projection   ${ep.analyticsDb}`);

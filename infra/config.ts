@@ -81,7 +81,7 @@ export const configSchema = z.object({
     .string()
     .min(1)
     .default(path.resolve(__dirname, '..', '.data')),
-  /** The analytics projection (SQLite) `npm run analytics` writes and `danvan report` reads; unset: see analyticsDbFile. */
+  /** The analytics projection (SQLite) `npm run analytics` writes and the API's reports read; unset: see analyticsDbFile (the standalone API reads none). */
   DANVAN_ANALYTICS_DB: z.string().min(1).optional(),
   DANVAN_TEMPORAL_PORT: port.default(7233),
   DANVAN_TEMPORAL_UI_PORT: port.default(8233),

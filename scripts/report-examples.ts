@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openProjection } from '../analytics/projection';
-import { campaignReport } from '../analytics/report';
+import { projectionReportFigures, reportDocument, reportText } from '../analytics/report';
 import { SEED_CAMPAIGN, seedCampaign } from '../test/fixtures/seed-campaign';
 
 /** The file the docs show `danvan report` from; test/unit/report-examples.test.ts keeps it equal to what the code prints. */
@@ -21,10 +21,11 @@ export function reportExamples(): string {
     const applied = projection.value.apply(seedCampaign().events);
     if (!applied.ok) throw new Error(applied.error.message);
     return EXAMPLES.map((scope) => {
-      const report = campaignReport(projection.value, SEED_CAMPAIGN, scope);
+      // As `danvan report` prints it from this projection: the words, with the line saying where the figures come from.
+      const report = projectionReportFigures(projection.value, SEED_CAMPAIGN, scope);
       if (!report.ok) throw new Error(report.error.message);
       const flags = [...(scope.unit ? ['--unit', scope.unit] : []), ...(scope.period ? ['--period', scope.period] : [])];
-      return `$ npx danvan report ${[SEED_CAMPAIGN, ...flags].join(' ')}\n${report.value}\n`;
+      return `$ npx danvan report ${[SEED_CAMPAIGN, ...flags].join(' ')}\n${reportText(reportDocument(report.value.facts))}\n`;
     }).join('\n');
   } finally {
     projection.value.close();

@@ -162,7 +162,8 @@ beforeAll(async () => {
     [bn, 'bac-ninh-2025', bnId],
   ] as const) {
     expect(await call(admin, { method: 'POST', path: '/v1/campaigns', body: { plan, tree: { sample } } })).toBe(201);
-    expect(await call(admin, { method: 'POST', path: `/v1/campaigns/${id}/deploy`, body: { reason: 'triển khai' } })).toBe(200);
+    // 202: accepted; the commune's workflow answering below is the deploy reaching it.
+    expect(await call(admin, { method: 'POST', path: `/v1/campaigns/${id}/deploy`, body: { reason: 'triển khai' } })).toBe(202);
   }
   await eventually(
     async () => call(admin, { method: 'GET', path: `/v1/campaigns/${bgId}/units/${HOME}` }),

@@ -4,6 +4,7 @@ import { bacNinh2025Tree } from '../../domain/samples/bac-ninh-2025';
 import { vietnamDateOf } from '../../domain/schedule';
 import type { DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
+import { followOperation } from '../helpers/http';
 import { bacNinhPlanOpenToday } from '../fixtures/plans';
 
 /** A Bắc Ninh campaign (10 communes, 65 chi bộ) deployed with its window open today, for the fault suites to report into. */
@@ -32,8 +33,10 @@ export async function openCampaign(danvan: Pick<DanvanUnderTest, 'baseUrl' | 'to
   };
   if ((await send(`${baseUrl}/v1/campaigns`, 'POST', { plan, tree: { sample: 'bac-ninh-2025' } })).status !== 201)
     throw new Error('could not issue the fault campaign');
-  if ((await send(`${baseUrl}/v1/campaigns/${campaignId}/deploy`, 'POST', { reason: 'triển khai' })).status !== 200)
-    throw new Error('could not deploy the fault campaign');
+  const deployed = await send(`${baseUrl}/v1/campaigns/${campaignId}/deploy`, 'POST', { reason: 'triển khai' });
+  if (deployed.status !== 202) throw new Error(`could not deploy the fault campaign: ${deployed.status}`);
+  const { last } = await followOperation((path) => send(`${baseUrl}${path}`, 'GET'), deployed.body.href);
+  if (last.status !== 'succeeded') throw new Error(`the fault campaign's deploy ${last.status}: ${JSON.stringify(last.problem)}`);
   const tree = bacNinh2025Tree();
   const communes = tree.filter((u) => u.kind === 'commune').map((u) => u.code);
   await eventually(

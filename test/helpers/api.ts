@@ -25,7 +25,7 @@ export interface DanvanUnderTest {
 export async function startDanvan(
   name: string,
   servers: { temporalAddress?: string; kafkaBrokers?: string[] } = {},
-  api: Pick<AppDeps, 'codecCorsOrigins' | 'rateLimit'> = {},
+  api: Pick<AppDeps, 'codecCorsOrigins' | 'rateLimit' | 'analyticsDb'> = {},
 ): Promise<DanvanUnderTest> {
   const secret = randomUUID() + randomUUID();
   const taskQueue = `${name}-${randomUUID()}`;

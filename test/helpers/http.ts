@@ -46,3 +46,44 @@ export async function inParallel<T>(items: readonly T[], limit: number, work: (i
     }),
   );
 }
+
+/** An operation's progress as `GET /v1/operations/{id}` answers it. */
+export interface OperationProgress {
+  unitsRunning: number;
+  unitsTotal: number;
+}
+
+/**
+ * Follows an operation the API answered 202 for (its `href`) with the suite's own GET until it is no longer running,
+ * for at most `timeoutMs`; answers its last answer and the progress of every poll, in order.
+ */
+export async function followOperation(
+  get: (path: string) => Promise<Answer>,
+  href: string,
+  { intervalMs = 250, timeoutMs = 120_000 }: { intervalMs?: number; timeoutMs?: number } = {},
+): Promise<{ last: Record<string, any>; progress: OperationProgress[] }> {
+  const giveUpAt = Date.now() + timeoutMs;
+  const progress: OperationProgress[] = [];
+  for (;;) {
+    const answer = await get(href);
+    if (answer.status !== 200) throw new Error(`GET ${href}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.body.progress) progress.push(answer.body.progress as OperationProgress);
+    if (answer.body.status !== 'running') return { last: answer.body, progress };
+    if (Date.now() > giveUpAt) throw new Error(`${href} still running after ${timeoutMs} ms; last progress ${JSON.stringify(progress.at(-1))}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Deploys a campaign through apiClient's `call`: the 202, then its operation followed until it has succeeded. */
+export async function deployAndFollow(
+  call: (method: string, urlPath: string, principal: Principal, body?: unknown, idempotencyKey?: string) => Promise<Answer>,
+  campaignId: string,
+  principal: Principal,
+  body: unknown = { reason: 'triển khai' },
+): Promise<Record<string, any>> {
+  const accepted = await call('POST', `/v1/campaigns/${campaignId}/deploy`, principal, body);
+  if (accepted.status !== 202) throw new Error(`deploy ${campaignId}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  const { last } = await followOperation((path) => call('GET', path, principal), accepted.body.href as string);
+  if (last.status !== 'succeeded') throw new Error(`deploy ${campaignId} ${last.status}: ${JSON.stringify(last.problem)}`);
+  return last.result as Record<string, any>;
+}

@@ -7,9 +7,12 @@ import { vietnamDateOf } from '../../domain/schedule';
 import { CLOUDEVENTS_CONTENT_TYPE, parseEvent } from '../../domain/events';
 import { plan202 } from '../fixtures/plans';
 import { TOPICS } from '../../domain/topics';
-import { campaignWorkflowId } from '../../workflows/messages';
+import { campaignSnapshotQuery, campaignWorkflowId, extendDeadlineUpdate } from '../../workflows/messages';
+import { campaignSearchAttributes } from '../../workflows/search-attributes';
+import { SAMPLE_TREES } from '../../domain/samples';
 import { consumeUntil } from '../helpers/kafka';
 import { eventually } from '../helpers/campaign';
+import { executeUpdate } from '../../infra/workflow-updates';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 
 /**
@@ -161,6 +164,38 @@ describe('HTTP → campaign workflow → outbox activity → Kafka', () => {
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(injected.status).toBe(400);
+  });
+
+  it('lists a campaign whose workflow continued as new once, not once per run', async () => {
+    // Issued under a province of its own with one Update per run, so two deadline extensions hand the root over twice.
+    const own = planSchema.parse(plan202({ number: `${randomInt(1, 99_999)}-KH/BDVTU` }));
+    const ownId = `BG-2024-${own.number.replace('/', '-')}`;
+    const handle = await danvan.temporal.client.workflow.start('campaignWorkflow', {
+      workflowId: campaignWorkflowId(ownId),
+      taskQueue: danvan.taskQueue,
+      args: [{ campaignId: ownId, plan: own, tree: SAMPLE_TREES['bac-giang'](), limits: { maxUpdatesPerRun: 1 } }],
+      typedSearchAttributes: campaignSearchAttributes(own, 'issued'),
+    });
+    const extensions = [
+      { deadline: 'commendation', to: '2025-02-28' },
+      { deadline: 'assessment', to: '2025-01-20' },
+      { deadline: 'assessment', to: '2025-01-25' },
+    ];
+    for (const extension of extensions)
+      await executeUpdate(handle, extendDeadlineUpdate, { args: [{ ...extension, reason: 'gia hạn', requestedBy: 'admin-bg' }] });
+    expect((await handle.query(campaignSnapshotQuery)).run.number).toBeGreaterThanOrEqual(3);
+    const listed = await eventually(
+      async () => {
+        const page = (await (
+          await fetch(`${baseUrl}/v1/campaigns?year=2024&province=BG&pageSize=100`, { headers: { authorization: `Bearer ${adminToken}` } })
+        ).json()) as {
+          items: Array<{ campaignId: string; running: boolean }>;
+        };
+        return page.items.filter((i) => i.campaignId === ownId);
+      },
+      (rows) => rows.length > 0,
+    );
+    expect(listed).toEqual([expect.objectContaining({ campaignId: ownId, running: true })]);
   });
 
   describe('from a shipped plan template', () => {

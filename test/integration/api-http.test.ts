@@ -40,6 +40,7 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
       'GET /v1/campaigns',
       'GET /v1/campaigns/{campaignId}',
       'POST /v1/campaigns/{campaignId}/deploy',
+      'GET /v1/operations/{operationId}',
       'POST /v1/campaigns/{campaignId}/phase',
       'POST /v1/campaigns/{campaignId}/deadlines/{deadline}/extension',
       'GET /v1/campaigns/{campaignId}/units/{unitCode}',
@@ -70,7 +71,8 @@ describe('HTTP surface: OpenAPI document and error classes', () => {
   it.each([
     ['malformed JSON', { 'content-type': 'application/json' }, '{"plan": ', 400],
     ['a text/plain body', { 'content-type': 'text/plain' }, 'kế hoạch', 415],
-    ['an oversized body', { 'content-type': 'application/json' }, JSON.stringify({ plan: 'x'.repeat(2_000_000) }), 413],
+    // Past the 32 MiB an issued plan may have (a national tree is 5 MB).
+    ['an oversized body', { 'content-type': 'application/json' }, JSON.stringify({ plan: 'x'.repeat(34_000_000) }), 413],
   ])('answers %s with a 4xx problem, never a 500', async (_what, headers, payload, status) => {
     const response = await app.inject({
       method: 'POST',

@@ -4,6 +4,7 @@ import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { eventually } from '../helpers/campaign';
 import { plan202 } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
+import { followOperation } from '../helpers/http';
 
 /** Reports and steering over HTTP, with tokens of each role, against the real servers. */
 describe('HTTP reports and steering: scope, idempotency, refusals', () => {
@@ -55,9 +56,14 @@ describe('HTTP reports and steering: scope, idempotency, refusals', () => {
   it('issues and deploys over HTTP; the window is open, so the campaign moves to in-progress', async () => {
     expect((await call('POST', '/v1/campaigns', tokens.admin, { plan, tree: { sample: 'bac-ninh-2025' } })).status).toBe(201);
     const deployed = await call('POST', `/v1/campaigns/${campaignId}/deploy`, tokens.admin, { reason: 'triển khai' });
-    expect(deployed.status).toBe(200);
+    expect(deployed.status).toBe(202);
+    const { href } = (await deployed.json()) as { href: string };
+    const { last } = await followOperation(async (path) => {
+      const answer = await call('GET', path, tokens.admin);
+      return { status: answer.status, body: (await answer.json()) as Record<string, any> };
+    }, href);
     // The window is already open: by the time every unit workflow runs, the clock may have moved the phase on.
-    expect(await deployed.json()).toMatchObject({ phase: expect.stringMatching(/^(deployed|in-progress)$/), deployedAt: expect.any(String) });
+    expect(last).toMatchObject({ status: 'succeeded', result: { phase: expect.stringMatching(/^(deployed|in-progress)$/), deployedAt: expect.any(String) } });
     await eventually(
       async () => ((await (await call('GET', unitPath(communeA.code), tokens.admin)).json()) as { phase: string }).phase,
       (phase) => phase === 'in-progress',

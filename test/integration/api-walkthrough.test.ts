@@ -10,6 +10,7 @@ import type { Unit } from '../../domain/units';
 import { bacNinhPlanOpenToday } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
+import { followOperation } from '../helpers/http';
 
 /**
  * Campaigns driven over HTTP only, as their users would: the walk-through the OpenAPI document shows, request by
@@ -120,7 +121,7 @@ describe('the OpenAPI walk-through, request by request', () => {
         problem: answer.status >= 300 ? answer.body : undefined,
       }).toEqual({
         request: `${op.method} ${urlOf(op)} example ${index + 1}`,
-        status: op.path === '/v1/campaigns' || op.path.includes('/units/') ? 201 : 200,
+        status: op.path === '/v1/campaigns' || op.path.includes('/units/') ? 201 : op.path.endsWith('/deploy') ? 202 : 200,
         problem: undefined,
       });
       sent.add(`${op.method} ${op.path} #${index}`);
@@ -184,7 +185,9 @@ describe('a whole campaign over HTTP, with a token for each role', () => {
 
   it('goes from plan to closing, and every figure is what the units reported', async () => {
     expect((await call('POST', '/v1/campaigns', admin, { plan, tree: { sample: 'bac-ninh-2025' } })).status).toBe(201);
-    expect((await call('POST', `${campaignPath}/deploy`, admin, { reason: 'triển khai' })).status).toBe(200);
+    const deployed = await call('POST', `${campaignPath}/deploy`, admin, { reason: 'triển khai' });
+    expect(deployed.status).toBe(202);
+    expect((await followOperation((path) => call('GET', path, viewer), deployed.body.href)).last.status).toBe('succeeded');
     await eventually(
       async () => (await call('GET', campaignPath, viewer)).body.phase,
       (phase) => phase === 'in-progress',

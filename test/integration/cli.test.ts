@@ -2,11 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { addDays, vietnamDateOf } from '../../domain/schedule';
 import { spawnTs } from '../helpers/processes';
 import { eventually } from '../helpers/campaign';
-import { plan202 } from '../fixtures/plans';
+import { campaignIdFor } from '../../domain/plan';
+import { generateNationalTree } from '../../domain/samples/national';
+import { planSchema } from '../../domain/schemas';
+import { nationalPlanOpenToday, plan202 } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 
 /** The `danvan` CLI as an administrator uses it: its output and its exit codes, against a real API. */
@@ -101,9 +107,51 @@ describe('danvan CLI', () => {
     });
   });
 
-  it('deploys, shows progress as a table, extends a deadline', async () => {
+  it('sends a large plan gzipped, which the API reads', async () => {
+    const national = nationalPlanOpenToday(today);
+    const tree = generateNationalTree({ provinces: 2, communes: 30, partyCellsPerCommune: { min: 30, max: 30 }, seed: 7 });
+    fs.writeFileSync(path.join(dir, 'national.yaml'), stringify(national));
+    fs.writeFileSync(path.join(dir, 'tree.json'), JSON.stringify(tree));
+    const args = ['issue', path.join(dir, 'national.yaml'), '--tree', path.join(dir, 'tree.json')];
+
+    // What goes on the wire, caught by a stand-in for the API.
+    const caught: { headers: http.IncomingHttpHeaders; body: Buffer }[] = [];
+    const standIn = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        caught.push({ headers: request.headers, body: Buffer.concat(chunks) });
+        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ campaignId: 'VN', created: true }));
+      });
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = spawnTs('bin/danvan.ts', [...args, '--api', `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`], {
+        DANVAN_JWT_SECRET: secret,
+        DANVAN_DATA_DIR: dir,
+      });
+      expect(await run.exited).toBe(0);
+    } finally {
+      standIn.close();
+    }
+    expect(caught).toHaveLength(1);
+    expect(caught[0]!.headers['content-encoding']).toBe('gzip');
+    const sent = JSON.parse(gunzipSync(caught[0]!.body).toString('utf8')) as { tree: unknown[] };
+    expect(sent.tree).toHaveLength(tree.length);
+    expect(caught[0]!.body.length).toBeLessThan(JSON.stringify(sent).length / 5);
+
+    expect(await cli(...args)).toEqual({ code: 0, out: `issued ${campaignIdFor(planSchema.parse(national))}\n` });
+  });
+
+  it('deploys, following its progress, shows progress as a table, extends a deadline', async () => {
     const deployed = await cli('deploy', campaignId);
-    expect(deployed).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^deployed ${campaignId}: 10 unit workflows running`)) });
+    expect(deployed.code).toBe(0);
+    // The operation's progress on stderr, down to the last of the 76 units, then what a deploy always printed.
+    expect(deployed.out).toMatch(/(^|\n)triển khai: 76\/76 đơn vị\n/);
+    expect(deployed.out).toMatch(new RegExp(`(^|\\n)deployed ${campaignId}: 10 unit workflows running`));
+    expect(deployed.out.replace(/triển khai: \d+\/76 đơn vị\n/g, '')).toMatch(
+      new RegExp(`^deployed ${campaignId}: 10 unit workflows running, phase (deployed|in-progress)\n$`),
+    );
     const shown = await cli('show', campaignId);
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/unit\s+study sessions\s+%\s+overdue\s+dialogues\s+conferences\s+attendance/);

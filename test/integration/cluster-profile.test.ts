@@ -11,6 +11,7 @@ import { vietnamDateOf } from '../../domain/schedule';
 import { clusterDown, clusterLayout, clusterUp, type ClusterEndpoints } from '../../stack/cluster';
 import { isAlive, readPid } from '../../stack/process';
 import { eventually } from '../helpers/campaign';
+import { followOperation } from '../helpers/http';
 import { processesMentioning, signalGroup, spawnNpmStart } from '../helpers/processes';
 
 /**
@@ -63,7 +64,9 @@ it('brings every part up, carries a report from the API to the projection, and s
   expect(running().sort()).toEqual([...PROCESSES].sort());
   token = await mintToken(resolveJwtSecret(undefined, layout.dataDir), { sub: 'cluster-admin', role: 'admin' });
   expect(await call('POST', '/v1/campaigns', plan)).toMatchObject({ status: 201, body: { campaignId } });
-  expect((await call('POST', `/v1/campaigns/${campaignId}/deploy`, { reason: 'triển khai' })).status).toBe(200);
+  const deployed = await call('POST', `/v1/campaigns/${campaignId}/deploy`, { reason: 'triển khai' });
+  expect(deployed.status).toBe(202);
+  expect((await followOperation((path) => call('GET', path), String(deployed.body.href))).last.status).toBe('succeeded');
   const petition = await call('POST', `/v1/campaigns/${campaignId}/units/BG-HH-THANG/petitions`, {
     kind: 'kien-nghi',
     content: 'Đề nghị sửa chữa tuyến đường liên thôn',

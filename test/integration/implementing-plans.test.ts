@@ -10,7 +10,7 @@ import { TOPICS } from '../../domain/topics';
 import { districtTree, plan202, plan205 } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
-import { apiClient } from '../helpers/http';
+import { apiClient, deployAndFollow } from '../helpers/http';
 import { readTopicToEnd } from '../helpers/kafka';
 
 /**
@@ -78,7 +78,7 @@ it('issues a district plan naming its province plan, whole or from a template, a
 });
 
 it("lists the district's campaign in the province's snapshot, with the figures its own snapshot has", async () => {
-  expect((await call('POST', `/v1/campaigns/${districtId}/deploy`, admin, { reason: 'triển khai kế hoạch của Huyện ủy' })).status).toBe(200);
+  await deployAndFollow(call, districtId, admin, { reason: 'triển khai kế hoạch của Huyện ủy' });
   await eventually(
     async () => (await call('GET', `/v1/campaigns/${districtId}`, admin)).body.phase,
     (phase) => phase === 'in-progress',

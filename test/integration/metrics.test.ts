@@ -16,6 +16,7 @@ import { serveMetrics, type MetricsEndpoint } from '../../infra/metrics';
 import { campaignWorkflowId } from '../../workflows/messages';
 import { planOpenToday } from '../fixtures/plans';
 import { eventually } from '../helpers/campaign';
+import { followOperation } from '../helpers/http';
 import { testKafkaBrokers, testTemporalAddress } from '../helpers/env';
 import { testKafka } from '../helpers/kafka';
 import { freePort, spawnTsProcess, type Spawned } from '../helpers/processes';
@@ -142,9 +143,16 @@ describe('the API and worker endpoints, on the processes an operator runs', () =
       .split('/')
       .at(-1)!;
     expect((await send('POST', '/v1/campaigns', { plan, tree })).status).toBe(201);
-    expect((await send('POST', `/v1/campaigns/${campaignId}/deploy`, { reason: 'triển khai kế hoạch' })).status).toBe(200);
-    // Deployed already: the workflow refuses the second, and the API waited on that Update too.
+    const deployed = await send('POST', `/v1/campaigns/${campaignId}/deploy`, { reason: 'triển khai kế hoạch' });
+    expect(deployed.status).toBe(202);
+    // The workflow accepted the deploy before the 202: it refuses a second one, and the API waited on that Update too.
     expect((await send('POST', `/v1/campaigns/${campaignId}/deploy`, { reason: 'triển khai lần nữa' })).status).toBe(409);
+    const { href } = (await deployed.json()) as { href: string };
+    const { last } = await followOperation(async (path) => {
+      const answer = await send('GET', path);
+      return { status: answer.status, body: (await answer.json()) as Record<string, any> };
+    }, href);
+    expect(last.status).toBe('succeeded');
 
     const after = await scrape(apiMetrics);
     const moved = (name: string, labels: Record<string, string>) => figure(after, name, labels) - figure(before, name, labels);

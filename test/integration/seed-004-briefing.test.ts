@@ -13,7 +13,7 @@ import { plan202 } from '../fixtures/plans';
 import { startDanvan, type DanvanUnderTest } from '../helpers/api';
 import { eventually } from '../helpers/campaign';
 import { testKafkaBrokers } from '../helpers/env';
-import { apiClient, inParallel } from '../helpers/http';
+import { apiClient, deployAndFollow, inParallel } from '../helpers/http';
 import { readCampaignEvents } from '../helpers/kafka';
 import { spawnTs, spawnTsProcess, type Spawned } from '../helpers/processes';
 
@@ -130,7 +130,7 @@ async function danvanReport(...args: string[]): Promise<{ code: number | null; o
 describe('seed 004: the six-month briefing of the lowland cluster, rebuilt from events read back from Kafka', () => {
   it('prints every figure of the briefing for the half-year, from `npm run analytics` and `danvan report`', async () => {
     expect((await api.call('POST', '/v1/campaigns', admin, { plan, tree: { sample: 'bac-giang' } })).status).toBe(201);
-    expect((await api.call('POST', `${campaignPath}/deploy`, admin, { reason: 'Triển khai Chương trình công tác dân vận' })).status).toBe(200);
+    await deployAndFollow(api.call, campaignId, admin, { reason: 'Triển khai Chương trình công tác dân vận' });
     await eventually(
       async () => (await api.call('GET', campaignPath, admin)).body.phase,
       (phase) => phase === 'in-progress',
