@@ -213,13 +213,19 @@ export function deliveryOf(accepted: string[], published: Published[]): Delivery
 }
 
 /**
- * Waits up to `timeoutMs` for every accepted report's event, then answers what is on the topic: on a timeout too, so
- * that the row records what was lost before the test fails on it.
+ * Waits up to `timeoutMs` for every accepted report's event (and whatever else `alsoOut` waits for), then answers what
+ * is on the topic: on a timeout too, so that the row records what was lost before the test fails on it.
  */
-export async function awaitDelivery(cluster: ClusterUnderTest, campaignId: string, accepted: string[], timeoutMs: number): Promise<Published[]> {
+export async function awaitDelivery(
+  cluster: ClusterUnderTest,
+  campaignId: string,
+  accepted: string[],
+  timeoutMs: number,
+  alsoOut: (published: Published[]) => boolean = () => true,
+): Promise<Published[]> {
   const read = () => campaignEvents(cluster, campaignId).catch(() => [] as Published[]);
   try {
-    return await eventually(read, (published) => deliveryOf(accepted, published).lost === 0, timeoutMs);
+    return await eventually(read, (published) => deliveryOf(accepted, published).lost === 0 && alsoOut(published), timeoutMs);
   } catch {
     return read();
   }

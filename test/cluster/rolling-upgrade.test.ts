@@ -9,7 +9,19 @@ import { WORKFLOWS_PATH } from '../../worker/worker';
 import { eventually } from '../helpers/campaign';
 import { openCampaign, type OpenCampaign } from '../faults/campaign';
 import { recordFault } from '../faults/table';
-import { EventType, adminCall, awaitDelivery, count, deliveryOf, historyOf, millis, reportSteadily, useCluster, type HistoryEvent } from './cluster';
+import {
+  EventType,
+  adminCall,
+  awaitDelivery,
+  count,
+  deliveryOf,
+  historyOf,
+  millis,
+  reportSteadily,
+  useCluster,
+  type HistoryEvent,
+  type Published,
+} from './cluster';
 
 /**
  * A rolling upgrade while campaigns run: the workers, one at a time, stopped (SIGTERM, drained) and started on the
@@ -21,7 +33,7 @@ import { EventType, adminCall, awaitDelivery, count, deliveryOf, historyOf, mill
  * replays a history the new code wrote: a patch marker it has no patched() call for, a nondeterminism error (tried:
  * three failed workflow tasks in one run). So the rollout goes in two passes: the new code with its patch held
  * (DANVAN_WORKFLOW_PATCHES_HELD: it runs the code but records no marker), then the hold lifted once no worker runs the
- * old code. Each pass restarts its first upgraded worker once while the other still runs the code before, which moves
+ * old code. Each pass stops its first upgraded worker once, under reports, while the other still runs the code before, which moves
  * workflows the "wrong" way on purpose: a campaign deployed in each pass spreads its workflows over both workers.
  */
 const cluster = useCluster('rolling-upgrade');
@@ -73,10 +85,13 @@ it('upgrades both workers to new workflow code under reports, with no failed tas
   const identity = (pid: number | undefined) => `${pid}@${os.hostname()}`;
   for (const worker of ['worker-1', 'worker-2']) codeOf.set(identity(readPid(c.layout.runDir, worker)), 'old');
   const steps: string[] = [];
-  const replace = async (worker: string, code: 'held' | 'patched') => {
+  // A worker stopped, whatever runs while it is down, then started on the code: `meanwhile` is how the "wrong way" move
+  // is made certain rather than left to which poller the server hands a task.
+  const replace = async (worker: string, code: 'held' | 'patched', meanwhile?: () => Promise<void>) => {
     const stoppedAt = Date.now();
     const was = codeOf.get(identity(readPid(c.layout.runDir, worker)));
     await stopService(c.layout.runDir, worker);
+    await meanwhile?.();
     const env = { DANVAN_WORKFLOW_BUNDLE: nextVersion, ...(code === 'held' ? { DANVAN_WORKFLOW_PATCHES_HELD: MARKER } : {}) };
     codeOf.set(identity(await c.restart(worker, env)), code);
     steps.push(`${worker} ${was}→${code} ${((Date.now() - stoppedAt) / 1000).toFixed(0)} s`);
@@ -93,8 +108,10 @@ it('upgrades both workers to new workflow code under reports, with no failed tas
   const campaigns = [first];
   const taken: string[][] = [[]];
   const historiesNow = () => Promise.all(campaigns.flatMap(workflowsOf).map((id) => historyOf(c, id)));
-  // One pass: worker-1 onto the code, a campaign deployed over both workers and reported into, worker-1 restarted
-  // (the workflows it ran move to worker-2, still on the code before), more reports, then worker-2 onto the code.
+  // One pass: worker-1 onto the code, a campaign deployed over both workers and reported into, worker-1 stopped while
+  // more reports are taken (the workflows it ran, touched by them, move to worker-2, still on the code before) and
+  // started again, then worker-2 onto the code. With worker-1 up during those reports the server could hand every moved
+  // workflow back to it, and the move this pass is for would not happen.
   const pass = async (code: 'held' | 'patched') => {
     await replace('worker-1', code);
     const campaign = await openCampaign(c);
@@ -102,8 +119,9 @@ it('upgrades both workers to new workflow code under reports, with no failed tas
     campaigns.push(campaign);
     taken.push(accepted);
     accepted.push(...(await reportSteadily(campaign, campaign.cells.slice(0, 20), { perSecond: 10 }).done).accepted);
-    await replace('worker-1', code);
-    accepted.push(...(await reportSteadily(campaign, campaign.cells.slice(20, 40), { perSecond: 10 }).done).accepted);
+    await replace('worker-1', code, async () => {
+      accepted.push(...(await reportSteadily(campaign, campaign.cells.slice(20, 40), { perSecond: 10 }).done).accepted);
+    });
     await replace('worker-2', code);
   };
   await pass('held');
@@ -131,10 +149,12 @@ it('upgrades both workers to new workflow code under reports, with no failed tas
   );
   const deliveries = await Promise.all(
     campaigns.map(async (campaign, i) => {
-      const published = await awaitDelivery(c, campaign.campaignId, taken[i]!, 180_000);
-      const dialoguesOut = campaign.communes.filter((commune) => published.some((p) => p.name === 'dialogue.reported' && p.event.subject === commune)).length;
+      // The dialogues were taken after the study sessions, so their events may come after every study session's.
+      const dialoguesOut = (published: Published[]) =>
+        campaign.communes.filter((commune) => published.some((p) => p.name === 'dialogue.reported' && p.event.subject === commune)).length;
+      const published = await awaitDelivery(c, campaign.campaignId, taken[i]!, 180_000, (p) => dialoguesOut(p) === campaign.communes.length);
       const delivery = deliveryOf(taken[i]!, published);
-      return { lost: delivery.lost + campaign.communes.length - dialoguesOut, twice: delivery.twice };
+      return { lost: delivery.lost + campaign.communes.length - dialoguesOut(published), twice: delivery.twice };
     }),
   );
   // Each campaign hears of the dialogues by its communes' roll-ups: once it has them all, every workflow has changed since.
@@ -186,7 +206,7 @@ it('upgrades both workers to new workflow code under reports, with no failed tas
   };
   recordFault({
     fault: 'cluster: rolling upgrade of the workers to new workflow code',
-    how: `cluster profile: a campaign's study sessions over the API at ${PER_SECOND}/s throughout; the workers stopped (SIGTERM) and started one at a time on a bundle with a patched('${MARKER}') branch, in two passes (the patch held by DANVAN_WORKFLOW_PATCHES_HELD, then lifted), each: worker-1 upgraded, a new campaign deployed and 20 reports, worker-1 restarted (its workflows move to worker-2, on the code before), 20 reports, worker-2 upgraded (${steps.join(', ')}); then a dialogue from each of the ${dialogues.length} communes`,
+    how: `cluster profile: a campaign's study sessions over the API at ${PER_SECOND}/s throughout; the workers stopped (SIGTERM) and started one at a time on a bundle with a patched('${MARKER}') branch, in two passes (the patch held by DANVAN_WORKFLOW_PATCHES_HELD, then lifted), each: worker-1 upgraded, a new campaign deployed and 20 reports, worker-1 stopped while 20 more are taken (its workflows move to worker-2, on the code before) and started again, worker-2 upgraded (${steps.join(', ')}); then a dialogue from each of the ${dialogues.length} communes`,
     mustHold:
       "0 failed workflow tasks in every history; 0 nondeterminism errors in the workers' logs; every report's event on Kafka once; no marker while held; workflows moved from new code to old and from patch on to held; the marker in every history that changed after the upgrade",
     counts: {
