@@ -72,15 +72,19 @@ function readAll(): Promise<{ key: string; id: string; partition: number }[]> {
   });
 }
 
-/** Ids missing from `received`, ids it holds more than once, and whether each campaign's messages came in the order sent. */
+/**
+ * Ids missing from `received`, and whether each campaign's messages came in the order sent once repeats are dropped by
+ * id. The event producer is not idempotent (infra/kafka.ts): a request retried after a timeout may land twice, as a
+ * loaded CI machine showed right after the topic was made, and consumers drop what they have seen by id
+ * (docs/event-contract.md); so a repeat is no fault here, a gap or a reorder is.
+ */
 function compare(received: { key: string; id: string }[]) {
-  const counts = new Map<string, number>();
-  for (const m of received) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
+  const seen = new Set<string>();
+  const firsts = received.filter((m) => !seen.has(m.id) && seen.add(m.id));
   const byKey = (list: { key: string; id: string }[]) => Object.fromEntries(campaigns.map((key) => [key, list.filter((m) => m.key === key).map((m) => m.id)]));
   return {
-    missing: sent.filter((m) => !counts.has(m.id)).map((m) => m.id),
-    twice: [...counts].filter(([, n]) => n > 1).map(([id]) => id),
-    inOrder: JSON.stringify(byKey(received)) === JSON.stringify(byKey(sent)),
+    missing: sent.filter((m) => !seen.has(m.id)).map((m) => m.id),
+    inOrder: JSON.stringify(byKey(firsts)) === JSON.stringify(byKey(sent)),
   };
 }
 
@@ -174,7 +178,7 @@ it("creates danvan's topics with three replicas in sync and min ISR 2", async ()
 
   await produce('a', 100);
   const received = await readAll();
-  expect(compare(received)).toEqual({ missing: [], twice: [], inOrder: true });
+  expect(compare(received)).toEqual({ missing: [], inOrder: true });
   firstCampaignPartition = received.find((m) => m.key === campaigns[0])!.partition;
 }, 90_000);
 
@@ -200,10 +204,10 @@ it('takes acks=all writes and serves reads with one broker killed', async () => 
     expect(p.isr).toHaveLength(2);
   }
   await produce('b', 100);
-  expect(compare(await readAll())).toEqual({ missing: [], twice: [], inOrder: true });
+  expect(compare(await readAll())).toEqual({ missing: [], inOrder: true });
 }, 120_000);
 
-it('takes the broker back on its data: three replicas in sync again, every message exactly once', async () => {
+it('takes the broker back on its data: three replicas in sync again, every message there once repeats are dropped by id', async () => {
   const others = [1, 2, 3].filter((id) => id !== victim).map((id) => readPid(opts.runDir, kafkaNodeName(id)));
   const nodes = startKafkaCluster(opts);
   expect(nodes.filter((n) => n.started).map((n) => n.nodeId)).toEqual([victim]);
@@ -214,8 +218,8 @@ it('takes the broker back on its data: three replicas in sync again, every messa
   await eventually(partitionsOf, (placed) => placed.length > 0 && placed.every((p) => p.isr.length === 3), 60_000);
   await produce('c', 100);
   const received = await readAll();
-  expect(received).toHaveLength(300);
-  expect(compare(received)).toEqual({ missing: [], twice: [], inOrder: true });
+  expect(new Set(received.map((m) => m.id)).size).toBe(300);
+  expect(compare(received)).toEqual({ missing: [], inOrder: true });
 }, 150_000);
 
 it('stops every node and leaves no process behind', async () => {
